@@ -1,0 +1,108 @@
+"""Command line: ``digest check | export | build | serve | topics | new | add``.
+
+Exit codes: 0 fine, 1 problems in the inputs, 2 usage errors (click's own).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from digest import bibtex, config as config_mod
+from digest.dates import build_date
+from digest.errors import Problems
+from digest.ingest import Corpus, load_corpus
+
+
+class Context:
+    def __init__(self, config_path: Path | None, debug: bool) -> None:
+        self.config_path = config_path
+        self.debug = debug
+
+    def load(self, problems: Problems) -> config_mod.Config:
+        return config_mod.load(Path.cwd(), problems, self.config_path)
+
+
+def report(problems: Problems, stream: io.TextIOBase | None = None) -> None:
+    """Print every problem as ``path:line: severity: message``, sorted by place."""
+    out = stream or sys.stderr
+    for problem in sorted(problems.items, key=lambda p: (p.path, p.line, p.message)):
+        click.echo(str(problem), file=out)
+
+
+@click.group()
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="digest.yaml to use; its folder is the project root.")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.version_option(package_name="digest")
+@click.pass_context
+def main(ctx: click.Context, config_path: Path | None, debug: bool) -> None:
+    """digest: turn pasted paper listings into a searchable static site."""
+    ctx.obj = Context(config_path, debug)
+
+
+def _corpus(ctx: Context, problems: Problems) -> tuple[config_mod.Config, Corpus]:
+    cfg = ctx.load(problems)
+    return cfg, load_corpus(cfg, build_date(), problems)
+
+
+@main.command()
+@click.pass_obj
+def check(ctx: Context) -> None:
+    """Parse every listing; print a summary per listing, then every problem."""
+    problems = Problems()
+    cfg, corpus = _corpus(ctx, problems)
+    per_file = Counter(p.path for p in problems.items)
+    click.echo(f"{'listing':<58} {'format':<15} {'date':<10} papers  problems")
+    for listing in corpus.listings:
+        click.echo(f"{listing.path:<58} {listing.format:<15} {listing.date or '-':<10} "
+                   f"{len(listing.entries):>6}  {per_file.get(listing.path, 0):>8}")
+    entries = sum(len(listing.entries) for listing in corpus.listings)
+    click.echo(f"{len(corpus.listings)} listings, {entries} entries, {len(corpus.papers)} papers "
+               f"({corpus.merged_duplicates} duplicate sightings merged); "
+               f"{len(problems.errors)} errors, {len(problems.warnings)} warnings")
+    report(problems, sys.stdout)
+    if problems.errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "bibtex"]), default="json",
+              show_default=True)
+@click.pass_obj
+def export(ctx: Context, fmt: str) -> None:
+    """Write every canonical paper record to standard output."""
+    problems = Problems()
+    cfg, corpus = _corpus(ctx, problems)
+    report(problems)
+    if problems.errors:
+        sys.exit(1)
+    records = [p.to_record() for p in corpus.papers]
+    if fmt == "json":
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False, sort_keys=False))
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(records[0]) if records else ["id"],
+                                lineterminator="\n")
+        writer.writeheader()
+        for record in records:
+            flat = dict(record)
+            flat["authors"] = "; ".join(record["authors"])  # type: ignore[arg-type]
+            flat["links"] = " ".join(record["links"])  # type: ignore[arg-type]
+            flat["topics"] = "; ".join(record["topics"])  # type: ignore[arg-type]
+            flat["sources"] = " ".join(f"{s['path']}:{s['line']}"  # type: ignore[index]
+                                       for s in record["sources"])  # type: ignore[attr-defined]
+            writer.writerow(flat)
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        click.echo("\n".join(bibtex.entries(corpus.papers)), nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

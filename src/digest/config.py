@@ -1,0 +1,169 @@
+"""``digest.yaml`` → a frozen Config. Unknown keys and wrong types are errors naming the key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from digest.errors import Problems
+
+CONFIG_NAME = "digest.yaml"
+
+
+@dataclass(frozen=True)
+class TopicRule:
+    """A topic of the taxonomy and the words that put a paper in it."""
+
+    name: str
+    slug: str
+    description: str = ""
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    title: str = "Paper digest"
+    description: str = "Research papers we follow, grouped by topic and date."
+    base_url: str = "http://127.0.0.1:8000/"
+    author: str = ""
+    language: str = "en"
+    per_page: int = 25
+    feed_size: int = 50
+    output: str = "site"
+    cname: str | None = None
+    markdown_html: bool = False
+    topics: tuple[TopicRule, ...] | None = None  # None: the shipped default taxonomy
+    path: Path | None = None  # the digest.yaml read, if any
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def output_dir(self) -> Path:
+        out = Path(self.output)
+        return out if out.is_absolute() else self.root / out
+
+    @property
+    def base_path(self) -> str:
+        """The sub-path the site is served under: ``/`` or ``/papers/``."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    def with_base_url(self, base_url: str) -> Config:
+        return replace(self, base_url=normalise_base_url(base_url))
+
+
+def normalise_base_url(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+_SCALARS: dict[str, tuple[type, ...]] = {
+    "title": (str,), "description": (str,), "base_url": (str,), "author": (str,),
+    "language": (str,), "per_page": (int,), "feed_size": (int,), "output": (str,),
+    "cname": (str,),
+}
+_KEYS = (*_SCALARS, "topics", "markdown")
+
+
+def _line_of(text: str, key: str) -> int:
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if raw.startswith(f"{key}:"):
+            return number
+    return 1
+
+
+def _topics(where: str, text: str, value: Any, problems: Problems) -> tuple[TopicRule, ...] | None:
+    from digest.slugs import name_slug
+
+    line = _line_of(text, "topics")
+    if not isinstance(value, list):
+        problems.error(where, line, "'topics' must be a list of topics")
+        return None
+    rules = []
+    for index, item in enumerate(value):
+        label = f"topics[{index}]"
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            problems.error(where, line, f"{label} must be a mapping with a 'name'")
+            continue
+        unknown = sorted(set(item) - {"name", "slug", "description", "keywords"})
+        if unknown:
+            problems.error(where, line, f"{label}: unknown key(s) {', '.join(map(str, unknown))}")
+        keywords = item.get("keywords", [])
+        if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+            problems.error(where, line, f"{label}.keywords must be a list of strings")
+            keywords = []
+        description = item.get("description", "")
+        if not isinstance(description, str):
+            problems.error(where, line, f"{label}.description must be text")
+            description = ""
+        slug = item.get("slug") or name_slug(item["name"])
+        rules.append(TopicRule(item["name"], str(slug), description, tuple(keywords)))
+    slugs = [r.slug for r in rules]
+    for slug in sorted({s for s in slugs if slugs.count(s) > 1}):
+        problems.error(where, line, f"two topics share the slug {slug!r}")
+    return tuple(rules)
+
+
+def load(root: Path, problems: Problems, config_path: Path | None = None) -> Config:
+    """Read ``digest.yaml`` (a missing file means defaults); report every bad key."""
+    path = config_path or root / CONFIG_NAME
+    if config_path is not None:
+        root = config_path.parent
+    if not path.exists():
+        if config_path is not None:
+            problems.error(str(path), 0, "config file not found")
+        return Config(root=root.resolve())
+    where = str(path)
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problems.error(where, mark.line + 1 if mark else 1, f"invalid YAML: {exc}")
+        return Config(root=root.resolve(), path=path)
+    if not isinstance(data, dict):
+        problems.error(where, 1, "digest.yaml must be a mapping of keys to values")
+        return Config(root=root.resolve(), path=path)
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        line = _line_of(text, str(key))
+        if key not in _KEYS:
+            problems.error(where, line, f"unknown key {key!r} (known: {', '.join(_KEYS)})")
+        elif key in _SCALARS:
+            if value is None:
+                continue
+            if not isinstance(value, _SCALARS[key]) or isinstance(value, bool):
+                kind = "a whole number" if _SCALARS[key] == (int,) else "text"
+                problems.error(where, line, f"{key!r} must be {kind}, got {value!r}")
+            elif key in ("per_page", "feed_size") and value < 1:
+                problems.error(where, line, f"{key!r} must be at least 1")
+            else:
+                values[key] = value
+        elif key == "markdown":
+            if not isinstance(value, dict) or set(value) - {"html"} or \
+                    not isinstance(value.get("html", False), bool):
+                problems.error(where, line, "'markdown' takes one key, 'html: true|false'")
+            else:
+                values["markdown_html"] = value.get("html", False)
+        elif key == "topics":
+            topics = _topics(where, text, value, problems)
+            if topics is not None:
+                values["topics"] = topics
+    if "base_url" in values:
+        parts = urlsplit(values["base_url"])
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            problems.error(where, _line_of(text, "base_url"),
+                           "'base_url' must be absolute, like https://user.github.io/papers/")
+            del values["base_url"]
+        else:
+            values["base_url"] = normalise_base_url(values["base_url"])
+    return Config(root=root.resolve(), path=path, **values)
+
+
+__all__ = ["CONFIG_NAME", "Config", "TopicRule", "load"]

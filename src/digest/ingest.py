@@ -1,0 +1,44 @@
+"""Read → parse → merge: content files to canonical paper records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from digest.config import Config
+from digest.errors import Problems
+from digest.listings import parse_listing
+from digest.merge import merge
+from digest.model import Listing, Paper
+from digest.read import SourceFile, listing_files
+
+
+@dataclass(frozen=True)
+class Corpus:
+    listings: tuple[Listing, ...]
+    papers: tuple[Paper, ...]
+
+    @property
+    def merged_duplicates(self) -> int:
+        return sum(len(p.sources) - 1 for p in self.papers)
+
+
+def parse_all(files: list[SourceFile], build: date, problems: Problems) -> Corpus:
+    """Pure: parse every file, keep going past bad ones, then merge."""
+    listings: list[Listing] = []
+    seen: dict[str, str] = {}
+    for f in files:
+        listing = parse_listing(f.path, f.data, build, problems)
+        if listing is None:
+            continue
+        if listing.id in seen:
+            problems.error(f.path, 0, f"listing id {listing.id!r} is also used by {seen[listing.id]}; "
+                           "rename one of the files")
+            continue
+        seen[listing.id] = f.path
+        listings.append(listing)
+    return Corpus(tuple(listings), tuple(merge(listings)))
+
+
+def load_corpus(config: Config, build: date, problems: Problems) -> Corpus:
+    return parse_all(listing_files(config.root, config.content_dir), build, problems)

@@ -1,0 +1,98 @@
+"""LaTeX fragments in titles and abstracts → readable Unicode text.
+
+Abstracts are pasted from arXiv, where authors write ``17.5$\\times$`` and
+``Fr\\'echet``; readers and feeds should see ``17.5×`` and ``Fréchet``. pylatexenc
+does the conversion; this module only prepares plain prose for it, because prose
+is not LaTeX: a bare ``%`` would start a comment and blank the rest, a lone
+``$`` would open math mode, and URLs would lose their underscores.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pylatexenc.macrospec import MacroSpec
+
+from digest.links import URL_RE
+
+_TRIGGER = re.compile(r"[\\$~{}]")
+_BARE_PERCENT = re.compile(r"(?<!\\)%")
+_TIE = re.compile(r"(?<=[\w.,;:)\]])~(?=\S)")  # ``e.g.~fine``: a LaTeX tie, not "approximately"
+_MATH = re.compile(r"(?<!\\)\$([^$]{1,60}?)(?<!\\)\$")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_MACRO_THEN_SPACE = re.compile(r"(\\[A-Za-z]+)(?=\s)")  # LaTeX would swallow that space
+
+# Macros common in arXiv abstracts that pylatexenc does not know by default.
+_EXTRA_TEXT = [
+    MacroTextSpec("eg", simplify_repl="e.g."),
+    MacroTextSpec("ie", simplify_repl="i.e."),
+    MacroTextSpec("etal", simplify_repl="et al."),
+    MacroTextSpec("vs", simplify_repl="vs."),
+    MacroTextSpec("texttt", discard=False),
+    MacroTextSpec("textsc", discard=False),
+    MacroTextSpec("url", discard=False),
+]
+
+
+class _Converter(LatexNodes2Text):
+    """Keep what an unknown macro says instead of dropping it (``\\model`` → ``model``)."""
+
+    def macro_node_to_text(self, node):  # type: ignore[no-untyped-def]
+        if self.latex_context.get_macro_spec(node.macroname) is not None:
+            return super().macro_node_to_text(node)
+        args = node.nodeargd.argnlist if node.nodeargd and node.nodeargd.argnlist else []
+        inner = "".join(self._groupnodecontents_to_text(n) for n in args if n is not None)
+        return inner or node.macroname
+
+
+@lru_cache(maxsize=1)
+def _converter() -> _Converter:
+    db = get_default_latex_context_db()
+    db.add_context_category(
+        "digest-prose",
+        macros=[MacroSpec("texttt", "{"), MacroSpec("textsc", "{"), MacroSpec("url", "{")],
+        prepend=True,
+    )
+    db.add_context_category("digest-prose-text", macros=_EXTRA_TEXT, prepend=True)
+    return _Converter(latex_context=db, math_mode="text", strict_latex_spaces=False,
+                      keep_comments=True)
+
+
+def _protect_dollars(text: str) -> str:
+    """Escape every ``$`` that does not open a short inline formula (``$100K``)."""
+    out: list[str] = []
+    pos = 0
+    for m in _MATH.finditer(text):
+        out.append(text[pos:m.start()].replace("$", r"\$"))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(text[pos:].replace("$", r"\$"))
+    return "".join(out).replace(r"\\$", r"\$")
+
+
+def to_text(text: str) -> str:
+    """Return ``text`` with LaTeX markup turned into Unicode; plain text comes back as is."""
+    if not _TRIGGER.search(text):
+        return text
+    urls: list[str] = []
+
+    def stash(m: re.Match[str]) -> str:
+        urls.append(m.group(0))
+        return f"DIGESTURL{len(urls) - 1}X"
+
+    prepared = URL_RE.sub(stash, text)
+    prepared = _BARE_PERCENT.sub(r"\\%", prepared)
+    prepared = _TIE.sub(" ", prepared)
+    prepared = prepared.replace("~", r"\textasciitilde{}")
+    prepared = _protect_dollars(prepared)
+    prepared = _MACRO_THEN_SPACE.sub(r"\1{}", prepared)
+    try:
+        converted = _converter().latex_to_text(prepared)
+    except Exception:  # pylatexenc is tolerant; this guards the abstract, never blanks it
+        converted = text
+    for i, url in enumerate(urls):
+        converted = converted.replace(f"DIGESTURL{i}X", url)
+    converted = _SPACES.sub(" ", converted).strip()
+    return converted or text

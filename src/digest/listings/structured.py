@@ -1,0 +1,140 @@
+"""Structured records: a JSON or YAML list of papers with the export's field names.
+
+Only ``title`` is required, so a curator can add a paper by hand, and
+``digest export --format json`` output can be read back unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import yaml
+
+from digest.dates import parse_iso, parse_month_day
+from digest.errors import Problems
+
+FIELDS = ("id", "title", "authors", "author_count", "submitter", "abstract", "date",
+          "upvotes", "links", "topics", "sources", "url")
+IGNORED = ("id", "sources")  # recomputed by the merge step
+
+
+@dataclass(frozen=True)
+class Record:
+    title: str
+    line: int
+    abstract: str = ""
+    authors: tuple[str, ...] = ()
+    author_count: int | None = None
+    submitter: str | None = None
+    date: str | None = None
+    upvotes: int | None = None
+    links: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+
+
+def _load(path: str, text: str, problems: Problems) -> list[tuple[int, Any]] | None:
+    """Items with their line numbers; YAML's node marks give lines for JSON too."""
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        try:  # JSON that YAML 1.1 rejects (tabs, escaped slashes) is still JSON
+            data = json.loads(text)
+        except json.JSONDecodeError as jexc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark is not None else jexc.lineno
+            problems.error(path, line, f"cannot read records: {getattr(exc, 'problem', exc)}")
+            return None
+        if not isinstance(data, list):
+            problems.error(path, 1, "records must be a list of papers")
+            return None
+        return [(1, item) for item in data]
+    if node is None:
+        problems.error(path, 1, "empty records file")
+        return None
+    if not isinstance(node, yaml.SequenceNode):
+        problems.error(path, node.start_mark.line + 1,
+                       "records must be a list of papers (a top-level sequence)")
+        return None
+    loader_items = yaml.safe_load(text)
+    return [(child.start_mark.line + 1, item) for child, item in zip(node.value, loader_items)]
+
+
+def _strings(value: Any) -> tuple[str, ...] | None:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(p.strip() for p in value.split(",") if p.strip())
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(v.strip() for v in value if v.strip())
+    return None
+
+
+def _count(value: Any) -> int | None | bool:
+    """An optional non-negative int; False marks a wrong type."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return False
+
+
+def parse(path: str, text: str, reference: date, problems: Problems) -> list[Record]:
+    items = _load(path, text, problems)
+    if items is None:
+        return []
+    records: list[Record] = []
+    for line, item in items:
+        if not isinstance(item, dict):
+            problems.error(path, line, "each record must be a mapping with at least a 'title'")
+            continue
+        unknown = sorted(str(k) for k in item if k not in FIELDS)
+        if unknown:
+            problems.warning(path, line, f"unknown record field(s) ignored: {', '.join(unknown)}")
+        title = item.get("title")
+        if not isinstance(title, str) or not title.strip():
+            problems.error(path, line, "record has no 'title' (the one required field)")
+            continue
+        bad: list[str] = []
+        authors = _strings(item.get("authors"))
+        links = _strings(item.get("links"))
+        topics = _strings(item.get("topics"))
+        author_count = _count(item.get("author_count"))
+        upvotes = _count(item.get("upvotes"))
+        for name, value in (("authors", authors), ("links", links), ("topics", topics)):
+            if value is None:
+                bad.append(f"'{name}' must be a list of strings")
+        for name, number in (("author_count", author_count), ("upvotes", upvotes)):
+            if number is False:
+                bad.append(f"'{name}' must be a whole number")
+        for name in ("abstract", "submitter"):
+            if item.get(name) is not None and not isinstance(item.get(name), str):
+                bad.append(f"'{name}' must be text")
+        when = item.get("date")
+        iso: str | None = None
+        if when is not None:
+            parsed = parse_iso(when)
+            if parsed is None and isinstance(when, str):
+                month_day = parse_month_day(when, reference)
+                parsed = month_day[0] if month_day else None
+            if parsed is None:
+                bad.append(f"'date' must be YYYY-MM-DD, got {when!r}")
+            else:
+                iso = parsed.isoformat()
+        if bad:
+            for message in bad:
+                problems.error(path, line, f"record {title.strip()[:60]!r}: {message}")
+            continue
+        url = item.get("url")
+        extra = (url,) if isinstance(url, str) and url.strip() else ()
+        records.append(Record(
+            title=" ".join(title.split()), line=line,
+            abstract=" ".join(str(item.get("abstract") or "").split()),
+            authors=authors or (), author_count=author_count or None,  # type: ignore[arg-type]
+            submitter=(item.get("submitter") or None), date=iso,
+            upvotes=upvotes if isinstance(upvotes, int) else None,
+            links=tuple(dict.fromkeys((*(links or ()), *extra))), topics=topics or (),
+        ))
+    return records

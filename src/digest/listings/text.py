@@ -1,0 +1,47 @@
+"""Bytes of a pasted listing → normalised lines with their line numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from digest.errors import Problems
+
+# Characters that web pages paste in place of ordinary spaces.
+_SPACE_LIKE = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ",
+                             "\ufeff": "", "\u200b": ""})
+
+
+@dataclass(frozen=True)
+class Line:
+    """A non-blank line, stripped, with its 1-based number in the file."""
+
+    number: int
+    text: str
+
+
+def decode(path: str, data: bytes, problems: Problems) -> str | None:
+    """UTF-8 (BOM allowed); other bytes fall back to Windows-1252 with a warning.
+
+    Returns None for a binary file, which no paste can produce.
+    """
+    if b"\x00" in data[:8192]:
+        problems.error(path, 0, "binary file (NUL bytes): a listing must be text")
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.warning(path, line, f"invalid UTF-8 (byte 0x{data[exc.start]:02x}); "
+                         "read the file as Windows-1252 — save it as UTF-8 to silence this")
+        return data.decode("cp1252", errors="replace")
+
+
+def split_lines(text: str, first_number: int = 1) -> list[Line]:
+    """Non-blank lines with CRLF/CR endings and non-breaking spaces normalised."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = []
+    for offset, raw in enumerate(text.split("\n")):
+        cleaned = " ".join(raw.translate(_SPACE_LIKE).split())
+        if cleaned:
+            lines.append(Line(first_number + offset, cleaned))
+    return lines

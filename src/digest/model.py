@@ -1,0 +1,94 @@
+"""The records every stage passes along. Plain data, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One paper as a single listing shows it, before duplicates are merged."""
+
+    title: str
+    line: int  # line of the title in the listing file (1-based)
+    abstract: str = ""
+    authors: tuple[str, ...] = ()
+    author_count: int | None = None
+    submitter: str | None = None
+    date: str | None = None  # ISO date, year already resolved
+    upvotes: int | None = None
+    links: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()  # set outright by a structured record
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A pasted listing file after parsing: its metadata and its entries in order."""
+
+    id: str  # slug of the file name, unique among listings
+    path: str  # path relative to the project, with forward slashes
+    title: str
+    format: str
+    date: str | None = None
+    source: str | None = None
+    topics: tuple[str, ...] = ()
+    owner: str | None = None
+    entries: tuple[Entry, ...] = ()
+    chrome_lines: int = 0  # lines recognised as page chrome
+
+
+@dataclass(frozen=True, order=True)
+class Source:
+    """Where a paper was seen: listing, its position there and the listing's date."""
+
+    listing: str
+    position: int  # 1-based position within the listing
+    path: str
+    line: int
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class Paper:
+    """The canonical record of one paper, merged over every listing it appears in."""
+
+    id: str
+    title: str
+    authors: tuple[str, ...] = ()
+    author_count: int | None = None
+    submitter: str | None = None
+    abstract: str = ""
+    date: str | None = None
+    upvotes: int | None = None
+    links: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = field(default_factory=tuple)
+    fixed_topics: tuple[str, ...] = ()  # topics set outright (structured record, note)
+
+    @property
+    def effective_date(self) -> str | None:
+        """Own date when known, else the earliest date of a listing it appeared in."""
+        if self.date:
+            return self.date
+        dates = sorted(s.date for s in self.sources if s.date)
+        return dates[0] if dates else None
+
+    def to_record(self) -> dict[str, object]:
+        """The export shape: plain JSON-able values, fields in a fixed order."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "authors": list(self.authors),
+            "author_count": self.author_count,
+            "submitter": self.submitter,
+            "abstract": self.abstract,
+            "date": self.date,
+            "upvotes": self.upvotes,
+            "links": list(self.links),
+            "topics": list(self.topics),
+            "sources": [
+                {"listing": s.listing, "path": s.path, "line": s.line,
+                 "position": s.position, "date": s.date}
+                for s in self.sources
+            ],
+        }

@@ -1,0 +1,34 @@
+"""Stable, unique URL slugs.
+
+A paper's slug depends only on its own title, never on which other papers exist or
+in what order listings are read, so adding a listing never moves an existing page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from slugify import slugify
+
+MAX_SLUG = 80
+
+
+def title_key(title: str) -> str:
+    """The identity of a paper: its title reduced to lower-case ASCII words."""
+    return slugify(title) or hashlib.sha1(title.encode()).hexdigest()[:12]
+
+
+def paper_slug(title: str) -> str:
+    """A readable slug, shortened at a word boundary with a hash of the full key."""
+    key = title_key(title)
+    if len(key) <= MAX_SLUG:
+        return key
+    digest = hashlib.sha1(key.encode()).hexdigest()[:6]
+    cut = key[: MAX_SLUG - 7]
+    short = cut.rsplit("-", 1)[0] if key[MAX_SLUG - 7] != "-" and "-" in cut else cut
+    return f"{short.strip('-')}-{digest}"
+
+
+def name_slug(name: str) -> str:
+    """Slug of an author, topic or listing name."""
+    return slugify(name) or hashlib.sha1(name.encode()).hexdigest()[:8]
