@@ -35,6 +35,9 @@ LIGHTHOUSE_BIN = NODE_MODULES / ".bin" / "lighthouse"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 # Flags that keep chromium headless, sandbox-free (we run as root) and silent
 # on the network: no GPU, no QUIC, no first-run/background/update/sync traffic.
+# Debian's /usr/bin/chromium wrapper still adds flags and API keys that make it
+# look up Google hosts (accounts.google.com, update.googleapis.com, ...), so the
+# last flag makes every host but the local test server unresolvable, without DNS.
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -44,6 +47,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ]
 
 
@@ -57,9 +61,7 @@ def require_node_modules() -> None:
     missing = [p for p in (AXE_JS, VNU_JAR, LIGHTHOUSE_BIN) if not p.exists()]
     if missing:
         raise RuntimeError(
-            "npm tooling missing ("
-            + ", ".join(str(p.relative_to(REPO_ROOT)) for p in missing)
-            + f"): run `npm ci` in {REPO_ROOT}"
+            f"npm tooling missing ({', '.join(map(str, missing))}): run `npm ci` in {REPO_ROOT}"
         )
 
 
@@ -87,7 +89,7 @@ class _SiteHandler(SimpleHTTPRequestHandler):
     """
 
     prefix = "/"
-    extensions_map = {
+    extensions_map = {  # noqa: RUF012 (overrides the base class attribute)
         **SimpleHTTPRequestHandler.extensions_map,
         ".js": "text/javascript",
         ".mjs": "text/javascript",
@@ -137,7 +139,6 @@ class _SiteHandler(SimpleHTTPRequestHandler):
 
     def list_directory(self, path: str | os.PathLike[str]) -> None:
         self.send_error(HTTPStatus.NOT_FOUND, "No index.html")
-        return None
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = Path(self.directory) / "404.html"
@@ -175,8 +176,7 @@ def serve_directory(root: Path, subpath: str = "/") -> Iterator[str]:
     thread = threading.Thread(target=server.serve_forever, name="serve_directory", daemon=True)
     thread.start()
     try:
-        host, port = server.server_address[:2]
-        yield f"http://{host}:{port}{prefix}"
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
     finally:
         server.shutdown()
         server.server_close()
@@ -210,8 +210,17 @@ def run_vnu(site_dir: Path) -> list[dict[str, Any]]:
     if java is None:
         raise RuntimeError("java not found: apt-get install -y default-jre-headless")
     proc = subprocess.run(
-        [java, "-jar", str(VNU_JAR), "--skip-non-html", "--errors-only", "--format", "json",
-         str(site_dir)],
+        [
+            java,
+            "-jar",
+            str(VNU_JAR),
+            "--skip-non-html",
+            "--errors-only",
+            "--format",
+            "json",
+            str(site_dir),
+        ],
+        check=False,
         capture_output=True,
         text=True,
         timeout=600,
@@ -245,8 +254,20 @@ def run_linkchecker(url: str, timeout: float = 300) -> tuple[bool, str]:
         config = Path(tmp) / "linkcheckerrc"
         config.write_text("[checking]\nmaxrequestspersecond=1000\n")
         proc = subprocess.run(
-            [linkchecker, "--config", str(config), "--no-status", "--no-warnings",
-             "--check-extern", "--ignore-url", "!" + same_server, "--output", "text", url],
+            [
+                linkchecker,
+                "--config",
+                str(config),
+                "--no-status",
+                "--no-warnings",
+                "--check-extern",
+                "--ignore-url",
+                "!" + same_server,
+                "--output",
+                "text",
+                url,
+            ],
+            check=False,
             capture_output=True,
             text=True,
             timeout=timeout,

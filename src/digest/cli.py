@@ -9,7 +9,9 @@ import csv
 import io
 import json
 import sys
+import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -59,10 +61,12 @@ def check(ctx: Context) -> None:
     problems = Problems()
     cfg, corpus = _corpus(ctx, problems)
     per_file = Counter(p.path for p in problems.items)
-    click.echo(f"{'listing':<58} {'format':<15} {'date':<10} papers  problems")
+    width = max([len(listing.path) for listing in corpus.listings] + [7])
+    click.echo(f"{'listing':<{width}}  {'format':<14} {'date':<10} papers  chrome  problems")
     for listing in corpus.listings:
-        click.echo(f"{listing.path:<58} {listing.format:<15} {listing.date or '-':<10} "
-                   f"{len(listing.entries):>6}  {per_file.get(listing.path, 0):>8}")
+        click.echo(f"{listing.path:<{width}}  {listing.format:<14} {listing.date or '-':<10} "
+                   f"{len(listing.entries):>6}  {listing.chrome_lines:>6}  "
+                   f"{per_file.get(listing.path, 0):>8}")
     entries = sum(len(listing.entries) for listing in corpus.listings)
     click.echo(f"{len(corpus.listings)} listings, {entries} entries, {len(corpus.papers)} papers "
                f"({corpus.merged_duplicates} duplicate sightings merged); "
@@ -102,6 +106,75 @@ def export(ctx: Context, fmt: str) -> None:
         click.echo(buffer.getvalue(), nl=False)
     else:
         click.echo("\n".join(bibtex.entries(corpus.papers)), nl=False)
+
+
+@main.command("build")
+@click.option("--base-url", help="Absolute URL the site is published at (overrides digest.yaml).")
+@click.option("--output", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder to write the site to (default: 'output' of digest.yaml, site/).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only problems and errors.")
+@click.pass_obj
+def build_command(ctx: Context, base_url: str | None, output: Path | None, quiet: bool) -> None:
+    """Build the site into the output folder (only when every input is valid)."""
+    from digest.build import build
+    from digest.write import OutputError
+
+    problems = Problems()
+    cfg = ctx.load(problems)
+    if base_url:
+        cfg = cfg.with_base_url(base_url)
+    if output:
+        cfg = replace(cfg, output=str(output.resolve()))
+    if problems.errors:
+        report(problems)
+        sys.exit(1)
+    started = time.perf_counter()
+
+    def progress(message: str) -> None:
+        if not quiet:
+            rate = message.split()[1].split("/")[0]
+            elapsed = max(time.perf_counter() - started, 1e-6)
+            click.echo(f"  {message} ({int(rate) / elapsed:,.0f} pages/s)", err=True)
+
+    try:
+        result = build(cfg, build_date(), problems, progress=progress)
+    except OutputError as exc:
+        report(problems)
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except Exception as exc:  # a template error: name it, keep the old site
+        if ctx.debug:
+            raise
+        report(problems)
+        click.echo(f"error: {describe(exc)}", err=True)
+        click.echo("the previous site was left untouched", err=True)
+        sys.exit(1)
+    report(problems)
+    if result is None:
+        click.echo(f"build failed: {len(problems.errors)} error(s); the previous site was left "
+                   "untouched", err=True)
+        sys.exit(1)
+    if not quiet:
+        written = len(result.report.written) if result.report else 0
+        click.echo(f"built {len(result.site.papers)} papers, {result.page_count} pages, "
+                   f"{len(result.site.topics)} topics in {result.seconds:.2f}s "
+                   f"({written} files written) → {cfg.output_dir}")
+
+
+def describe(exc: Exception) -> str:
+    """A template error as ``file:line: message``; anything else as its message."""
+    import jinja2
+
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}"
+    if isinstance(exc, jinja2.UndefinedError):
+        import traceback
+
+        frames = [f for f in traceback.extract_tb(exc.__traceback__)
+                  if f.filename.endswith((".html", ".xml"))]
+        where = f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""
+        return f"{where}{exc.message}"
+    return f"{type(exc).__name__}: {exc}"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,8 +20,8 @@ from digest.links import URL_RE
 _TRIGGER = re.compile(r"[\\$~{}]")
 _BARE_PERCENT = re.compile(r"(?<!\\)%")
 _TIE = re.compile(r"(?<=[\w.,;:)\]])~(?=\S)")  # ``e.g.~fine``: a LaTeX tie, not "approximately"
-_MATH = re.compile(r"(?<!\\)\$([^$]{1,60}?)(?<!\\)\$")
-_SPACES = re.compile(r"[ \t\u00a0]+")
+# Inline math as Pandoc reads it: no space just inside either ``$`` (so "$5 and $10" is money).
+_MATH = re.compile(r"(?<!\\)\$(?=\S)([^$]{1,60}?)(?<=[^\s\\])\$")
 _MACRO_THEN_SPACE = re.compile(r"(\\[A-Za-z]+)(?=\s)")  # LaTeX would swallow that space
 
 # Macros common in arXiv abstracts that pylatexenc does not know by default.
@@ -61,15 +61,24 @@ def _converter() -> _Converter:
 
 
 def _protect_dollars(text: str) -> str:
-    """Escape every ``$`` that does not open a short inline formula (``$100K``)."""
+    """Escape every ``$`` that does not open a short inline formula (``$100K``, ``$5-$10``)."""
     out: list[str] = []
-    pos = 0
-    for m in _MATH.finditer(text):
-        out.append(text[pos:m.start()].replace("$", r"\$"))
-        out.append(m.group(0))
-        pos = m.end()
-    out.append(text[pos:].replace("$", r"\$"))
-    return "".join(out).replace(r"\\$", r"\$")
+    i = 0
+    while i < len(text):
+        if text[i] != "$" or (i and text[i - 1] == "\\"):
+            out.append(text[i])
+            i += 1
+            continue
+        m = _MATH.match(text, i)
+        money_range = m is not None and m.group(1)[0].isdigit() and \
+            text[m.end():m.end() + 1].isdigit()
+        if m is None or money_range:
+            out.append(r"\$")
+            i += 1
+        else:
+            out.append(m.group(0))
+            i = m.end()
+    return "".join(out)
 
 
 def to_text(text: str) -> str:
@@ -80,7 +89,8 @@ def to_text(text: str) -> str:
 
     def stash(m: re.Match[str]) -> str:
         urls.append(m.group(0))
-        return f"DIGESTURL{len(urls) - 1}X"
+        glued = text.startswith("{", m.end())  # ``…/repo{here}``: link text, keep it apart
+        return f"DIGESTURL{len(urls) - 1}X" + (" " if glued else "")
 
     prepared = URL_RE.sub(stash, text)
     prepared = _BARE_PERCENT.sub(r"\\%", prepared)
@@ -94,5 +104,5 @@ def to_text(text: str) -> str:
         converted = text
     for i, url in enumerate(urls):
         converted = converted.replace(f"DIGESTURL{i}X", url)
-    converted = _SPACES.sub(" ", converted).strip()
+    converted = " ".join(converted.split())  # one line, whatever \\ or \section put in
     return converted or text

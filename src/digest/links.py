@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-URL_RE = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
+# Braces end a URL: LaTeX wraps them (``\url{…}``) or glues link text on (``…/repo{here}``).
+URL_RE = re.compile(r"https?://[^\s<>\"'`{}]+", re.IGNORECASE)
 _TRAILING = ".,;:!?'\""
-_PAIRS = {")": "(", "]": "[", "}": "{"}
+_PAIRS = {")": "(", "]": "["}
 
 
 def _trim(url: str) -> str:

@@ -19,6 +19,7 @@ class Entry:
     upvotes: int | None = None
     links: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()  # set outright by a structured record
+    lines: tuple[int, ...] = ()  # every line the entry was read from, title first
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Listing:
     owner: str | None = None
     entries: tuple[Entry, ...] = ()
     chrome_lines: int = 0  # lines recognised as page chrome
+    chrome: tuple[int, ...] = ()  # their line numbers (the owner line of a publication list too)
 
 
 @dataclass(frozen=True, order=True)

@@ -11,7 +11,6 @@ from digest.errors import Problems
 from digest.listings.text import Line
 
 
-
 def looks_like_owner(text: str) -> bool:
     """``Xie, Saining``: one comma between two short name parts."""
     parts = [p.strip() for p in text.split(",")]
@@ -38,17 +37,32 @@ class AuthorEntry:
     line: int
     authors: tuple[str, ...]
     abstract: str
+    lines: tuple[int, ...] = ()  # every line read for this entry
 
 
-def parse(path: str, lines: list[Line], problems: Problems) -> tuple[str | None, list[AuthorEntry]]:
-    """Return the owner ("First Last") and the entries in order."""
+def _has_owner_line(lines: list[Line]) -> bool:
+    """Whether the first line is the owner: yes unless it reads as the first title."""
+    if looks_like_owner(lines[0].text):
+        return not (len(lines) > 2 and looks_like_authors(lines[1].text)
+                    and not looks_like_authors(lines[2].text))
+    return not (len(lines) > 1 and looks_like_authors(lines[1].text))
+
+
+def parse(path: str, lines: list[Line],
+          problems: Problems) -> tuple[str | None, list[AuthorEntry], tuple[int, ...]]:
+    """Return the owner ("First Last"), the entries in order and the owner's line."""
     if not lines:
-        return None, []
-    owner = swap_names(lines[0].text)[0] if looks_like_owner(lines[0].text) else None
-    if owner is None:
-        problems.warning(path, lines[0].number,
-                         f"first line should be the owner as 'Last, First': {lines[0].text[:60]!r}")
-    body = lines[1:]
+        return None, [], ()
+    header: tuple[int, ...] = ()
+    owner = None
+    body = lines
+    if _has_owner_line(lines):
+        header, body = (lines[0].number,), lines[1:]
+        if looks_like_owner(lines[0].text):
+            owner = swap_names(lines[0].text)[0]
+        else:
+            problems.warning(path, lines[0].number, "first line should be the owner as "
+                             f"'Last, First': {lines[0].text[:60]!r}")
     entries: list[AuthorEntry] = []
     for start in range(0, len(body), 3):
         chunk = body[start:start + 3]
@@ -69,5 +83,6 @@ def parse(path: str, lines: list[Line], problems: Problems) -> tuple[str | None,
             problems.warning(path, title.number,
                              f"truncated entry {title.text[:60]!r}: "
                              f"{'no authors or abstract' if len(chunk) == 1 else 'no abstract'}")
-        entries.append(AuthorEntry(title.text, title.number, authors, abstract))
-    return owner, entries
+        entries.append(AuthorEntry(title.text, title.number, authors, abstract,
+                                   tuple(line.number for line in chunk)))
+    return owner, entries, header

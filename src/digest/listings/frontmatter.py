@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import yaml
-
 from digest.dates import parse_iso
 from digest.errors import Problems
+from digest.listings import yamlsafe
+from digest.listings.detect import FORMATS
 
 KEYS = ("title", "date", "format", "source", "topics", "owner")
 
@@ -30,9 +30,9 @@ class FrontMatter:
 def split(text: str) -> tuple[str | None, str, int, bool]:
     """Return (front matter or None, body, first body line number, closed properly)."""
     normalised = text.replace("\r\n", "\n")
-    if not normalised.startswith("---\n"):
-        return None, text, 1, True
     lines = normalised.split("\n")
+    if len(lines) < 2 or lines[0].rstrip() != "---":
+        return None, text, 1, True
     for index in range(1, len(lines)):
         if lines[index].strip() in ("---", "..."):
             return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2, True
@@ -44,25 +44,22 @@ def parse(path: str, text: str | None, problems: Problems) -> FrontMatter | None
     if text is None:
         return FrontMatter()
     try:
-        data = yaml.safe_load(text) if text.strip() else {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = (mark.line + 2) if mark is not None else 1
-        reason = getattr(exc, "problem", None) or str(exc)
-        problems.error(path, line, f"front matter is not valid YAML: {reason}")
+        node = yamlsafe.compose(text)
+        data = yamlsafe.value(node) if node is not None else {}
+    except yamlsafe.YamlError as exc:
+        # The front matter starts on the file's second line.
+        problems.error(path, exc.line + 1, f"front matter is not valid YAML: {exc.message}")
         return None
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        problems.error(path, 1, "front matter must be a mapping of keys to values")
+        problems.error(path, 2, "front matter must be a mapping of keys to values")
         return None
+    lines = yamlsafe.key_lines(node) if node is not None else {}
     ok = True
 
     def line_of(key: str) -> int:
-        for offset, raw in enumerate(text.split("\n")):
-            if raw.startswith(f"{key}:"):
-                return offset + 2
-        return 1
+        return lines[key] + 1 if key in lines else 2
 
     for key in data:
         if key not in KEYS:
@@ -84,7 +81,13 @@ def parse(path: str, text: str | None, problems: Problems) -> FrontMatter | None
     when = data.get("date")
     parsed_date = parse_iso(when) if when is not None else None
     if when is not None and parsed_date is None:
-        problems.error(path, line_of("date"), f"front matter 'date' must be YYYY-MM-DD, got {when!r}")
+        problems.error(path, line_of("date"),
+                       f"front matter 'date' must be a real date as YYYY-MM-DD, got {when!r}")
+        ok = False
+    fmt = text_value("format")
+    if fmt is not None and fmt not in FORMATS:
+        problems.error(path, line_of("format"),
+                       f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
         ok = False
     topics_value = data.get("topics") or []
     if isinstance(topics_value, str):
@@ -94,7 +97,7 @@ def parse(path: str, text: str | None, problems: Problems) -> FrontMatter | None
         ok = False
         topics_value = []
     result = FrontMatter(
-        title=text_value("title"), date=parsed_date, format=text_value("format"),
+        title=text_value("title"), date=parsed_date, format=fmt,
         source=text_value("source"), topics=tuple(t.strip() for t in topics_value if t.strip()),
         owner=text_value("owner"), raw=dict(data),
     )

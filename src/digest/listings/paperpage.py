@@ -31,6 +31,7 @@ CHROME = frozenset(
     )
 )
 _GLUED = ("Subscribe",)  # chrome a copy can glue onto the first title
+_NOT_GLUED = re.compile(r"^Subscri(?:be[drs]|bers|bing|ption)\b", re.IGNORECASE)  # real words
 AUTHORS_LINE = re.compile(r"^[•·*-]?\s*(\d+)\s+authors?$", re.IGNORECASE)
 SEPARATOR = "·"
 # A title is a single line; anything this long without being one is an abstract.
@@ -48,6 +49,7 @@ class RawEntry:
     submitter: str | None = None
     date: str | None = None
     upvotes: int | None = None
+    lines: tuple[int, ...] = ()  # every line read for this entry
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class PageResult:
     entries: list[RawEntry]
     page_date: date | None
     chrome_lines: int
+    chrome: tuple[int, ...] = ()  # line numbers of the chrome
 
 
 def _is_meta_start(lines: list[Line], i: int) -> bool:
@@ -72,29 +75,40 @@ def _submitter(text: str) -> str:
     return parts[1].strip() if len(parts) == 2 else text
 
 
-def _strip_chrome(path: str, lines: list[Line], reference: date,
-                  problems: Problems) -> tuple[int, date | None, int, Line | None]:
-    """Skip the page chrome at the top; returns (index, page date, chrome count, glued title)."""
+def _strip_chrome(lines: list[Line], reference: date) -> tuple[int, date | None, list[int], Line | None]:
+    """Skip the page chrome at the top; returns (index, page date, chrome lines, glued title)."""
     i = 0
     page_date: date | None = None
-    count = 0
+    chrome: list[int] = []
     while i < len(lines):
         text = lines[i].text
         if text.casefold() in CHROME:
-            i, count = i + 1, count + 1
+            chrome.append(lines[i].number)
+            i += 1
             continue
-        glued = next((g for g in _GLUED if text.startswith(g) and len(text) > len(g)), None)
+        glued = next((g for g in _GLUED if text.startswith(g) and len(text) > len(g)
+                      and not _NOT_GLUED.match(text)), None)
         if glued:
-            count += 1
-            return i, page_date, count, Line(lines[i].number, text[len(glued):].strip())
-        if page_date is None and DATE_LINE.match(text) and not DATE_LINE.match(text).group("votes"):
+            chrome.append(lines[i].number)
+            return i, page_date, chrome, Line(lines[i].number, text[len(glued):].strip())
+        match = DATE_LINE.match(text)
+        if page_date is None and match and not match.group("votes"):
             parsed = parse_month_day(text, reference)
             if parsed:
                 page_date = parsed[0]
-                i, count = i + 1, count + 1
+                chrome.append(lines[i].number)
+                i += 1
                 continue
         break
-    return i, page_date, count, None
+    return i, page_date, chrome, None
+
+
+def _strip_trailing_chrome(lines: list[Line]) -> tuple[list[Line], list[int]]:
+    """Pagination and footer links after the last paper ("Previous", "Next")."""
+    end = len(lines)
+    while end > 0 and lines[end - 1].text.casefold() in CHROME:
+        end -= 1
+    return lines[:end], [line.number for line in lines[end:]]
 
 
 def parse(path: str, lines: list[Line], listing_date: date | None, build: date,
@@ -104,14 +118,16 @@ def parse(path: str, lines: list[Line], listing_date: date | None, build: date,
     A yearless page date resolves against the build date; a yearless paper date
     against the listing's date (declared, else the page's own, else the build date).
     """
-    i, page_date, chrome, glued = _strip_chrome(path, lines, build, problems)
+    i, page_date, chrome, glued = _strip_chrome(lines, build)
     reference = listing_date or page_date or build
-    lines = lines[i:]
-    if glued is not None:
+    lines, trailing = _strip_trailing_chrome(lines[i:])
+    chrome.extend(trailing)
+    if glued is not None and lines:
         lines = [glued, *lines[1:]]
     entries: list[RawEntry] = []
     i = 0
     while i < len(lines):
+        start = i
         title = lines[i]
         if metadata and _is_meta_start(lines, i):
             problems.error(path, title.number, f"metadata without a paper before it: {title.text!r}")
@@ -132,8 +148,9 @@ def parse(path: str, lines: list[Line], listing_date: date | None, build: date,
         if metadata and _is_meta_start(lines, i):
             i = _parse_meta(path, lines, i, reference, problems, fields, title)
         entries.append(RawEntry(title=title.text, line=title.number, abstract=abstract,
+                                lines=tuple(line.number for line in lines[start:i]),
                                 **fields))  # type: ignore[arg-type]
-    return PageResult(entries, page_date, chrome)
+    return PageResult(entries, page_date, len(chrome), tuple(chrome))
 
 
 def _parse_meta(path: str, lines: list[Line], i: int, reference: date, problems: Problems,
@@ -157,6 +174,10 @@ def _parse_meta(path: str, lines: list[Line], i: int, reference: date, problems:
                          f"truncated metadata for {title.text[:60]!r}: no date after '·'")
         return i
     parsed = parse_month_day(lines[i].text, reference)
+    if parsed is None and DATE_LINE.match(lines[i].text):
+        problems.warning(path, lines[i].number,
+                         f"no such date {lines[i].text!r} for {title.text[:60]!r}; left undated")
+        return i + 1
     if parsed is None:
         problems.warning(path, lines[i].number, f"expected a date after '·', got "
                          f"{lines[i].text[:60]!r}; kept as the next entry's title")

@@ -7,7 +7,7 @@ Only ``title`` is required, so a curator can add a paper by hand, and
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -15,6 +15,7 @@ import yaml
 
 from digest.dates import parse_iso, parse_month_day
 from digest.errors import Problems
+from digest.listings import yamlsafe
 
 FIELDS = ("id", "title", "authors", "author_count", "submitter", "abstract", "date",
           "upvotes", "links", "topics", "sources", "url")
@@ -35,31 +36,62 @@ class Record:
     topics: tuple[str, ...] = ()
 
 
-def _load(path: str, text: str, problems: Problems) -> list[tuple[int, Any]] | None:
-    """Items with their line numbers; YAML's node marks give lines for JSON too."""
+def _json_items(path: str, text: str, problems: Problems) -> list[tuple[int, Any]] | None:
+    """JSON is read as JSON; each element is decoded on its own to learn its line."""
+    decoder = json.JSONDecoder()
+
+    def line_at(index: int) -> int:
+        return text.count("\n", 0, index) + 1
+
+    def skip(index: int) -> int:
+        while index < len(text) and text[index] in " \t\r\n":
+            index += 1
+        return index
+
     try:
-        node = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        try:  # JSON that YAML 1.1 rejects (tabs, escaped slashes) is still JSON
-            data = json.loads(text)
-        except json.JSONDecodeError as jexc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark is not None else jexc.lineno
-            problems.error(path, line, f"cannot read records: {getattr(exc, 'problem', exc)}")
-            return None
-        if not isinstance(data, list):
-            problems.error(path, 1, "records must be a list of papers")
-            return None
-        return [(1, item) for item in data]
+        json.loads(text)  # a clear message and line for any syntax error
+    except json.JSONDecodeError as exc:
+        problems.error(path, exc.lineno, f"cannot read records: {exc.msg}")
+        return None
+    except RecursionError:
+        problems.error(path, 1, "cannot read records: nested too deeply")
+        return None
+    index = skip(0)
+    if not text.startswith("[", index):
+        problems.error(path, line_at(index), "records must be a list of papers")
+        return None
+    items: list[tuple[int, Any]] = []
+    index = skip(index + 1)
+    while index < len(text) and text[index] != "]":
+        item, end = decoder.raw_decode(text, index)
+        items.append((line_at(index), item))
+        index = skip(end)
+        if index < len(text) and text[index] == ",":
+            index = skip(index + 1)
+    return items
+
+
+def _yaml_items(path: str, text: str, problems: Problems) -> list[tuple[int, Any]] | None:
+    """Each record with its line; a record that cannot be read is reported and skipped."""
+    try:
+        node = yamlsafe.compose(text)
+    except yamlsafe.YamlError as exc:
+        problems.error(path, exc.line, f"cannot read records: {exc.message}")
+        return None
     if node is None:
         problems.error(path, 1, "empty records file")
         return None
     if not isinstance(node, yaml.SequenceNode):
-        problems.error(path, node.start_mark.line + 1,
+        problems.error(path, yamlsafe.line_of(node),
                        "records must be a list of papers (a top-level sequence)")
         return None
-    loader_items = yaml.safe_load(text)
-    return [(child.start_mark.line + 1, item) for child, item in zip(node.value, loader_items)]
+    items: list[tuple[int, Any]] = []
+    for child in node.value:
+        try:
+            items.append((yamlsafe.line_of(child), yamlsafe.value(child)))
+        except yamlsafe.YamlError as exc:
+            problems.error(path, exc.line, f"cannot read this record: {exc.message}")
+    return items
 
 
 def _strings(value: Any) -> tuple[str, ...] | None:
@@ -81,12 +113,17 @@ def _count(value: Any) -> int | None | bool:
     return False
 
 
-def parse(path: str, text: str, reference: date, problems: Problems) -> list[Record]:
-    items = _load(path, text, problems)
+def parse(path: str, text: str, reference: date, problems: Problems, *, json_syntax: bool = False,
+          first_line: int = 1) -> list[Record]:
+    """Validate every record; ``first_line`` is where ``text`` starts in the file."""
+    shifted = Problems()
+    items = (_json_items if json_syntax else _yaml_items)(path, text, shifted)
+    problems.extend([replace(p, line=p.line + first_line - 1) for p in shifted.items])
     if items is None:
         return []
     records: list[Record] = []
-    for line, item in items:
+    for body_line, item in items:
+        line = body_line + first_line - 1
         if not isinstance(item, dict):
             problems.error(path, line, "each record must be a mapping with at least a 'title'")
             continue
@@ -94,6 +131,9 @@ def parse(path: str, text: str, reference: date, problems: Problems) -> list[Rec
         if unknown:
             problems.warning(path, line, f"unknown record field(s) ignored: {', '.join(unknown)}")
         title = item.get("title")
+        if title is not None and not isinstance(title, str):
+            problems.error(path, line, f"record 'title' must be text, got {title!r:.60}")
+            continue
         if not isinstance(title, str) or not title.strip():
             problems.error(path, line, "record has no 'title' (the one required field)")
             continue

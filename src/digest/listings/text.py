@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 
 from digest.errors import Problems
@@ -20,12 +21,16 @@ class Line:
 
 
 def decode(path: str, data: bytes, problems: Problems) -> str | None:
-    """UTF-8 (BOM allowed); other bytes fall back to Windows-1252 with a warning.
+    """Decode UTF-8 (BOM allowed) or BOM-marked UTF-16; else Windows-1252, with a warning.
 
     Returns None for a binary file, which no paste can produce.
     """
-    if b"\x00" in data[:8192]:
-        problems.error(path, 0, "binary file (NUL bytes): a listing must be text")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Notepad's "Unicode"
+        return data.decode("utf-16", errors="replace")
+    nul = data.find(b"\x00", 0, 8192)
+    if nul >= 0:
+        problems.error(path, data[:nul].count(b"\n") + 1,
+                       "binary file (NUL bytes): a listing must be text")
         return None
     try:
         return data.decode("utf-8-sig")

@@ -1,0 +1,274 @@
+"""The route table: every page's path, template and context, computed once.
+
+Grouping (topics, editions, months, authors) happens here on whole lists, so
+templates receive ordered lists of ready views and never compute anything.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from digest import bibtex, urls, views
+from digest.model import Listing, Paper
+from digest.site import SiteData
+from digest.slugs import name_slug, title_key
+
+RECENT_DAYS = 365
+TOP_UPVOTED = 10
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # site-relative, "" for home, ends in "/" for pages
+    template: str
+    title: str
+    context: dict[str, Any]
+    description: str = ""
+    feeds: tuple[tuple[str, str], ...] = ()  # extra (title, path) feeds for this page
+
+
+def prefix_for(path: str, base_path: str) -> str:
+    """Relative prefix back to the site root; the 404 page is served at any depth."""
+    if path == urls.NOT_FOUND:
+        return base_path
+    return "../" * path.count("/")
+
+
+class Planner:
+    """Builds the page list for one SiteData; holds lookups shared by several pages."""
+
+    def __init__(self, site: SiteData) -> None:
+        self.site = site
+        self.topic_names = {t.slug: t.name for t in site.topics}
+        self.ordered = site.by_date()
+        self.by_topic: dict[str, list[Paper]] = defaultdict(list)
+        for paper in self.ordered:
+            for slug in paper.topics:
+                self.by_topic[slug].append(paper)
+        self.by_key = {title_key(p.title): p for p in site.papers}
+        self.listings = {listing.id: listing for listing in site.listings}
+        self.editions = sorted(site.listings, key=lambda lst: (lst.date or "", lst.id),
+                               reverse=True)
+        self.authors: dict[str, tuple[str, list[Paper]]] = {}
+        for paper in self.ordered:
+            for name in paper.authors:
+                slug = name_slug(name)
+                self.authors.setdefault(slug, (name, []))[1].append(paper)
+
+    def cards(self, papers: list[Paper], prefix: str) -> list[dict[str, object]]:
+        return [views.card(p, prefix, self.topic_names) for p in papers]
+
+    def months(self, papers: list[Paper], prefix: str) -> list[dict[str, object]]:
+        """Consecutive papers grouped by month of effective date (input already ordered)."""
+        groups: list[dict[str, object]] = []
+        for paper in papers:
+            key = views.month_key(paper)
+            if not groups or groups[-1]["key"] != key:
+                groups.append({"key": key, "label": views.month_label(key),
+                               "url": prefix + urls.month(key), "papers": []})
+            groups[-1]["papers"].append(views.card(paper, prefix, self.topic_names))  # type: ignore[attr-defined]
+        return groups
+
+    def edition_papers(self, listing: Listing) -> list[Paper]:
+        """The listing's papers in their original order (a duplicate entry shows once)."""
+        seen: dict[str, Paper] = {}
+        for entry in listing.entries:
+            paper = self.by_key.get(title_key(entry.title))
+            if paper is not None:
+                seen.setdefault(paper.id, paper)
+        return list(seen.values())
+
+    # --- pages -----------------------------------------------------------------------
+
+    def plan(self) -> list[Page]:
+        pages = [self.home(), self.topics_index(), self.editions_index(), self.archive_index(),
+                 self.authors_index(), self.search(), self.not_found()]
+        pages += [self.paper(p) for p in self.site.papers]
+        for topic in self.site.topics:
+            pages += self.topic(topic.slug)
+        pages += [self.edition(listing) for listing in self.site.listings]
+        pages += self.month_pages()
+        pages += [self.author(slug) for slug in sorted(self.authors)]
+        return pages
+
+    def home(self) -> Page:
+        prefix = ""
+        dated = [lst for lst in self.editions if lst.date]
+        newest = dated[0] if dated else (self.editions[0] if self.editions else None)
+        recent = self.recent_top()
+        return Page(urls.HOME, "home.html", self.site.config.title, {
+            "edition": self.edition_view(newest, prefix) if newest else None,
+            "edition_papers": self.cards(self.edition_papers(newest), prefix) if newest else [],
+            "editions": [self.edition_view(lst, prefix) for lst in self.editions
+                         if lst is not newest],
+            "topics": self.topic_views(prefix),
+            "top_upvoted": self.cards(recent, prefix),
+            "paper_count": len(self.site.papers),
+        }, description=self.site.config.description)
+
+    def recent_top(self) -> list[Paper]:
+        """Most upvoted papers dated within a year of the newest paper."""
+        dated = [p for p in self.ordered if p.effective_date]
+        if not dated:
+            return []
+        newest = date.fromisoformat(dated[0].effective_date or "")
+        cutoff = (newest - timedelta(days=RECENT_DAYS)).isoformat()
+        voted = [p for p in dated if (p.upvotes or 0) > 0 and (p.effective_date or "") >= cutoff]
+        voted.sort(key=lambda p: (-(p.upvotes or 0), p.id))
+        return voted[:TOP_UPVOTED]
+
+    def topic_views(self, prefix: str) -> list[dict[str, object]]:
+        return [{"name": t.name, "slug": t.slug, "description": t.description,
+                 "count": len(self.by_topic.get(t.slug, [])), "url": prefix + urls.topic(t.slug),
+                 "feed": prefix + urls.topic_feed(t.slug)}
+                for t in self.site.topics]
+
+    def edition_view(self, listing: Listing, prefix: str) -> dict[str, object]:
+        return {"title": listing.title, "date": views.human_date(listing.date),
+                "iso_date": listing.date or "", "source": listing.source,
+                "url": prefix + urls.edition(listing.id), "count": len(listing.entries),
+                "format": listing.format}
+
+    def paper(self, paper: Paper) -> Page:
+        path = urls.paper(paper.id)
+        prefix = prefix_for(path, self.site.config.base_path)
+        primary = paper.topics[0] if paper.topics else None
+        siblings = self.by_topic.get(primary, []) if primary else []
+        index = next((i for i, p in enumerate(siblings) if p.id == paper.id), -1)
+        prev_paper = siblings[index - 1] if index > 0 else None
+        next_paper = siblings[index + 1] if 0 <= index < len(siblings) - 1 else None
+        editions = []
+        for source in paper.sources:
+            listing = self.listings.get(source.listing)
+            if listing and all(e["url"] != prefix + urls.edition(listing.id) for e in editions):
+                editions.append(self.edition_view(listing, prefix))
+        canonical = urls.absolute(self.site.config, path)
+        return Page(path, "paper.html", paper.title, {
+            "paper": {
+                "id": paper.id, "title": paper.title, "abstract": paper.abstract,
+                "authors": views.author_links(paper, prefix), "byline": views.byline(paper),
+                "author_count": paper.author_count, "submitter": paper.submitter,
+                "date": views.human_date(paper.date) if paper.date else None,
+                "iso_date": paper.date or "",
+                "effective_date": views.human_date(paper.effective_date),
+                "upvotes": paper.upvotes,
+                "topics": [{"name": self.topic_names.get(t, t), "url": prefix + urls.topic(t)}
+                           for t in paper.topics],
+                "links": [{"url": u, "kind": views.link_kind(u)} for u in paper.links],
+                "search": views.search_links(paper),
+                "bibtex": bibtex.entry(paper, canonical),
+                "editions": editions,
+                "citation_date": (paper.effective_date or "").replace("-", "/"),
+                "note": self.site.notes_html.get(paper.id),
+            },
+            "topic": ({"name": self.topic_names.get(primary, primary),
+                       "url": prefix + urls.topic(primary)} if primary else None),
+            "prev": views.card(prev_paper, prefix, self.topic_names) if prev_paper else None,
+            "next": views.card(next_paper, prefix, self.topic_names) if next_paper else None,
+        }, description=views.snippet(paper.abstract, 155))
+
+    def topic(self, slug: str) -> list[Page]:
+        topic = self.site.topic_by_slug()[slug]
+        papers = self.by_topic.get(slug, [])
+        per_page = self.site.config.per_page
+        chunks = [papers[i:i + per_page] for i in range(0, len(papers), per_page)] or [[]]
+        pages = []
+        for number, chunk in enumerate(chunks, start=1):
+            path = urls.topic(slug, number)
+            prefix = prefix_for(path, self.site.config.base_path)
+            pager = [{"number": n, "url": prefix + urls.topic(slug, n), "current": n == number}
+                     for n in range(1, len(chunks) + 1)]
+            title = topic.name if number == 1 else f"{topic.name} (page {number})"
+            pages.append(Page(path, "topic.html", title, {
+                "topic": {"name": topic.name, "description": topic.description,
+                          "count": len(papers), "feed": prefix + urls.topic_feed(slug)},
+                "months": self.months(chunk, prefix),
+                "pager": pager if len(chunks) > 1 else [],
+                "prev_url": pager[number - 2]["url"] if number > 1 else None,
+                "next_url": pager[number]["url"] if number < len(chunks) else None,
+                "page_number": number, "page_count": len(chunks),
+            }, description=topic.description or f"Papers about {topic.name}.",
+                feeds=((f"{topic.name} feed", urls.topic_feed(slug)),)))
+        return pages
+
+    def topics_index(self) -> Page:
+        prefix = prefix_for(urls.TOPICS, self.site.config.base_path)
+        return Page(urls.TOPICS, "topics.html", "Topics", {"topics": self.topic_views(prefix)},
+                    description="Every topic of the digest with its number of papers.")
+
+    def edition(self, listing: Listing) -> Page:
+        path = urls.edition(listing.id)
+        prefix = prefix_for(path, self.site.config.base_path)
+        return Page(path, "edition.html", listing.title, {
+            "edition": self.edition_view(listing, prefix),
+            "papers": self.cards(self.edition_papers(listing), prefix),
+        }, description=f"{listing.title}: {len(listing.entries)} papers.")
+
+    def editions_index(self) -> Page:
+        prefix = prefix_for(urls.EDITIONS, self.site.config.base_path)
+        return Page(urls.EDITIONS, "editions.html", "Editions",
+                    {"editions": [self.edition_view(lst, prefix) for lst in self.editions],
+                     "feed": prefix + urls.FEED_EDITIONS},
+                    description="Every listing of the digest, newest first.",
+                    feeds=(("Editions feed", urls.FEED_EDITIONS),))
+
+    def month_groups(self) -> dict[str, list[Paper]]:
+        groups: dict[str, list[Paper]] = defaultdict(list)
+        for paper in self.ordered:
+            groups[views.month_key(paper)].append(paper)
+        return groups
+
+    def archive_index(self) -> Page:
+        prefix = prefix_for(urls.ARCHIVE, self.site.config.base_path)
+        years: list[dict[str, Any]] = []
+        for key, papers in self.month_groups().items():
+            year = key[:4] if key != urls.UNDATED else "Undated"
+            if not years or years[-1]["year"] != year:
+                years.append({"year": year, "months": []})
+            years[-1]["months"].append({"label": views.month_label(key), "count": len(papers),
+                                        "url": prefix + urls.month(key)})
+        return Page(urls.ARCHIVE, "archive.html", "Archive", {"years": years},
+                    description="Papers by month, newest first.")
+
+    def month_pages(self) -> list[Page]:
+        pages = []
+        for key, papers in self.month_groups().items():
+            path = urls.month(key)
+            prefix = prefix_for(path, self.site.config.base_path)
+            pages.append(Page(path, "month.html", views.month_label(key), {
+                "label": views.month_label(key), "papers": self.cards(papers, prefix),
+                "archive_url": prefix + urls.ARCHIVE,
+            }, description=f"Papers from {views.month_label(key)}."))
+        return pages
+
+    def author(self, slug: str) -> Page:
+        name, papers = self.authors[slug]
+        path = urls.author(slug)
+        prefix = prefix_for(path, self.site.config.base_path)
+        return Page(path, "author.html", name, {"name": name, "papers": self.cards(papers, prefix)},
+                    description=f"Papers by {name} in this digest.")
+
+    def authors_index(self) -> Page:
+        prefix = prefix_for(urls.AUTHORS, self.site.config.base_path)
+        people = sorted(((name, slug, len(papers)) for slug, (name, papers) in self.authors.items()),
+                        key=lambda a: (a[0].split()[-1].casefold(), a[0].casefold()))
+        return Page(urls.AUTHORS, "authors.html", "Authors", {
+            "authors": [{"name": n, "count": c, "url": prefix + urls.author(s)}
+                        for n, s, c in people]}, description="Everyone named in the digest.")
+
+    def search(self) -> Page:
+        return Page(urls.SEARCH, "search.html", "Search", {},
+                    description="Search the digest by title, author, topic or abstract.")
+
+    def not_found(self) -> Page:
+        prefix = self.site.config.base_path
+        return Page(urls.NOT_FOUND, "404.html", "Page not found",
+                    {"topics": self.topic_views(prefix)},
+                    description="This page does not exist.")
+
+
+def plan(site: SiteData) -> list[Page]:
+    return Planner(site).plan()

@@ -1,0 +1,60 @@
+"""The files every GitHub Pages site needs besides its pages.
+
+Theme assets, ``.nojekyll`` (so folders starting with ``_`` are served),
+``robots.txt``, ``sitemap.xml`` and ``CNAME`` when a custom domain is configured.
+"""
+
+from __future__ import annotations
+
+from xml.etree import ElementTree as ET
+
+from digest import urls
+from digest.config import Config
+from digest.render import default_templates
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def assets(config: Config) -> dict[str, bytes]:
+    """``templates/assets/*`` of the theme, overridden file by file by the site's own."""
+    out: dict[str, bytes] = {}
+    folders = [default_templates() / "assets", config.root / "templates" / "assets"]
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                out["assets/" + path.relative_to(folder).as_posix()] = path.read_bytes()
+    return out
+
+
+def sitemap(config: Config, page_paths: list[str], lastmod: dict[str, str]) -> bytes:
+    ET.register_namespace("", SITEMAP_NS)
+    root = ET.Element(f"{{{SITEMAP_NS}}}urlset")
+    for path in sorted(page_paths):
+        if path == urls.NOT_FOUND or path == urls.SEARCH:
+            continue
+        node = ET.SubElement(root, f"{{{SITEMAP_NS}}}url")
+        ET.SubElement(node, f"{{{SITEMAP_NS}}}loc").text = urls.absolute(config, path)
+        if path in lastmod:
+            ET.SubElement(node, f"{{{SITEMAP_NS}}}lastmod").text = lastmod[path]
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def robots(config: Config) -> bytes:
+    return (f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(config, 'sitemap.xml')}\n"
+            .encode())
+
+
+def extras(config: Config, page_paths: list[str], lastmod: dict[str, str]) -> dict[str, bytes]:
+    out = assets(config)
+    out[".nojekyll"] = b""
+    out["robots.txt"] = robots(config)
+    out["sitemap.xml"] = sitemap(config, page_paths, lastmod)
+    if config.cname:
+        out["CNAME"] = config.cname.strip().encode() + b"\n"
+    return out
+
+
+__all__ = ["assets", "extras", "robots", "sitemap"]

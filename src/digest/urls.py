@@ -1,0 +1,82 @@
+"""Every output path of the site, computed in one place.
+
+Paths are relative to the site root and end in ``/`` for pages (served as
+``index.html``). Templates never build URLs: they receive them, made relative
+to the page that links, so the site works under any GitHub Pages sub-path.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from digest.config import Config
+
+HOME = ""
+SEARCH = "search/"
+TOPICS = "topics/"
+ARCHIVE = "archive/"
+EDITIONS = "editions/"
+AUTHORS = "authors/"
+NOT_FOUND = "404.html"
+FEED_RSS = "feed.xml"
+FEED_ATOM = "atom.xml"
+FEED_JSON = "feed.json"
+FEED_EDITIONS = "editions/feed.xml"
+UNDATED = "undated"
+
+
+def paper(paper_id: str) -> str:
+    return f"papers/{paper_id}/"
+
+
+def topic(slug: str, page: int = 1) -> str:
+    return f"topics/{slug}/" if page == 1 else f"topics/{slug}/page/{page}/"
+
+
+def topic_feed(slug: str) -> str:
+    return f"topics/{slug}/feed.xml"
+
+
+def edition(listing_id: str) -> str:
+    return f"editions/{listing_id}/"
+
+
+def month(key: str) -> str:
+    """``2024-06`` → ``archive/2024/06/``; the undated papers get ``archive/undated/``."""
+    if key == UNDATED:
+        return f"archive/{UNDATED}/"
+    year, mon = key.split("-")
+    return f"archive/{year}/{mon}/"
+
+
+def author(slug: str) -> str:
+    return f"authors/{slug}/"
+
+
+def page_path(name: str) -> str:
+    return f"{name}/"
+
+
+def output_file(path: str) -> str:
+    """The file a path is written to: pages become ``…/index.html``."""
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def absolute(config: Config, path: str) -> str:
+    """Absolute URL under ``base_url``: for feeds, canonical links, sitemap, OpenGraph."""
+    return config.base_url + path
+
+
+def relative(from_path: str, to_path: str) -> str:
+    """Link from one output path to another, e.g. ``../../topics/x/`` (sub-path safe)."""
+    from_dir = from_path if from_path.endswith("/") or from_path == "" else \
+        posixpath.dirname(from_path) + "/"
+    if from_dir == "/":
+        from_dir = ""
+    target_dir, target_name = (to_path, "") if to_path.endswith("/") or to_path == "" else \
+        (posixpath.dirname(to_path) + "/", posixpath.basename(to_path))
+    if target_dir == "/":
+        target_dir = ""
+    rel = posixpath.relpath("/" + target_dir, "/" + from_dir)
+    rel = "" if rel == "." else rel + "/"
+    return (rel + target_name) or "./"
