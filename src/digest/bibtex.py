@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from digest.model import Paper
 
-_SPECIAL = re.compile(r"([&%$#_{}])")
+# One pass, so the braces of a replacement are never escaped again; braces themselves
+# become commands, because BibTeX counts ``\{`` as an opening brace too.
+_SPECIAL = re.compile(r"[\\&%$#_{}~^]")
+_REPLACEMENT = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
+                "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 
 
 def _escape(text: str) -> str:
-    return _SPECIAL.sub(r"\\\1", text.replace("\\", r"\textbackslash{}"))
+    return _SPECIAL.sub(lambda m: _REPLACEMENT.get(m.group(0), "\\" + m.group(0)), text)
 
 
 def cite_key(paper: Paper) -> str:
@@ -40,13 +43,26 @@ def entry(paper: Paper, url: str | None = None, key: str | None = None) -> str:
     return f"@misc{{{key or cite_key(paper)},\n{body}\n}}\n"
 
 
+def _suffix(n: int) -> str:
+    """0 → "", 1 → "a", …, 26 → "z", 27 → "aa": the suffixes of clashing keys."""
+    letters = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
 def entries(papers: tuple[Paper, ...] | list[Paper]) -> list[str]:
     """One entry per paper; clashing cite keys get a, b, c suffixes in id order."""
-    used: Counter[str] = Counter()
+    ordered = sorted(papers, key=lambda p: p.id)
+    taken = {cite_key(p) for p in ordered}  # a suffixed key must not take another's plain key
+    used: set[str] = set()
     out = []
-    for paper in sorted(papers, key=lambda p: p.id):
-        key = cite_key(paper)
-        used[key] += 1
-        suffix = "" if used[key] == 1 else chr(ord("a") + used[key] - 2)
-        out.append(entry(paper, key=key + suffix))
+    for paper in ordered:
+        base = cite_key(paper)
+        n = 0
+        while (key := base + _suffix(n)) in used or (n and key in taken):
+            n += 1
+        used.add(key)
+        out.append(entry(paper, key=key))
     return out

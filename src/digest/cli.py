@@ -108,6 +108,22 @@ def export(ctx: Context, fmt: str) -> None:
         click.echo("\n".join(bibtex.entries(corpus.papers)), nl=False)
 
 
+@main.command("topics")
+@click.pass_obj
+def topics_command(ctx: Context) -> None:
+    """Print the topic table and, for papers in "Other", terms to write new rules from."""
+    from digest import topics
+
+    problems = Problems()
+    cfg, corpus = _corpus(ctx, problems)
+    report(problems)
+    if problems.errors:
+        sys.exit(1)
+    papers, used = topics.assign(list(corpus.papers), topics.taxonomy_for(cfg),
+                                 list(corpus.listings))
+    click.echo(topics.report(papers, used), nl=False)
+
+
 @main.command("build")
 @click.option("--base-url", help="Absolute URL the site is published at (overrides digest.yaml).")
 @click.option("--output", type=click.Path(path_type=Path, file_okay=False),

@@ -4,7 +4,7 @@ Abstracts are pasted from arXiv, where authors write ``17.5$\\times$`` and
 ``Fr\\'echet``; readers and feeds should see ``17.5×`` and ``Fréchet``. pylatexenc
 does the conversion; this module only prepares plain prose for it, because prose
 is not LaTeX: a bare ``%`` would start a comment and blank the rest, a lone
-``$`` would open math mode, and URLs would lose their underscores.
+``$`` would open math mode, ``&`` would vanish, and URLs would lose their underscores.
 """
 
 from __future__ import annotations
@@ -19,10 +19,12 @@ from digest.links import URL_RE
 
 _TRIGGER = re.compile(r"[\\$~{}]")
 _BARE_PERCENT = re.compile(r"(?<!\\)%")
+_BARE_AMPERSAND = re.compile(r"(?<!\\)&")  # an alignment tab to LaTeX: "R&D" would lose it
 _TIE = re.compile(r"(?<=[\w.,;:)\]])~(?=\S)")  # ``e.g.~fine``: a LaTeX tie, not "approximately"
 # Inline math as Pandoc reads it: no space just inside either ``$`` (so "$5 and $10" is money).
 _MATH = re.compile(r"(?<!\\)\$(?=\S)([^$]{1,60}?)(?<=[^\s\\])\$")
 _MACRO_THEN_SPACE = re.compile(r"(\\[A-Za-z]+)(?=\s)")  # LaTeX would swallow that space
+_MACRO_THEN_GROUP = re.compile(r"(?<!\\)\\([A-Za-z]+)(?=\{[^}])")
 
 # Macros common in arXiv abstracts that pylatexenc does not know by default.
 _EXTRA_TEXT = [
@@ -65,7 +67,7 @@ def _protect_dollars(text: str) -> str:
     out: list[str] = []
     i = 0
     while i < len(text):
-        if text[i] != "$" or (i and text[i - 1] == "\\"):
+        if text[i] != "$" or (i > 0 and text[i - 1] == "\\"):
             out.append(text[i])
             i += 1
             continue
@@ -81,6 +83,11 @@ def _protect_dollars(text: str) -> str:
     return "".join(out)
 
 
+def _drop_unknown(m: re.Match[str]) -> str:
+    """``\\ourmethod{X}`` → ``{X}``: an unknown command's argument is what it says."""
+    return m.group(0) if _converter().latex_context.get_macro_spec(m.group(1)) else ""
+
+
 def to_text(text: str) -> str:
     """Return ``text`` with LaTeX markup turned into Unicode; plain text comes back as is."""
     if not _TRIGGER.search(text):
@@ -94,9 +101,11 @@ def to_text(text: str) -> str:
 
     prepared = URL_RE.sub(stash, text)
     prepared = _BARE_PERCENT.sub(r"\\%", prepared)
+    prepared = _BARE_AMPERSAND.sub(r"\\&", prepared)
     prepared = _TIE.sub(" ", prepared)
     prepared = prepared.replace("~", r"\textasciitilde{}")
     prepared = _protect_dollars(prepared)
+    prepared = _MACRO_THEN_GROUP.sub(_drop_unknown, prepared)
     prepared = _MACRO_THEN_SPACE.sub(r"\1{}", prepared)
     try:
         converted = _converter().latex_to_text(prepared)

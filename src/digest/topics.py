@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from importlib.resources import files
 from types import MappingProxyType
+from typing import NamedTuple
 
 import yaml
 
@@ -35,6 +36,7 @@ TITLE_WEIGHT = 3  # a word in the title says more about a paper than one in its 
 MIN_SCORE = 3  # one title match or three abstract mentions; one passing mention is not enough
 KEEP_FRACTION = 0.4  # runners-up within this fraction of the best score are kept too
 MAX_TOPICS = 3
+REPEAT_CAP = 3  # a keyword repeated more often adds nothing
 
 _PUNCTUATION = "".join(chr(c) for c in range(128) if not (chr(c).isalnum() or chr(c) == "_"))
 _ASCII_WORDS = bytes.maketrans(_PUNCTUATION.encode(), b" " * len(_PUNCTUATION))
@@ -87,13 +89,17 @@ def taxonomy_for(config: Config) -> tuple[TopicRule, ...]:
 # -- matching -----------------------------------------------------------------------------
 
 
+Phrase = tuple[tuple[bytes, ...], tuple[int, ...]]  # rest of the phrase, keyword ids
+
+
 @dataclass(frozen=True)
 class _Matcher:
-    """Keywords of every rule, indexed by first word: rest of the phrase → rule indices."""
+    """Every rule's keywords, indexed by first word for a dict lookup per distinct word."""
 
     first: frozenset[bytes]
-    phrases: Mapping[bytes, tuple[tuple[tuple[bytes, ...], tuple[int, ...]], ...]]
+    phrases: Mapping[bytes, tuple[Phrase, ...]]  # longest first
     alone: Mapping[bytes, tuple[int, ...]]  # words that are a keyword and in no longer one
+    rule_of: tuple[int, ...]  # keyword id → rule index
 
 
 def _variants(keyword: str) -> set[tuple[bytes, ...]]:
@@ -107,66 +113,90 @@ def _variants(keyword: str) -> set[tuple[bytes, ...]]:
 
 @cache
 def _matcher(rules: tuple[TopicRule, ...]) -> _Matcher:
+    ids: dict[tuple[int, tuple[bytes, ...]], int] = {}  # (rule, keyword words) → id
     owners: dict[tuple[bytes, ...], set[int]] = {}
     for index, rule in enumerate(rules):
         for keyword in rule.keywords:
+            kid = ids.setdefault((index, tuple(words(keyword))), len(ids))
             for form in _variants(keyword):
-                owners.setdefault(form, set()).add(index)
-    by_first: dict[bytes, list[tuple[tuple[bytes, ...], tuple[int, ...]]]] = {}
-    for form, indices in owners.items():
-        by_first.setdefault(form[0], []).append((form[1:], tuple(sorted(indices))))
+                owners.setdefault(form, set()).add(kid)
+    by_first: dict[bytes, list[Phrase]] = {}
+    for form, kids in owners.items():
+        by_first.setdefault(form[0], []).append((form[1:], tuple(sorted(kids))))
     phrases = {first: tuple(sorted(rest, key=lambda r: (-len(r[0]), r[0])))
                for first, rest in by_first.items()}
     inner = {word for form in owners for word in form[1:]}
     alone = {first: entries[0][1] for first, entries in phrases.items()
              if len(entries) == 1 and not entries[0][0] and first not in inner}
-    return _Matcher(frozenset(phrases), phrases, alone)
+    rule_of = tuple(index for (index, _), _ in sorted(ids.items(), key=lambda item: item[1]))
+    return _Matcher(frozenset(phrases), phrases, alone, rule_of)
 
 
-def _hits(text: Words, matcher: _Matcher, weight: int, scores: list[int]) -> None:
-    """Add ``weight`` to a rule's score for every keyword of it found in ``text``."""
-    found: list[tuple[int, int, tuple[int, ...]]] = []  # (start, -length, rules)
+def _keyword_counts(text: Words, matcher: _Matcher) -> Counter[int]:
+    """How often each keyword occurs in ``text``, the longest keyword winning overlaps."""
+    counts: Counter[int] = Counter()
+    found: list[tuple[int, int, tuple[int, ...]]] = []  # (start, -length, keyword ids)
     for first in matcher.first.intersection(text):
-        if first in matcher.alone:  # no phrase can overlap it: count it in C
-            found.extend([(-1, -1, matcher.alone[first])] * text.count(first))
+        if first in matcher.alone:  # nothing can overlap it: count it in C
+            n = text.count(first)
+            for kid in matcher.alone[first]:
+                counts[kid] += n
             continue
-        entries = matcher.phrases[first]
         start = -1
         while True:
             try:
                 start = text.index(first, start + 1)
             except ValueError:
                 break
-            for rest, indices in entries:  # longest first
+            for rest, kids in matcher.phrases[first]:
                 if tuple(text[start + 1:start + 1 + len(rest)]) == rest:
-                    found.append((start, -1 - len(rest), indices))
+                    found.append((start, -1 - len(rest), kids))
                     break
     end = 0
-    for start, negative_length, indices in sorted(found):
-        if start >= 0:  # a phrase starting inside an earlier, longer match does not count
-            if start < end:
-                continue
-            end = start - negative_length
-        for index in indices:
-            scores[index] += weight
+    for start, negative_length, kids in sorted(found):
+        if start < end:  # starts inside an earlier, longer match
+            continue
+        end = start - negative_length
+        counts.update(kids)
+    return counts
 
 
-def scores(paper: Paper, rules: tuple[TopicRule, ...]) -> list[int]:
-    """Each rule's score for ``paper``: title matches weigh TITLE_WEIGHT, abstract ones 1."""
+class Score(NamedTuple):
+    """A rule's evidence for one paper: its points and whether the title matched."""
+
+    points: int
+    in_title: bool
+
+
+def scores(paper: Paper, rules: tuple[TopicRule, ...]) -> list[Score]:
+    """Each rule's score for ``paper``.
+
+    A keyword scores TITLE_WEIGHT per title match and 1 per abstract match, at most
+    REPEAT_CAP times per field: several different words of a topic say more than one
+    word repeated.
+    """
     matcher = _matcher(rules)
-    result = [0] * len(rules)
-    _hits(words(paper.title), matcher, TITLE_WEIGHT, result)
-    _hits(words(paper.abstract), matcher, 1, result)
-    return result
+    points = [0] * len(rules)
+    in_title = [False] * len(rules)
+    for text, weight in ((paper.title, TITLE_WEIGHT), (paper.abstract, 1)):
+        for kid, n in _keyword_counts(words(text), matcher).items():
+            rule = matcher.rule_of[kid]
+            points[rule] += weight * min(n, REPEAT_CAP)
+            in_title[rule] = in_title[rule] or weight == TITLE_WEIGHT
+    return [Score(*pair) for pair in zip(points, in_title)]
 
 
-def best_topics(scored: Sequence[int]) -> list[int]:
-    """Indices of the best one to MAX_TOPICS rules; ties go to the earlier rule."""
-    ranked = sorted((-s, i) for i, s in enumerate(scored) if s >= MIN_SCORE)
+def best_topics(scored: Sequence[Score]) -> list[int]:
+    """Indices of the best one to MAX_TOPICS rules, best first, ties to the earlier rule.
+
+    A rule needs MIN_SCORE points, and either a title match or KEEP_FRACTION of the
+    best rule's points: a paper's title names its topics, its abstract wanders.
+    """
+    ranked = sorted((-s.points, i) for i, s in enumerate(scored) if s.points >= MIN_SCORE)
     if not ranked:
         return []
     floor = -ranked[0][0] * KEEP_FRACTION
-    return [i for s, i in ranked[:MAX_TOPICS] if -s >= floor]
+    return [i for s, i in ranked if -s >= floor or scored[i].in_title][:MAX_TOPICS]
 
 
 # -- assignment ---------------------------------------------------------------------------
@@ -315,5 +345,5 @@ def report(papers: Sequence[Paper], topics: Sequence[TopicRule], examples: int =
 
 
 __all__ = ["MAX_TOPICS", "OTHER", "TopicRule", "assign", "best_topics", "default_taxonomy",
-           "distinctive_terms", "members", "parse_taxonomy", "report", "scores",
+           "distinctive_terms", "members", "parse_taxonomy", "report", "Score", "scores",
            "taxonomy_for", "words"]

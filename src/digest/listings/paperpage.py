@@ -70,7 +70,14 @@ def _is_meta_start(lines: list[Line], i: int) -> bool:
 
 
 def _submitter(text: str) -> str:
-    """``Gensyn Gensyn`` → ``Gensyn``; ``GD-ML AMAP-ML`` (handle, display name) → ``AMAP-ML``."""
+    """``Gensyn Gensyn`` → ``Gensyn``; ``GD-ML AMAP-ML`` (handle, display name) → ``AMAP-ML``.
+
+    The page prints the organisation's handle (its avatar's alt text), then its
+    display name; a doubled name (``Example Org Example Org``) is one name.
+    """
+    half = len(text) // 2
+    if len(text) % 2 == 1 and text[half] == " " and text[:half] == text[half + 1:]:
+        return text[:half]
     parts = text.split(" ", 1)
     return parts[1].strip() if len(parts) == 2 else text
 

@@ -36,8 +36,14 @@ def decode(path: str, data: bytes, problems: Problems) -> str | None:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        problems.warning(path, line, f"invalid UTF-8 (byte 0x{data[exc.start]:02x}); "
-                         "read the file as Windows-1252 — save it as UTF-8 to silence this")
+        bad = f"invalid UTF-8 (byte 0x{data[exc.start]:02x})"
+        lenient = data.decode("utf-8-sig", errors="replace")
+        if any(ord(c) > 127 and c != "\ufffd" for c in lenient):
+            # Real UTF-8 with a few damaged bytes: Windows-1252 would garble every accent.
+            problems.warning(path, line, f"{bad}; the damaged bytes read as '\ufffd'")
+            return lenient
+        problems.warning(path, line, f"{bad}; read the file as Windows-1252 — "
+                         "save it as UTF-8 to silence this")
         return data.decode("cp1252", errors="replace")
 
 

@@ -43,9 +43,12 @@ def compose(text: str) -> yaml.Node | None:
     try:
         return yaml.compose(text, Loader=_Loader)  # type: ignore[no-any-return]
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark = exc.problem_mark
+        if exc.context_mark is not None and (mark is None or mark.index >= len(text.rstrip())):
+            mark = exc.context_mark  # "end of stream": where the unclosed thing was opened
         line = int(mark.line) + 1 if mark is not None else 1
-        raise YamlError(line, str(exc.problem or exc.context or exc)) from None
+        reason = ", ".join(str(part) for part in (exc.context, exc.problem) if part)
+        raise YamlError(line, reason or str(exc)) from None
     except yaml.YAMLError as exc:
         raise YamlError(1, str(exc)) from None
     except RecursionError:

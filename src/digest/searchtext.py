@@ -1,0 +1,57 @@
+"""Search folding: the words the index stores and a query looks up, the same on both ends.
+
+``search.js`` implements the same steps for queries and takes ``FOLD`` from the
+document store, so there is one table: lower-case, NFKD, drop combining marks
+(``Fréchet`` → ``frechet``), map the letters NFKD leaves alone (``ß`` → ``ss``,
+``α`` → ``alpha``), drop apostrophes (``model's`` → ``models``), and cut at every
+other character that is not ``a-z`` or ``0-9``. A hyphenated compound yields its
+parts and their joined forms, so ``pre-training``, ``pretraining`` and ``pre training``
+find each other (the query side tries adjacent words joined).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_GREEK = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron "
+          "pi rho sigma tau upsilon phi chi psi omega").split()
+FOLD: dict[str, str] = {
+    "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
+    "ı": "i", "ħ": "h", "ŋ": "ng", "ĸ": "k",
+    "'": "", "\u2019": "", "\u02bc": "", "\u00ad": "",  # apostrophes and soft hyphens join
+    "\u2010": "-", "\u2011": "-",  # Unicode hyphens are hyphens
+    "ς": "sigma", "ϵ": "epsilon", "ϑ": "theta", "ϕ": "phi", "ϱ": "rho", "ϖ": "pi",
+    **{chr(0x3B1 + i + (i > 16)): name for i, name in enumerate(_GREEK)},
+}
+_TABLE = str.maketrans(FOLD)
+_COMPOUND = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MIN_LENGTH = 2  # one-letter words only live on inside joined forms (gpt-4 → gpt4)
+MAX_PARTS = 6  # a longer hyphen chain is not a compound word
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII letters, digits, hyphens and separators; see the module docstring."""
+    text = text.lower()
+    if not text.isascii():
+        text = "".join(c for c in unicodedata.normalize("NFKD", text)
+                       if not unicodedata.category(c).startswith("M"))
+    return text.translate(_TABLE)
+
+
+def words(text: str) -> list[str]:
+    """The words to index, in order: each compound's parts, then its joined forms."""
+    out: list[str] = []
+    for compound in _COMPOUND.findall(fold(text)):
+        if "-" not in compound:
+            if len(compound) >= MIN_LENGTH:
+                out.append(compound)
+            continue
+        parts = compound.split("-")
+        out += [p for p in parts if len(p) >= MIN_LENGTH]
+        if len(parts) > MAX_PARTS:
+            continue
+        out += [a + b for a, b in zip(parts, parts[1:], strict=False)]
+        if len(parts) > 2:
+            out.append("".join(parts))
+    return out

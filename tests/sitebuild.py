@@ -1,0 +1,34 @@
+"""Build a project into a folder for tests (importable helper, no tests here)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from digest import config as config_mod
+from digest.build import BuildResult, build
+from digest.errors import Problems
+
+REPO = Path(__file__).resolve().parents[1]
+GOLDEN_SITE = REPO / "tests" / "fixtures" / "golden_site"
+GOLDEN_EXPECTED = REPO / "tests" / "golden" / "tiny"
+FIXED_DAY = date(2025, 12, 31)
+
+
+def build_project(project: Path, output: Path, base_url: str | None = None,
+                  day: date = FIXED_DAY) -> BuildResult:
+    """Build ``project`` into ``output``; fail loudly on any input error."""
+    problems = Problems()
+    cfg = config_mod.load(project, problems)
+    cfg = replace(cfg, output=str(output))
+    if base_url:
+        cfg = cfg.with_base_url(base_url)
+    result = build(cfg, day, problems)
+    assert result is not None and not problems.errors, [str(p) for p in problems.items]
+    return result
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -1,0 +1,74 @@
+"""digest.yaml: defaults, every key, and errors that name the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from digest.config import Config, load
+from digest.errors import Problems
+
+
+def load_text(tmp_path: Path, text: str) -> tuple[Config, Problems]:
+    (tmp_path / "digest.yaml").write_text(text, encoding="utf-8")
+    problems = Problems()
+    return load(tmp_path, problems), problems
+
+
+def test_missing_file_means_defaults(tmp_path: Path) -> None:
+    problems = Problems()
+    cfg = load(tmp_path, problems)
+    assert not problems
+    assert cfg.output == "site" and cfg.per_page == 25 and cfg.base_path == "/"
+
+
+def test_every_key_is_read(tmp_path: Path) -> None:
+    cfg, problems = load_text(tmp_path, """
+title: T
+description: D
+base_url: https://user.github.io/papers
+author: A
+language: de
+per_page: 7
+feed_size: 9
+output: public
+cname: papers.example.org
+markdown: {html: true}
+topics:
+  - {name: Vision, keywords: [image]}
+""")
+    assert not problems, problems.items
+    assert (cfg.title, cfg.description, cfg.author, cfg.language) == ("T", "D", "A", "de")
+    assert cfg.base_url == "https://user.github.io/papers/" and cfg.base_path == "/papers/"
+    assert (cfg.per_page, cfg.feed_size, cfg.output, cfg.cname) == (7, 9, "public",
+                                                                    "papers.example.org")
+    assert cfg.markdown_html is True
+    assert cfg.topics is not None and cfg.topics[0].slug == "vision"
+
+
+@pytest.mark.parametrize(("text", "needle"), [
+    ("titel: x\n", "digest.yaml:1: error: unknown key 'titel'"),
+    ("title: x\nper_page: many\n", "digest.yaml:2: error: 'per_page' must be a whole number"),
+    ("feed_size: 0\n", "'feed_size' must be at least 1"),
+    ("per_page: true\n", "'per_page' must be a whole number"),
+    ("base_url: /papers/\n", "'base_url' must be absolute"),
+    ("markdown: {html: 1}\n", "'markdown' takes one key"),
+    ("topics: {a: 1}\n", "'topics' must be a list"),
+    ("topics:\n  - {name: A, colour: red}\n", "topics[0]: unknown key(s) colour"),
+    ("topics:\n  - {name: A}\n  - {name: a}\n", "two topics share the slug 'a'"),
+    ("title: [unclosed\n", "invalid YAML"),
+])
+def test_bad_config_names_the_key_and_line(tmp_path: Path, text: str, needle: str) -> None:
+    _, problems = load_text(tmp_path, text)
+    assert any(needle in str(p) for p in problems.errors), [str(p) for p in problems.items]
+
+
+def test_problems_are_collected_together(tmp_path: Path) -> None:
+    _, problems = load_text(tmp_path, "titel: x\nper_page: x\nfeed_size: y\n")
+    assert len(problems.errors) == 3
+
+
+def test_base_url_override_adds_slash(tmp_path: Path) -> None:
+    cfg, _ = load_text(tmp_path, "base_url: https://a.example/\n")
+    assert cfg.with_base_url("https://user.github.io/repo").base_path == "/repo/"
