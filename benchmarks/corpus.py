@@ -22,6 +22,11 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
+from digest import config as config_mod
+from digest.errors import Problems
+from digest.ingest import load_corpus
+from digest.slugs import title_key
+
 REPO = Path(__file__).resolve().parent.parent
 PER_LISTING = 100
 AUTHORS_PER_PAPER = 10
@@ -62,11 +67,6 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 def source_papers(project: Path = REPO) -> list[tuple[str, str]]:
     """(title, abstract) of every paper with an abstract in ``project``'s listings."""
-    sys.path.insert(0, str(REPO / "src"))
-    from digest import config as config_mod
-    from digest.errors import Problems
-    from digest.ingest import load_corpus
-
     problems = Problems()
     cfg = config_mod.load(project, problems, None)
     corpus = load_corpus(cfg, date(2026, 3, 31), problems)
@@ -88,9 +88,9 @@ def generate(n: int, sources: Sequence[tuple[str, str]], seed: int = 0) -> list[
         base_title, base_abstract = sources[rng.randrange(len(sources))]
         name = _method_name(rng)
         title = f"{name}: {base_title}"
-        if title.casefold() in titles:
+        if title_key(title) in titles:  # the key papers are merged by
             continue
-        titles.add(title.casefold())
+        titles.add(title_key(title))
         # Half the sentences of a real abstract, the other half from any abstract.
         own = _SENTENCE.split(base_abstract)
         body = [s if rng.random() < 0.5 else rng.choice(sentences) for s in own]

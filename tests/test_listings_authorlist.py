@@ -29,8 +29,8 @@ def test_seed_first_entry_authors_swapped() -> None:
 
 @pytest.mark.parametrize(("title", "authors"), [
     ("Scalable Diffusion Models with Transformers", ("William Peebles", "Saining Xie")),
-    ("SiT: Exploring Flow and Diffusion-based Generative Models with Scalable Interpolant "
-     "Transformers", ("Nanye Ma", "Mark Goldstein", "Michael S. Albergo", "Nicholas M. Boffi",
+    (("SiT: Exploring Flow and Diffusion-based Generative Models with Scalable Interpolant "
+      "Transformers"), ("Nanye Ma", "Mark Goldstein", "Michael S. Albergo", "Nicholas M. Boffi",
                       "Eric Vanden-Eijnden", "Saining Xie")),
     ("V-IRL: Grounding Virtual Intelligence in Real Life",
      ("Jihan Yang", "Runyu Ding", "Ellis Brown", "Xiaojuan Qi", "Saining Xie")),

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import pytest
 from ingest_support import (
-    CHECKPOINTS, MULTIMODAL, PRE_TRAINING, SELF_SUPERVISED, by_title, parse_clean, parse_fixture,
+    CHECKPOINTS,
+    MULTIMODAL,
+    PRE_TRAINING,
+    SELF_SUPERVISED,
+    by_title,
+    parse_clean,
+    parse_fixture,
     shipped,
 )
 
@@ -50,8 +56,9 @@ def test_date_with_year_and_no_upvotes() -> None:
 
 @pytest.mark.parametrize(("name", "title", "submitter", "when", "upvotes"), [
     (CHECKPOINTS, "All is Not Lost: LLM Recovery without Checkpoints", "Gensyn", "2025-06-18", 3),
-    (PRE_TRAINING, "Advancing End-to-End Pixel Space Generative Modeling via Self-supervised "
-     "Pre-training", "AMAP-ML", "2025-10-14", 3),
+    (PRE_TRAINING,
+     "Advancing End-to-End Pixel Space Generative Modeling via Self-supervised Pre-training",
+     "AMAP-ML", "2025-10-14", 3),
     (CHECKPOINTS, "LongCat-Flash Technical Report", "LongCat", "2025-09-01", None),
 ])
 def test_organisation_submitters(name: str, title: str, submitter: str, when: str,
@@ -70,8 +77,9 @@ def test_longcat_links_in_order() -> None:
 @pytest.mark.parametrize(("name", "title", "next_title"), [
     (PRE_TRAINING, "Is Diversity All You Need for Scalable Robotic Manipulation?",
      "Driving with Prior Maps: Unified Vector Prior Encoding for Autonomous Vehicle Mapping"),
-    (CHECKPOINTS, "Apriel-1.5-15b-Thinker", "Meissonic: Revitalizing Masked Generative "
-     "Transformers for Efficient High-Resolution Text-to-Image Synthesis"),
+    (CHECKPOINTS, "Apriel-1.5-15b-Thinker",
+     ("Meissonic: Revitalizing Masked Generative Transformers for Efficient High-Resolution "
+      "Text-to-Image Synthesis")),
 ])
 def test_entry_without_metadata(name: str, title: str, next_title: str) -> None:
     listing = shipped(name)
@@ -93,8 +101,9 @@ def test_driving_entry_keeps_its_metadata_after_a_bare_entry() -> None:
 @pytest.mark.parametrize(("name", "title", "when", "upvotes"), [
     (PRE_TRAINING, "Centurio: On Drivers of Multilingual Ability of Large Vision-Language Model",
      "2025-01-09", 3),  # "Jan 9 3" in a listing of 2025-12-08
-    (PRE_TRAINING, "Align-Then-stEer: Adapting the Vision-Language Action Models through "
-     "Unified Latent Guidance", "2025-09-02", None),  # "Sep 2"
+    (PRE_TRAINING,
+     "Align-Then-stEer: Adapting the Vision-Language Action Models through Unified Latent Guidance",
+     "2025-09-02", None),  # "Sep 2"
     (CHECKPOINTS, "Xiaomi MiMo-VL-Miloco Technical Report", "2025-12-19", None),  # "Dec 19"
     (CHECKPOINTS, "Parameter-Efficient Checkpoint Merging via Metrics-Weighted Averaging",
      "2025-04-23", None),  # "Apr 23"

@@ -177,6 +177,74 @@ def build_command(ctx: Context, base_url: str | None, output: Path | None, quiet
                    f"({written} files written) → {cfg.output_dir}")
 
 
+@main.command("new")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--title", help="The site's title (default: from the folder name).")
+def new_command(folder: Path, title: str | None) -> None:
+    """Create a ready-to-build digest in FOLDER (new or empty)."""
+    from digest.scaffold import ScaffoldError, new_site
+
+    try:
+        written = new_site(folder, title)
+    except ScaffoldError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    for path in written:
+        click.echo(f"  created {path}")
+    click.echo(f"\nNext:\n  cd {folder}\n  digest serve        # preview with live reload\n"
+               "  git init && git add . && git commit -m 'My digest'   # then push to GitHub")
+
+
+@main.command("add")
+@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+@click.option("--date", "when", type=click.DateTime(["%Y-%m-%d"]),
+              help="The listing's date (default: today, or SOURCE_DATE_EPOCH).")
+@click.option("--title", help="The listing's title; also names the file.")
+@click.option("--format", "fmt", help="Force a format instead of detecting it.")
+@click.pass_obj
+def add_command(ctx: Context, source: io.TextIOBase, when: object, title: str | None,
+                fmt: str | None) -> None:
+    """Save a pasted listing (standard input or SOURCE) and show what was found in it."""
+    from digest.scaffold import ScaffoldError, add_listing
+
+    problems = Problems()
+    cfg, corpus = _corpus(ctx, problems)
+    day = when.date() if hasattr(when, "date") else build_date()  # type: ignore[union-attr]
+    try:
+        added = add_listing(cfg.root, source.read(), when=day, title=title, fmt=fmt,
+                            existing=corpus.papers)
+    except ScaffoldError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    listing = added.listing
+    click.echo(f"wrote {added.path}")
+    if listing is not None:
+        click.echo(f"{listing.format}: {len(listing.entries)} papers, "
+                   f"{len(added.duplicates)} already in the digest")
+        for entry in listing.entries:
+            click.echo(f"  {entry.line:>5}  {entry.title}")
+        for paper in added.duplicates:
+            click.echo(f"  duplicate of papers/{paper.id}/ ({len(paper.sources)} listing(s))")
+    report(added.problems, sys.stdout)
+    if added.problems.errors:
+        sys.exit(1)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but a loopback address is warned about.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on; 0 picks a free one.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a web browser.")
+@click.pass_obj
+def serve_command(ctx: Context, host: str, port: int, open_browser: bool) -> None:
+    """Preview the site: serve it, rebuild on every change and reload open pages."""
+    from digest import serve
+
+    sys.exit(serve.run(ctx.load, host=host, port=port, open_browser=open_browser,
+                       debug=ctx.debug))
+
+
 def describe(exc: Exception) -> str:
     """A template error as ``file:line: message``; anything else as its message."""
     import jinja2

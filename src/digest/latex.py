@@ -17,7 +17,9 @@ from pylatexenc.macrospec import MacroSpec
 
 from digest.links import URL_RE
 
-_TRIGGER = re.compile(r"[\\$~{}]")
+# Any of these makes a fragment LaTeX; quotes and dashes too, so that "``x''" and "a -- b"
+# read the same whether or not the rest of the abstract happens to hold a ``\%``.
+_TRIGGER = re.compile(r"[\\$~{}]|``|--")
 _BARE_PERCENT = re.compile(r"(?<!\\)%")
 _BARE_AMPERSAND = re.compile(r"(?<!\\)&")  # an alignment tab to LaTeX: "R&D" would lose it
 _TIE = re.compile(r"(?<=[\w.,;:)\]])~(?=\S)")  # ``e.g.~fine``: a LaTeX tie, not "approximately"

@@ -13,6 +13,7 @@ from typing import Any
 
 from digest import bibtex, urls, views
 from digest.model import Listing, Paper
+from digest.notes import StaticPage
 from digest.site import SiteData
 from digest.slugs import name_slug, title_key
 
@@ -28,6 +29,12 @@ class Page:
     context: dict[str, Any]
     description: str = ""
     feeds: tuple[tuple[str, str], ...] = ()  # extra (title, path) feeds for this page
+
+
+def rating_view(value: int) -> dict[str, object]:
+    """``4`` → ★★★★☆ with a label a screen reader can say."""
+    return {"value": value, "stars": "★" * value + "☆" * (5 - value),
+            "label": f"Rated {value} out of 5"}
 
 
 def prefix_for(path: str, base_path: str) -> str:
@@ -49,6 +56,7 @@ class Planner:
             for slug in paper.topics:
                 self.by_topic[slug].append(paper)
         self.by_key = {title_key(p.title): p for p in site.papers}
+        self.papers_by_id = {p.id: p for p in site.papers}
         self.listings = {listing.id: listing for listing in site.listings}
         self.editions = sorted(site.listings, key=lambda lst: (lst.date or "", lst.id),
                                reverse=True)
@@ -92,7 +100,12 @@ class Planner:
         pages += [self.edition(listing) for listing in self.site.listings]
         pages += self.month_pages()
         pages += [self.author(slug) for slug in sorted(self.authors)]
+        pages += [self.static(page, html) for page, html in self.site.static_pages]
         return pages
+
+    def static(self, page: StaticPage, html: str) -> Page:
+        return Page(urls.page_path(page.slug), "page.html", page.title, {"body": html},
+                    description=page.description or page.title)
 
     def home(self) -> Page:
         prefix = ""
@@ -106,8 +119,22 @@ class Planner:
                          if lst is not newest],
             "topics": self.topic_views(prefix),
             "top_upvoted": self.cards(recent, prefix),
+            "featured": self.featured(prefix),
             "paper_count": len(self.site.papers),
         }, description=self.site.config.description)
+
+    def featured(self, prefix: str) -> list[dict[str, object]]:
+        """Papers whose note says ``featured: true``, newest note first."""
+        picked = [(note.date or self.papers_by_id[pid].effective_date or "", pid)
+                  for pid, note in self.site.notes.items() if note.featured]
+        picked.sort(key=lambda item: (item[0], item[1]), reverse=True)
+        out = []
+        for _, pid in picked:
+            card = views.card(self.papers_by_id[pid], prefix, self.topic_names)
+            note = self.site.notes[pid]
+            card["rating"] = rating_view(note.rating) if note.rating else None
+            out.append(card)
+        return out
 
     def recent_top(self) -> list[Paper]:
         """Most upvoted papers dated within a year of the newest paper."""
@@ -146,6 +173,7 @@ class Planner:
             if listing and all(e["url"] != prefix + urls.edition(listing.id) for e in editions):
                 editions.append(self.edition_view(listing, prefix))
         canonical = urls.absolute(self.site.config, path)
+        note = self.site.notes.get(paper.id)
         return Page(path, "paper.html", paper.title, {
             "paper": {
                 "id": paper.id, "title": paper.title, "abstract": paper.abstract,
@@ -163,6 +191,8 @@ class Planner:
                 "editions": editions,
                 "citation_date": (paper.effective_date or "").replace("-", "/"),
                 "note": self.site.notes_html.get(paper.id),
+                "rating": rating_view(note.rating) if note and note.rating else None,
+                "tags": list(note.tags) if note else [],
             },
             "topic": ({"name": self.topic_names.get(primary, primary),
                        "url": prefix + urls.topic(primary)} if primary else None),

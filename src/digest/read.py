@@ -31,3 +31,19 @@ def listing_files(root: Path, content: Path) -> list[SourceFile]:
                 rel = path.as_posix()
             files.append(SourceFile(rel, path.read_bytes()))
     return files
+
+
+def markdown_files(root: Path, content: Path, folder: str) -> list[SourceFile]:
+    """``content/notes/*.md`` or ``content/pages/*.md``, sorted by path."""
+    base = content / folder
+    if not base.is_dir():
+        return []
+    out = []
+    for path in sorted(base.rglob("*.md")):
+        if path.is_file() and not path.name.startswith("."):
+            try:
+                rel = path.relative_to(root).as_posix()
+            except ValueError:
+                rel = path.as_posix()
+            out.append(SourceFile(rel, path.read_bytes()))
+    return out

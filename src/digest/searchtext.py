@@ -21,37 +21,40 @@ FOLD: dict[str, str] = {
     "ı": "i", "ħ": "h", "ŋ": "ng", "ĸ": "k",
     "'": "", "\u2019": "", "\u02bc": "", "\u00ad": "",  # apostrophes and soft hyphens join
     "\u2010": "-", "\u2011": "-",  # Unicode hyphens are hyphens
-    "ς": "sigma", "ϵ": "epsilon", "ϑ": "theta", "ϕ": "phi", "ϱ": "rho", "ϖ": "pi",
+    "ς": "sigma",  # final sigma; NFKD already maps the symbol variants (ϵ ϑ ϕ ϱ ϖ)
     **{chr(0x3B1 + i + (i > 16)): name for i, name in enumerate(_GREEK)},
 }
 _TABLE = str.maketrans(FOLD)
-_COMPOUND = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-MIN_LENGTH = 2  # one-letter words only live on inside joined forms (gpt-4 → gpt4)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_WORD = re.compile(r"[a-z0-9]{2,}")  # one-letter words live on inside joined forms (gpt4)
+_COMPOUND = re.compile(r"(?<![a-z0-9])[a-z0-9]++(?:-[a-z0-9]++)+")
 MAX_PARTS = 6  # a longer hyphen chain is not a compound word
 
 
+def _fold_run(match: re.Match[str]) -> str:
+    folded = "".join(c for c in unicodedata.normalize("NFKD", match.group())
+                     if not unicodedata.category(c).startswith("M"))
+    return folded.translate(_TABLE)
+
+
 def fold(text: str) -> str:
-    """Lower-case ASCII letters, digits, hyphens and separators; see the module docstring."""
+    """Lower-case, without diacritics, through ``FOLD``; see the module docstring."""
+    # NFKD only reorders combining marks, which go, so non-ASCII runs fold on their own.
     text = text.lower()
     if not text.isascii():
-        text = "".join(c for c in unicodedata.normalize("NFKD", text)
-                       if not unicodedata.category(c).startswith("M"))
-    return text.translate(_TABLE)
+        text = _NON_ASCII.sub(_fold_run, text)
+    return text.replace("'", "")
 
 
 def words(text: str) -> list[str]:
-    """The words to index, in order: each compound's parts, then its joined forms."""
-    out: list[str] = []
-    for compound in _COMPOUND.findall(fold(text)):
-        if "-" not in compound:
-            if len(compound) >= MIN_LENGTH:
-                out.append(compound)
-            continue
-        parts = compound.split("-")
-        out += [p for p in parts if len(p) >= MIN_LENGTH]
-        if len(parts) > MAX_PARTS:
-            continue
-        out += [a + b for a, b in zip(parts, parts[1:], strict=False)]
-        if len(parts) > 2:
-            out.append("".join(parts))
+    """The words to index (order is irrelevant): every word, and each compound's joins."""
+    folded = fold(text)
+    out = _WORD.findall(folded)
+    if "-" in folded:
+        for compound in _COMPOUND.findall(folded):
+            parts = compound.split("-")
+            if len(parts) <= MAX_PARTS:
+                out += [a + b for a, b in zip(parts, parts[1:], strict=False)]
+                if len(parts) > 2:
+                    out.append("".join(parts))
     return out

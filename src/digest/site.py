@@ -7,6 +7,7 @@ from datetime import date
 
 from digest.config import Config, TopicRule
 from digest.model import Listing, Paper
+from digest.notes import Note, StaticPage
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,10 @@ class SiteData:
     topics: tuple[TopicRule, ...]  # display order; "Other" last when used
     listings: tuple[Listing, ...]
     build_date: date
-    notes_html: dict[str, str] = field(default_factory=dict)  # paper id → rendered note
+    notes_html: dict[str, str] = field(default_factory=dict)  # paper id → note, for its page
+    notes_feed_html: dict[str, str] = field(default_factory=dict)  # … with absolute links
+    notes: dict[str, Note] = field(default_factory=dict)  # paper id → note (rating, featured…)
+    static_pages: tuple[tuple[StaticPage, str], ...] = ()  # content/pages and their HTML
 
     def topic_by_slug(self) -> dict[str, TopicRule]:
         return {t.slug: t for t in self.topics}

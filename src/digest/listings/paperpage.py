@@ -82,7 +82,8 @@ def _submitter(text: str) -> str:
     return parts[1].strip() if len(parts) == 2 else text
 
 
-def _strip_chrome(lines: list[Line], reference: date) -> tuple[int, date | None, list[int], Line | None]:
+def _strip_chrome(lines: list[Line],
+                  reference: date) -> tuple[int, date | None, list[int], Line | None]:
     """Skip the page chrome at the top; returns (index, page date, chrome lines, glued title)."""
     i = 0
     page_date: date | None = None
@@ -137,7 +138,8 @@ def parse(path: str, lines: list[Line], listing_date: date | None, build: date,
         start = i
         title = lines[i]
         if metadata and _is_meta_start(lines, i):
-            problems.error(path, title.number, f"metadata without a paper before it: {title.text!r}")
+            problems.error(path, title.number,
+                           f"metadata without a paper before it: {title.text!r}")
             i += 1
             continue
         if len(title.text) > MAX_TITLE:

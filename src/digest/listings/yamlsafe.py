@@ -35,13 +35,14 @@ _Loader.yaml_implicit_resolvers = {
 
 
 def line_of(node: yaml.Node) -> int:
+    """The 1-based line a node starts on."""
     return int(node.start_mark.line) + 1
 
 
 def compose(text: str) -> yaml.Node | None:
     """The node tree of ``text`` (None when empty); raises YamlError."""
     try:
-        return yaml.compose(text, Loader=_Loader)  # type: ignore[no-any-return]
+        return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         if exc.context_mark is not None and (mark is None or mark.index >= len(text.rstrip())):

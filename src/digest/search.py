@@ -1,0 +1,78 @@
+"""The search page's data: a lunr index, the documents results show, and lunr.js.
+
+``search/index.json`` is the index (see ``searchindex``), ``search/docs.json`` what a
+result shows, both fetched by ``assets/search.js`` on the search page only. Document
+``n`` of ``docs.json`` is lunr ref ``"n"``. Each document is a list, to keep 10,000 of
+them small: ``[title, path, byline, iso date, [topic numbers], snippet]``; ``path`` is
+relative to the site root and ``topics`` numbers index ``docs.json``'s ``topics``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from digest import searchindex, searchtext, urls, vendor, views
+from digest.model import Paper
+from digest.site import SiteData
+
+INDEX = "search/index.json"
+DOCS = "search/docs.json"
+# Title and authors weigh more than the abstract: a word there says what a paper is.
+FIELDS: tuple[tuple[str, int], ...] = (("title", 10), ("authors", 8), ("topics", 3),
+                                       ("abstract", 1))
+SNIPPET = 200  # characters of abstract a result shows
+_URL = re.compile(r"\b(?:https?://|www\.)\S+")  # code links: words nobody searches for
+
+
+def field_texts(paper: Paper, topic_names: Mapping[str, str]) -> dict[str, str]:
+    """The text of each indexed field; a submitter counts as an author."""
+    people = [*paper.authors, *([paper.submitter] if paper.submitter else [])]
+    return {
+        "title": paper.title,
+        "authors": " ".join(people),
+        "topics": " ".join(topic_names.get(t, t) for t in paper.topics),
+        "abstract": _URL.sub(" ", paper.abstract),
+    }
+
+
+def build_index(papers: Sequence[Paper], topic_names: Mapping[str, str]
+                ) -> searchindex.WordBuilder:
+    """A lunr.py builder holding every paper; paper ``n`` is ref ``"n"``."""
+    builder = searchindex.WordBuilder(FIELDS)
+    for paper in papers:
+        texts = field_texts(paper, topic_names)
+        builder.add_words({name: searchtext.words(texts[name]) for name, _ in FIELDS})
+    return builder
+
+
+def documents(site: SiteData) -> dict[str, Any]:
+    """What each result shows, and the folding table ``search.js`` shares with Python."""
+    numbers = {t.slug: n for n, t in enumerate(site.topics)}
+    return {
+        "fold": searchtext.FOLD,
+        "topics": [[t.slug, t.name] for t in site.topics],
+        "docs": [[p.title, urls.paper(p.id), views.byline(p), p.effective_date or "",
+                  [numbers[t] for t in p.topics if t in numbers],
+                  views.snippet(p.abstract, SNIPPET)]
+                 for p in site.papers],
+    }
+
+
+def dumps(data: object) -> bytes:
+    """Compact, deterministic JSON (UTF-8, sorted keys)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True,
+                      allow_nan=False).encode("utf-8")
+
+
+def render_search(site: SiteData) -> dict[str, bytes]:
+    """The search outputs: index, documents, and lunr.js with its licence."""
+    topic_names = {t.slug: t.name for t in site.topics}
+    builder = build_index(site.papers, topic_names)
+    return {
+        INDEX: dumps(searchindex.pack(builder)),
+        DOCS: dumps(documents(site)),
+        **vendor.lunr_assets(),
+    }

@@ -1,0 +1,548 @@
+// digest search: lunr.js over search/index.json, results from search/docs.json.
+//
+// Loaded by the search page only. The core (folding, unpacking the index, querying,
+// highlighting) is pure and also runs under Node for the tests:
+//   var core = require("./search.js")(require("lunr"));
+// Folding mirrors src/digest/searchtext.py; unpacking mirrors src/digest/searchindex.py.
+(function (global) {
+  "use strict";
+
+  var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  var MAX_PARTS = 6;       // searchtext.MAX_PARTS
+  var MAX_EXPANSIONS = 64; // prefix matches kept for the word being typed (most frequent first)
+  var PREFIX_BOOST = 0.5;  // a completion counts less than the word itself
+  var FUZZY_BOOST = 0.3;   // and a close spelling less still
+  var SYNTAX = /(^|\s)[+-]\S|[:*~^]/; // lunr query syntax: +required -prohibited field: * ~ ^
+
+  function create(lunr) {
+    var EMPTY = Object.freeze({}); // no metadata is indexed; every posting shares it
+
+    // ---- folding: searchtext.fold / searchtext.words --------------------------------
+
+    function fold(text, table) {
+      text = text.toLowerCase();
+      if (/[^\x00-\x7f]/.test(text)) {
+        text = text.replace(/[^\x00-\x7f]+/g, function (run) {
+          return run.normalize("NFKD").replace(/\p{M}/gu, "").replace(/[^\x00-\x7f]/g,
+            function (c) { return Object.prototype.hasOwnProperty.call(table, c) ? table[c] : c; });
+        });
+      }
+      return text.replace(/'/g, "");
+    }
+
+    function joins(parts) {
+      var out = [];
+      if (parts.length > MAX_PARTS) return out;
+      for (var i = 0; i + 1 < parts.length; i++) out.push(parts[i] + parts[i + 1]);
+      if (parts.length > 2) out.push(parts.join(""));
+      return out;
+    }
+
+    /** The words searchtext.words indexes for `text` (for the parity tests). */
+    function words(text, table) {
+      var folded = fold(text, table);
+      var out = folded.match(/[a-z0-9]{2,}/g) || [];
+      if (folded.indexOf("-") >= 0) {
+        (folded.match(/(?<![a-z0-9])[a-z0-9]+(?:-[a-z0-9]+)+/g) || []).forEach(function (c) {
+          out = out.concat(joins(c.split("-")));
+        });
+      }
+      return out;
+    }
+
+    // ---- the packed index: searchindex.pack -----------------------------------------
+
+    var DIGITS = new Int8Array(128).fill(-1);
+    for (var i = 0; i < B64.length; i++) DIGITS[B64.charCodeAt(i)] = i;
+
+    /** Every base64 VLQ number of `text`, in order (searchindex._vlq). */
+    function decode(text) {
+      var out = new Float64Array(text.length), n = 0, value = 0, scale = 1;
+      for (var at = 0; at < text.length; at++) {
+        var code = text.charCodeAt(at), digit = code < 128 ? DIGITS[code] : -1;
+        if (digit < 0) throw new Error("corrupt search index");
+        value += (digit & 31) * scale;
+        if (digit & 32) { scale *= 32; } else { out[n++] = value; value = 0; scale = 1; }
+      }
+      return out.subarray(0, n);
+    }
+
+    /** Python's round(x, 3): to nearest, ties to even (lunr.py rounds scores so). */
+    function round3(x) {
+      var y = x * 1000, r = Math.round(y);
+      if (Math.abs(Math.abs(y - Math.floor(y)) - 0.5) > 1e-6) return r / 1000;
+      // Near a tie, x * 1000 is not exact: round the exact binary value as Python does.
+      var m = x * 2000;
+      if (Number.isInteger(m) && m % 2 !== 0) {
+        var k = (m - 1) / 2;
+        return (k % 2 === 0 ? k : k + 1) / 1000;
+      }
+      return Number(x.toFixed(3));
+    }
+
+    /**
+     * The lunr serialized index a pack stands for, with the BM25 weights lunr.py's
+     * Builder._create_field_vectors computes (same formula, same order of operations).
+     */
+    function unpack(pack) {
+      if (pack.format !== "digest-lunr-pack/1") throw new Error("unknown index format " + pack.format);
+      var fields = pack.fields, count = pack.count, k1 = pack.k1, b = pack.b;
+      var terms = pack.terms ? pack.terms.split(" ") : [], T = terms.length;
+      var lengths = [], average = [], codes = [], starts = [], vectors = [], fills = [];
+      var df = new Float64Array(T);
+      fields.forEach(function (field, f) {
+        var column = decode(pack.lengths[f]), total = 0;
+        for (var d = 0; d < count; d++) total += column[d];
+        lengths.push(column);
+        average.push(total / count);
+        // Where each term's postings start; df over all fields; terms per document.
+        var numbers = decode(pack.postings[f]), start = new Uint32Array(T), at = 0;
+        var sizes = new Uint32Array(count);
+        for (var t = 0; t < T; t++) {
+          start[t] = at;
+          var n = numbers[at++], doc = -1;
+          df[t] += n;
+          for (var i = 0; i < n; i++) {
+            var code = numbers[at++];
+            doc += (code - code % 2) / 2 + 1;
+            sizes[doc]++;
+            if (code % 2) at++;
+          }
+        }
+        codes.push(numbers);
+        starts.push(start);
+        var perDoc = new Array(count);
+        for (var d = 0; d < count; d++) perDoc[d] = new Array(2 * sizes[d]);
+        vectors.push(perDoc);
+        fills.push(new Uint32Array(count));
+      });
+      // The weights go into the document vectors now; the documents of a term (lunr's
+      // posting) are made on first use, as few terms are ever looked up.
+      var Posting = function (t) { this._index = t; };
+      fields.forEach(function (name, f) {
+        Object.defineProperty(Posting.prototype, name, { enumerable: true, get: function () {
+          var numbers = codes[f], at = starts[f][this._index], n = numbers[at++], refs = {};
+          for (var i = 0, doc = -1; i < n; i++) {
+            var code = numbers[at++];
+            doc += (code - code % 2) / 2 + 1;
+            if (code % 2) at++;
+            refs[doc] = EMPTY;
+          }
+          Object.defineProperty(this, name, { value: refs, enumerable: true });
+          return refs;
+        } });
+      });
+      var invertedIndex = new Array(T);
+      for (var t = 0; t < T; t++) {
+        var idf = Math.log(1 + Math.abs((count - df[t] + 0.5) / (df[t] + 0.5)));
+        for (var f = 0; f < fields.length; f++) {
+          var numbers = codes[f], at = starts[f][t], n = numbers[at++], doc = -1;
+          var boost = pack.boosts[f], length = lengths[f], avg = average[f];
+          var vector = vectors[f], fill = fills[f];
+          for (var i = 0; i < n; i++) {
+            var code = numbers[at++], tf = 1;
+            doc += (code - code % 2) / 2 + 1;
+            if (code % 2) tf = numbers[at++] + 2;
+            var score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * (length[doc] / avg)) + tf);
+            score *= boost;
+            var elements = vector[doc], k = fill[doc];
+            elements[k] = t;
+            elements[k + 1] = round3(score);
+            fill[doc] = k + 2;
+          }
+        }
+        invertedIndex[t] = [terms[t], new Posting(t)];
+      }
+      var fieldVectors = [];
+      for (var d = 0; d < count; d++) {
+        for (var f = 0; f < fields.length; f++) fieldVectors.push([fields[f] + "/" + d, vectors[f][d]]);
+      }
+      return { version: pack.version, fields: fields, fieldVectors: fieldVectors,
+               invertedIndex: invertedIndex, pipeline: pack.pipeline };
+    }
+
+    // ---- querying --------------------------------------------------------------------
+
+    /**
+     * An engine over the index and the documents: search(query) gives ranked results
+     * [{ref, score, terms}] and how they were found.
+     */
+    function engine(pack, store) {
+      var index = lunr.Index.load(unpack(pack));
+      var table = store.fold || {};
+      var stems = new Map(), counts = new Map();
+
+      function stem(word) {
+        if (!stems.has(word)) stems.set(word, index.pipeline.runString(word)[0] || "");
+        return stems.get(word);
+      }
+      function known(term) { return term !== "" && term in index.invertedIndex; }
+      function df(term) { // papers with the term, counted per field as lunr's idf does
+        if (!counts.has(term)) {
+          var posting = index.invertedIndex[term], n = 0;
+          index.fields.forEach(function (f) { n += Object.keys(posting[f]).length; });
+          counts.set(term, n);
+        }
+        return counts.get(term);
+      }
+      function matching(tokenSet) { return index.tokenSet.intersect(tokenSet).toArray(); }
+      function isStopWord(word) { return !lunr.stopWordFilter(new lunr.Token(word)); }
+
+      /** Query words in order; `compound` numbers the hyphenated runs they come from. */
+      function queryWords(text) {
+        var out = [];
+        (fold(text, table).match(/[a-z0-9]+(?:-[a-z0-9]+)*/g) || []).forEach(function (run, c) {
+          run.split("-").forEach(function (w) { out.push({ word: w, compound: c }); });
+        });
+        return out;
+      }
+
+      /** Per query word, the index terms that satisfy it, with their boosts. */
+      function groups(text, prefix) {
+        var list = queryWords(text), out = [];
+        list.forEach(function (item, i) {
+          var w = item.word, alts = new Map(), fuzzy = false;
+          var add = function (term, boost) {
+            if (known(term)) alts.set(term, Math.max(alts.get(term) || 0, boost));
+          };
+          if (w.length >= 2 && !isStopWord(w)) add(stem(w), 1);
+          if (i > 0) add(stem(list[i - 1].word + w), 1);
+          if (i + 1 < list.length) add(stem(w + list[i + 1].word), 1);
+          var parts = list.filter(function (x) { return x.compound === item.compound; })
+            .map(function (x) { return x.word; });
+          if (parts.length > 2 && parts.length <= MAX_PARTS) add(stem(parts.join("")), 1);
+          var last = prefix && i === list.length - 1;
+          if (last && w.length >= 2) {
+            matching(lunr.TokenSet.fromString(w + "*"))
+              .sort(function (a, b) { return df(b) - df(a) || (a < b ? -1 : 1); })
+              .slice(0, MAX_EXPANSIONS)
+              .forEach(function (term) { add(term, term === stem(w) ? 1 : PREFIX_BOOST); });
+            // Typed past the stem ("diffusi" of diffusion → diffus): the longest stem it
+            // starts with, else results would vanish until the word is complete.
+            var complete = known(stem(w)) || known(w);
+            for (var k = w.length - 1; !complete && w.length >= 5 && k >= w.length - 4; k--) {
+              if (known(w.slice(0, k))) { add(w.slice(0, k), PREFIX_BOOST); break; }
+            }
+          }
+          if (alts.size === 0 && w.length >= 3 && !isStopWord(w)) {
+            [stem(w), w].forEach(function (x) {
+              matching(lunr.TokenSet.fromFuzzyString(x, 1)).forEach(function (term) {
+                add(term, FUZZY_BOOST);
+              });
+            });
+            fuzzy = alts.size > 0;
+          }
+          if (alts.size > 0) out.push({ word: w, terms: alts, fuzzy: fuzzy });
+        });
+        return out;
+      }
+
+      function matchedTerms(result) { return new Set(Object.keys(result.matchData.metadata)); }
+
+      /** lunr query syntax; null when the query has none or lunr cannot parse it. */
+      function syntaxSearch(text) {
+        if (!SYNTAX.test(text)) return null;
+        try {
+          return index.search(fold(text, table)).map(function (r) {
+            return { ref: r.ref, score: r.score, terms: matchedTerms(r) };
+          });
+        } catch (error) { // an unmatched ":" or "+": fall back to the words
+          return null;
+        }
+      }
+
+      function search(text, options) {
+        var prefix = !(options && options.prefix === false) && !/\s$/.test(text);
+        var found = syntaxSearch(text);
+        if (found) return { results: found, mode: "syntax", fuzzy: false };
+        var wanted = groups(text.replace(/[+:*~^]/g, " "), prefix);
+        if (wanted.length === 0) return { results: [], mode: "words", fuzzy: false };
+        var boosts = new Map();
+        wanted.forEach(function (g) {
+          g.terms.forEach(function (boost, term) {
+            boosts.set(term, Math.max(boosts.get(term) || 0, boost));
+          });
+        });
+        var raw = index.query(function (q) {
+          boosts.forEach(function (boost, term) {
+            q.term(term, { usePipeline: false, boost: boost });
+          });
+        });
+        // The papers that match the most query words (all of them, when any paper does).
+        var best = 0;
+        var scored = raw.map(function (r) {
+          var terms = matchedTerms(r), covered = 0;
+          wanted.forEach(function (g) {
+            for (var term of g.terms.keys()) { if (terms.has(term)) { covered++; break; } }
+          });
+          best = Math.max(best, covered);
+          return { ref: r.ref, score: r.score, terms: terms, covered: covered };
+        });
+        var results = scored.filter(function (r) { return r.covered === best; })
+          .sort(function (a, b) { return b.score - a.score || a.ref - b.ref; })
+          .map(function (r) { return { ref: r.ref, score: r.score, terms: r.terms }; });
+        return { results: results, mode: "words",
+                 fuzzy: wanted.some(function (g) { return g.fuzzy; }) };
+      }
+
+      /** `text` cut into [piece, marked] pairs: words whose terms matched are marked. */
+      function highlight(text, terms) {
+        var out = [], at = 0, re = /[\p{L}\p{N}\p{M}'\u2019]+(?:[-\u2010\u2011][\p{L}\p{N}\p{M}'\u2019]+)*/gu, m;
+        var hit = function (piece) {
+          return words(piece, table).some(function (w) { return terms.has(stem(w)); });
+        };
+        while ((m = re.exec(text)) !== null) {
+          var parts = m[0].split(/([-\u2010\u2011])/);
+          if (parts.length > 1 && hit(m[0]) && !parts.some(function (p, i) { return i % 2 === 0 && hit(p); })) {
+            parts = [m[0]]; // only the joined form matched: mark the whole compound
+          }
+          var offset = m.index;
+          parts.forEach(function (piece) {
+            var marked = piece.length > 0 && !/^[-\u2010\u2011]$/.test(piece) && hit(piece);
+            if (offset > at) out.push([text.slice(at, offset), false]);
+            out.push([piece, marked]);
+            offset += piece.length;
+            at = offset;
+          });
+        }
+        if (at < text.length) out.push([text.slice(at), false]);
+        // Merge neighbours that are both unmarked.
+        return out.reduce(function (acc, seg) {
+          var prev = acc[acc.length - 1];
+          if (prev && !prev[1] && !seg[1]) prev[0] += seg[0]; else acc.push(seg.slice());
+          return acc;
+        }, []);
+      }
+
+      return { index: index, search: search, highlight: highlight, groups: groups };
+    }
+
+    function humanDate(iso) {
+      if (!iso) return "undated";
+      var parts = iso.split("-");
+      return MONTHS[Number(parts[1]) - 1] + " " + Number(parts[2]) + ", " + parts[0];
+    }
+
+    return { fold: fold, words: words, unpack: unpack, round3: round3, engine: engine,
+             humanDate: humanDate };
+  }
+
+  // ---- the page ------------------------------------------------------------------------
+
+  var PAGE = 50; // results shown before "Show more"
+  var CHIPS = 8; // topic chips shown before "+N more"
+
+  function mount(core, doc, win) {
+    var input = doc.getElementById("search-input");
+    var box = doc.getElementById("search-results");
+    var status = doc.getElementById("search-status");
+    var filters = doc.getElementById("search-filters") || doc.createElement("div");
+    var form = input && input.form;
+    if (!input || !box || !status) return;
+    var store = null, engine = null, shown = PAGE, pending = false, allTopics = false;
+    var state = readLocation();
+    input.value = state.q;
+
+    function readLocation() {
+      var params = new URLSearchParams(win.location.search);
+      return { q: params.get("q") || "", topics: params.getAll("topic") };
+    }
+    function url() {
+      var params = new URLSearchParams();
+      if (input.value) params.set("q", input.value);
+      state.topics.forEach(function (t) { params.append("topic", t); });
+      var query = params.toString();
+      return win.location.pathname + (query ? "?" + query : "");
+    }
+    function el(tag, className, text) {
+      var node = doc.createElement(tag);
+      if (className) node.className = className;
+      if (text !== undefined) node.textContent = text;
+      return node;
+    }
+    function marked(tag, className, text, terms) {
+      var node = el(tag, className);
+      engine.highlight(text, terms).forEach(function (seg) {
+        node.appendChild(seg[1] ? el("mark", "", seg[0]) : doc.createTextNode(seg[0]));
+      });
+      return node;
+    }
+
+    function render() {
+      pending = false;
+      if (!engine) return;
+      var text = input.value;
+      box.textContent = "";
+      filters.textContent = "";
+      filters.hidden = true;
+      if (!text.trim()) {
+        status.textContent = "Type to search " + store.docs.length + " papers by title, author, topic or abstract.";
+        return;
+      }
+      var found = engine.search(text);
+      var topicNumbers = {};
+      store.topics.forEach(function (t, n) { topicNumbers[t[0]] = n; });
+      var selected = state.topics.filter(function (slug) { return slug in topicNumbers; });
+      var results = found.results.filter(function (r) {
+        var own = store.docs[r.ref][4];
+        return selected.every(function (slug) { return own.indexOf(topicNumbers[slug]) >= 0; });
+      });
+      renderFilters(results, selected);
+      var quoted = "\u201c" + text.trim() + "\u201d";
+      var noun = function (n) { return n === 1 ? "1 paper" : n + " papers"; };
+      var message = results.length === 0 ? "No papers match " + quoted + "."
+        : noun(results.length) + (results.length === 1 ? " matches " : " match ") + quoted;
+      if (results.length && selected.length) {
+        message += " in " + selected.map(function (s) { return store.topics[topicNumbers[s]][1]; }).join(" and ") +
+          " (" + found.results.length + " in all)";
+      }
+      if (results.length && found.fuzzy) message += ", some by a close spelling";
+      status.textContent = results.length ? message + "." : message;
+      var list = el("ol", "search-results-list");
+      results.slice(0, shown).forEach(function (r) { list.appendChild(result(r)); });
+      box.appendChild(list);
+      if (results.length > shown) {
+        var more = el("button", "search-more", "Show more results");
+        more.type = "button";
+        more.addEventListener("click", function () { shown += PAGE; render(); });
+        box.appendChild(more);
+      }
+      win.performance.mark("digest-search-results");
+    }
+
+    function result(r) {
+      var d = store.docs[r.ref];
+      var item = el("li", "search-result");
+      var card = el("article", "card");
+      var heading = el("h2", "card-title");
+      var link = marked("a", "", d[0], r.terms);
+      link.href = box.getAttribute("data-root") + d[1];
+      heading.appendChild(link);
+      card.appendChild(heading);
+      card.appendChild(marked("p", "byline", d[2], r.terms));
+      var meta = el("p", "meta");
+      var time = el("time", "", core.humanDate(d[3]));
+      if (d[3]) time.setAttribute("datetime", d[3]);
+      meta.appendChild(time);
+      d[4].forEach(function (n) {
+        meta.appendChild(doc.createTextNode(" "));
+        meta.appendChild(el("span", "chip", store.topics[n][1]));
+      });
+      card.appendChild(meta);
+      if (d[5]) card.appendChild(marked("p", "snippet", d[5], r.terms));
+      item.appendChild(card);
+      return item;
+    }
+
+    function renderFilters(results, selected) {
+      var counts = {};
+      results.forEach(function (r) {
+        store.docs[r.ref][4].forEach(function (n) { counts[n] = (counts[n] || 0) + 1; });
+      });
+      var chips = store.topics.map(function (t, n) { return { slug: t[0], name: t[1], count: counts[n] || 0 }; })
+        .filter(function (t) { return t.count > 0 || selected.indexOf(t.slug) >= 0; })
+        .sort(function (a, b) { return b.count - a.count || (a.name < b.name ? -1 : 1); });
+      if (chips.length < 2 && selected.length === 0) return;
+      filters.appendChild(el("span", "search-filters-label", "Topics:"));
+      var hidden = allTopics ? [] : chips.slice(CHIPS).filter(function (t) { return selected.indexOf(t.slug) < 0; });
+      chips.filter(function (t) { return hidden.indexOf(t) < 0; }).forEach(function (t) {
+        var on = selected.indexOf(t.slug) >= 0;
+        var chip = el("button", "chip search-chip");
+        chip.type = "button";
+        chip.setAttribute("aria-pressed", on ? "true" : "false");
+        chip.setAttribute("data-topic", t.slug);
+        chip.appendChild(doc.createTextNode(t.name + " "));
+        chip.appendChild(el("span", "count", String(t.count)));
+        chip.addEventListener("click", function () {
+          state.topics = on ? state.topics.filter(function (s) { return s !== t.slug; })
+            : state.topics.concat([t.slug]);
+          win.history.replaceState(null, "", url());
+          shown = PAGE;
+          render();
+          var again = filters.querySelector('[data-topic="' + t.slug + '"]');
+          if (again) again.focus();
+        });
+        filters.appendChild(chip);
+      });
+      if (hidden.length) {
+        var more = el("button", "chip search-chip-more", "+" + hidden.length + " more");
+        more.type = "button";
+        more.addEventListener("click", function () {
+          allTopics = true;
+          render();
+          var first = filters.querySelectorAll(".search-chip")[CHIPS];
+          if (first) first.focus();
+        });
+        filters.appendChild(more);
+      }
+      filters.hidden = false;
+    }
+
+    function schedule() {
+      if (pending) return;
+      pending = true;
+      (win.requestAnimationFrame || win.setTimeout)(render);
+    }
+
+    input.addEventListener("input", function () {
+      shown = PAGE;
+      win.history.replaceState(null, "", url());
+      schedule();
+    });
+    if (form) {
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        if (readLocation().q !== input.value) win.history.pushState(null, "", url());
+        else win.history.replaceState(null, "", url());
+        render();
+      });
+    }
+    win.addEventListener("popstate", function () {
+      state = readLocation();
+      input.value = state.q;
+      shown = PAGE;
+      render();
+    });
+
+    // Arrows move between the search box and the result links; Enter opens a link.
+    function links() { return Array.prototype.slice.call(box.querySelectorAll(".card-title a")); }
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown" && links().length) { event.preventDefault(); links()[0].focus(); }
+    });
+    box.addEventListener("keydown", function (event) {
+      var all = links(), at = all.indexOf(doc.activeElement);
+      if (at < 0) return;
+      if (event.key === "ArrowDown" && at + 1 < all.length) { event.preventDefault(); all[at + 1].focus(); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); (at > 0 ? all[at - 1] : input).focus(); }
+      else if (event.key === "Escape") { event.preventDefault(); input.focus(); }
+    });
+
+    status.textContent = "Loading the search index\u2026";
+    var fetchJSON = function (name) {
+      return win.fetch(new URL(box.getAttribute(name), win.location.href)).then(function (response) {
+        if (!response.ok) throw new Error(response.status + " " + response.statusText);
+        return response.json();
+      });
+    };
+    win.digestSearch = Promise.all([fetchJSON("data-index"), fetchJSON("data-docs")])
+      .then(function (loaded) {
+        store = loaded[1];
+        engine = core.engine(loaded[0], store);
+        win.performance.mark("digest-search-ready");
+        render();
+        return engine;
+      }, function (error) {
+        status.textContent = "Search is unavailable: the index could not be loaded (" + error.message + ").";
+        throw error;
+      });
+  }
+
+  if (typeof module === "object" && module.exports) {
+    module.exports = create;
+  } else if (global.lunr && global.document) {
+    var start = function () { mount(create(global.lunr), global.document, global); };
+    if (global.document.readyState === "loading") global.document.addEventListener("DOMContentLoaded", start);
+    else start();
+  }
+})(this);

@@ -1,0 +1,44 @@
+"""BibTeX entries: escaped so that BibTeX reads them back, keys unique."""
+
+from __future__ import annotations
+
+from digest.bibtex import entries, entry
+from digest.model import Paper
+
+
+def balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def test_special_characters_are_escaped_once() -> None:
+    paper = Paper(id="x", title="R&D at 50% {for} $5", abstract="a\\b ~ c^2 main{Hugging Face",
+                  authors=("Ada Lovelace",), date="2024-06-20")
+    text = entry(paper)
+    assert "title = {{R\\&D at 50\\% \\textbraceleft{}for\\textbraceright{} \\$5}}" in text
+    assert "abstract = {a\\textbackslash{}b \\textasciitilde{} c\\textasciicircum{}2 " \
+           "main\\textbraceleft{}Hugging Face}" in text
+    assert "\\textbackslash\\{" not in text
+    assert balanced(text)
+
+
+def test_clashing_keys_get_suffixes_that_clash_with_nothing() -> None:
+    def paper(pid: str, title: str) -> Paper:
+        return Paper(id=pid, title=title, authors=("Jane Doe",), date="2024-01-01")
+
+    papers = [paper("a", "Deep Nets"), paper("b", "Deep Nets Again"), paper("c", "Deepa Nets"),
+              paper("d", "Deep Nets, Third")]
+    keys = [text.split("{", 1)[1].split(",", 1)[0] for text in entries(papers)]
+    assert keys == ["doe2024deep", "doe2024deepb", "doe2024deepa", "doe2024deepc"]
+    assert len(set(keys)) == len(keys)
+
+
+def test_many_clashes_stay_letters() -> None:
+    papers = [Paper(id=f"p{i:02}", title="Same") for i in range(30)]
+    keys = [text.split("{", 1)[1].split(",", 1)[0] for text in entries(papers)]
+    assert len(set(keys)) == 30
+    assert all(k.isalnum() for k in keys)

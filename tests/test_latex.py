@@ -1,0 +1,70 @@
+"""LaTeX in titles and abstracts → Unicode text, without eating plain prose."""
+
+from __future__ import annotations
+
+import pytest
+from ingest_support import parse_clean
+
+from digest.latex import to_text
+
+CASES = [
+    # (input, expected) — the issue's list first, then prose that must survive
+    (r"up to 9.8\% in simulation", "up to 9.8% in simulation"),
+    (r"by over 17.5$\times$, matching", "by over 17.5×, matching"),
+    (r"the Fr\'echet mean", "the Fréchet mean"),
+    (r"Med-REFL, a \textbf{Med}ical \textbf{R}easoning", "Med-REFL, a Medical Reasoning"),
+    (r"[Aky\"urek et al., 2023]", "[Akyürek et al., 2023]"),
+    (r"Knowledge distillation~(KD) has", "Knowledge distillation (KD) has"),
+    (r"features, e.g.~fine- or coarse-grained", "features, e.g. fine- or coarse-grained"),
+    (r"show that \model achieves", "show that model achieves"),
+    (r"show that \ourmethod{DiffuseX} wins", "show that DiffuseX wins"),
+    (r"with less ($<$35\%) training cost", "with less (<35%) training cost"),
+    (r"Pre-trained Transformers (\eg BERT)", "Pre-trained Transformers (e.g. BERT)"),
+    (r"at a cost of \$0.70 per million", "at a cost of $0.70 per million"),
+    ("How to Train It with $100K Budget", "How to Train It with $100K Budget"),
+    ("costs $5 and $10 respectively", "costs $5 and $10 respectively"),
+    ("from $5-$10 per run", "from $5-$10 per run"),
+    ("a 5.5 ~ 221.3X faster speed", "a 5.5 ~ 221.3X faster speed"),
+    ("EuroSAT (~7%), DTD (~7%)", "EuroSAT (~7%), DTD (~7%)"),
+    ("from 36.2% to 40.7% with $x$ budget", "from 36.2% to 40.7% with x budget"),
+    ("R&D costs {a lot}", "R&D costs a lot"),
+    ("Document Screenshot Embedding} (DSE)", "Document Screenshot Embedding (DSE)"),
+    ("termed the ``target model''", "termed the “target model”"),
+    ("see https://github.com/x/a_b_c and {this}", "see https://github.com/x/a_b_c and this"),
+    ("found https://github.com/x/Med-REFL{here}.", "found https://github.com/x/Med-REFL here."),
+    (r"\url{https://example.org/a_b} today", "https://example.org/a_b today"),
+    (r"first\\second \section{Intro} third", "first second § INTRO third"),
+    ("plain text without markup_ stays as is", "plain text without markup_ stays as is"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[1][:40] for c in CASES])
+def test_to_text(text: str, expected: str) -> None:
+    assert to_text(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    r"\iffalse", r"\textit{}", r"\begin{comment} hidden", "%", "$", "~", "{}", "\\",
+    r"\newcommand{\x}{y}", r"\href{https://a.b/c}{here}", r"\verb", r"$\frac{a}{",
+])
+def test_never_blank(text: str) -> None:
+    assert to_text(text).strip()
+
+
+def test_latex_fixture_end_to_end() -> None:
+    listing = parse_clean("latex-markup.txt")
+    abstracts = {e.title: e.abstract for e in listing.entries}
+    assert abstracts == {
+        "Escaped percent": "Success rate rose by up to 9.8% in simulation.",
+        "Times in math mode": "It speeds up training by over 17.5×, matching the baseline.",
+        "Acute accent": "Quality is measured by Fréchet Inception Distance.",
+        "Bold fragments of a word": "We propose Med-REFL, a Medical Reasoning model.",
+        "Umlaut": "A transformer is a predictor [Akyürek et al., 2023].",
+        "Tie": "Knowledge distillation (KD) has proven effective, e.g. for small models.",
+        "Unknown macro": "We show that model achieves a new state of the art.",
+        "Unknown macro with an argument": "We show that DiffuseX beats every baseline.",
+        "Bare percent and dollars":
+            "It costs $5 and $10 per run for 50% of users, or $0.70 per million tokens.",
+        "Math with a less-than sign": "Zero-shot classification with less (<35%) training cost.",
+        "Fréchet Distances in a Title": "The title of this entry carries LaTeX too.",
+    }

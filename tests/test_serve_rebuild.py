@@ -1,0 +1,109 @@
+"""Incremental rebuilds (build.BuildCache): only the changed listing is parsed again, only
+pages whose record changed are rendered again, and the result is byte for byte a full build."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from digest import config as config_mod
+from digest.build import BuildCache, BuildResult, build
+from digest.errors import Problems
+
+REPO = Path(__file__).resolve().parents[1]
+TINY = REPO / "tests" / "fixtures" / "golden_site"
+DAY = date(2025, 12, 31)
+EDITION = "content/listings/2025-12-08-daily.txt"
+
+
+def run(root: Path, cache: BuildCache | None) -> BuildResult:
+    problems = Problems()
+    cfg = config_mod.load(root, problems)
+    result = build(cfg, DAY, problems, write=False, cache=cache)
+    assert result is not None, [str(p) for p in problems.items]
+    return result
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    shutil.copytree(TINY, tmp_path / "tiny")
+    return tmp_path / "tiny"
+
+
+def test_a_rebuild_without_changes_parses_and_renders_nothing(tiny: Path) -> None:
+    cache = BuildCache()
+    first = run(tiny, cache)
+    assert len(cache.parsed) == 3 and len(cache.rendered) == first.page_count
+    again = run(tiny, cache)
+    assert cache.parsed == [] and cache.rendered == []
+    assert again.outputs == first.outputs
+
+
+def test_one_listing_changed_reparses_it_and_renders_only_pages_it_shows_on(tiny: Path) -> None:
+    cache = BuildCache()
+    run(tiny, cache)
+    edit(tiny / EDITION, "title: Daily papers, December 8", "title: Daily papers, 8 December")
+    result = run(tiny, cache)
+    assert cache.parsed == [EDITION]
+    assert "editions/2025-12-08-daily/index.html" in cache.rendered
+    assert "index.html" in cache.rendered  # the home page lists editions
+    assert "editions/2025-12-15-daily/index.html" not in cache.rendered
+    assert len(cache.rendered) < result.page_count
+    assert result.outputs == run(tiny, None).outputs  # the same bytes as a full build
+    assert b"8 December" in result.outputs["editions/2025-12-08-daily/index.html"]
+
+
+def test_a_failed_build_keeps_the_memo_of_the_last_good_one(tiny: Path) -> None:
+    cache = BuildCache()
+    good = run(tiny, cache)
+    edit(tiny / EDITION, "title: Daily papers, December 8", 'title: "unclosed')
+    problems = Problems()
+    cfg = config_mod.load(tiny, problems)
+    assert build(cfg, DAY, problems, write=False, cache=cache) is None
+    assert cache.parsed == [EDITION]
+    assert [p.path for p in problems.errors] == [EDITION]
+    edit(tiny / EDITION, 'title: "unclosed', "title: Daily papers, December 8")
+    assert run(tiny, cache).outputs == good.outputs
+    assert cache.rendered == []  # back to the pages of the last good build
+
+
+def test_forget_pages_renders_everything_again(tiny: Path) -> None:
+    cache = BuildCache()
+    first = run(tiny, cache)
+    cache.forget_pages()  # what the server does when a template changes
+    run(tiny, cache)
+    assert cache.parsed == []
+    assert len(cache.rendered) == first.page_count
+
+
+def test_a_config_change_renders_everything_again(tiny: Path) -> None:
+    cache = BuildCache()
+    first = run(tiny, cache)
+    edit(tiny / "digest.yaml", "title: Tiny digest", "title: Tiny digest, renamed")
+    result = run(tiny, cache)
+    assert cache.parsed == []
+    assert len(cache.rendered) == first.page_count
+    assert b"Tiny digest, renamed" in result.outputs["index.html"]
+
+
+def test_incremental_equals_full_on_the_shipped_content(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    shutil.copy(REPO / "digest.yaml", tmp_path / "digest.yaml")
+    cache = BuildCache()
+    first = run(tmp_path, cache)
+    listing = tmp_path / "content" / "listings" / "multimodal-search.txt"
+    edit(listing, 'title: "Paper search: multimodal models and masked modeling"',
+         'title: "Paper search: multimodal models"')
+    result = run(tmp_path, cache)
+    assert cache.parsed == ["content/listings/multimodal-search.txt"]
+    assert 0 < len(cache.rendered) < first.page_count / 2
+    assert result.outputs == run(tmp_path, None).outputs

@@ -1,0 +1,62 @@
+"""Slugs: unique, stable, and independent of which other papers exist."""
+
+from __future__ import annotations
+
+from ingest_support import BUILD, FIXTURES, LISTINGS, shipped_corpus
+
+from digest.errors import Problems
+from digest.ingest import parse_all
+from digest.read import SourceFile
+from digest.slugs import MAX_SLUG, name_slug, paper_slug, title_key
+
+
+def shipped_files() -> list[SourceFile]:
+    return [SourceFile(f"content/listings/{p.name}", p.read_bytes())
+            for p in sorted(LISTINGS.iterdir())]
+
+
+def test_shipped_slugs_are_unique_and_short() -> None:
+    ids = [p.id for p in shipped_corpus().papers]
+    assert len(ids) == len(set(ids)) == 413
+    assert all(0 < len(i) <= MAX_SLUG for i in ids)
+    assert ids == sorted(ids)
+
+
+def test_the_two_sit_papers_do_not_collide() -> None:
+    sit = {p.title: p.id for p in shipped_corpus().papers if p.title.startswith("SiT: ")}
+    assert sit == {
+        "SiT: Self-supervised vIsion Transformer": "sit-self-supervised-vision-transformer",
+        "SiT: Exploring Flow and Diffusion-based Generative Models with Scalable Interpolant "
+        "Transformers": paper_slug("SiT: Exploring Flow and Diffusion-based Generative Models "
+                                   "with Scalable Interpolant Transformers"),
+    }
+    assert len(set(sit.values())) == 2
+
+
+def test_adding_a_listing_keeps_every_existing_slug() -> None:
+    before = {p.title: p.id for p in shipped_corpus().papers}
+    extra = SourceFile("content/listings/extra.txt", (FIXTURES / "no-chrome.txt").read_bytes()
+                       + b"\nYi: Open Foundation Models by 01.AI\nA second sighting.\n"
+                       b"  \xe2\x80\xa2 2 authors\n\xc2\xb7\nMar 7, 2024\n")
+    problems = Problems()
+    after = parse_all([*shipped_files(), extra], BUILD, problems)
+    assert not problems.items
+    now = {p.title: p.id for p in after.papers}
+    assert {t: now[t] for t in before} == before
+    assert len(now) == len(before) + 2
+
+
+def test_long_titles_are_cut_at_a_word_and_stay_distinct() -> None:
+    stem = "A Very Long Title About Scaling Laws for Masked Autoencoders in Vision " * 2
+    one, two = paper_slug(stem + "One"), paper_slug(stem + "Two")
+    assert one != two
+    assert len(one) <= MAX_SLUG and len(two) <= MAX_SLUG
+    assert one.startswith("a-very-long-title-about-scaling-laws-")
+    assert one.split("-")[-2] in title_key(stem).split("-")  # cut at a word boundary
+
+
+def test_slug_depends_on_the_title_only() -> None:
+    assert paper_slug("Fréchet Distances: Revisited!") == "frechet-distances-revisited"
+    assert title_key("LoRA vs Full Fine-tuning") == title_key("LORA vs. full fine tuning")
+    assert paper_slug("!!!") == paper_slug("!!!") != paper_slug("???")
+    assert name_slug("Saining Xie") == "saining-xie"
