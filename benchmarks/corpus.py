@@ -33,21 +33,26 @@ AUTHORS_PER_PAPER = 10
 FIRST_DAY = date(2023, 1, 2)
 DAYS = 3 * 365
 
-FIRST_NAMES = (
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+FIRST_NAMES = _names(
     "Ada Akira Alejandro Amara Anders Ayşe Bao Beatriz Björn Chen Chiara Dae-jung Dmitri "
     "Elif Emeka Eun-ji Fatima François Gustavo Hana Hiroshi Ingrid Ivan Jae-won Javier "
     "Jiahui Jonas Kai Kalinda Karim Lars Lea Li Luca Mateus Mei Mikhail Nadia Naveen "
     "Noor Olga Omar Priya Quentin Rafael Rania Renée Sakura Sven Tariq Tomás Uma Wei "
     "Xin Yara Yusuf Zofia Zoë"
-).split()
-LAST_NAMES = (
+)
+LAST_NAMES = _names(
     "Abe Adeyemi Alvarez Andersen Bauer Bianchi Brown Castro Chen Cho Costa Dąbrowski "
     "Dubois Eriksson Fernández Fischer Fréchet García Gupta Haddad Hansen Hoang Huang "
     "Ibrahim Ito Jansen Jung Kapoor Kim Kowalski Kumar Larsen Lee Li Liu López Martin "
     "Meyer Moreau Müller Nakamura Nguyen Novak Okafor Olsen Park Patel Petrov Quispe "
     "Rossi Sato Schmidt Silva Singh Søndergaard Suzuki Tanaka Takahashi Tran Wagner Wang "
     "Weber Wu Xu Yamamoto Yang Yilmaz Zhang Zhao Zhou Żukowski"
-).split()
+)
 TOPICS = (
     "Multimodal LLMs", "Vision-language pre-training", "Self-supervised learning",
     "Diffusion & generative models", "Large language models",

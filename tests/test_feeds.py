@@ -68,7 +68,7 @@ def make_site(tmp_path: Path, *, feed_size: int = 50, build: date = date(2026, 1
     )
     config = Config(root=tmp_path, base_url=BASE, feed_size=feed_size)
     return SiteData(config, tuple(sorted(papers, key=lambda p: p.id)), TOPICS, listings, build,
-                    notes_html=notes or {})
+                    notes_feed_html=notes or {})
 
 
 @pytest.fixture

@@ -40,3 +40,14 @@ def test_golden_site_has_the_expected_shape() -> None:
     assert "topics/diffusion/page/2/index.html" in files  # per_page: 1
     assert {"editions/2025-12-08-daily/index.html", "editions/2025-12-15-daily/index.html"} \
         <= set(files)
+
+
+def test_golden_page_with_a_note() -> None:
+    html = tree(GOLDEN_EXPECTED)[
+        "papers/denoising-diffusion-for-frechet-optimal-images/index.html"].decode()
+    assert '<section class="note" aria-labelledby="note-heading">' in html
+    assert 'aria-label="Rated 4 out of 5">★★★★☆</span>' in html
+    assert '<a href="../../papers/uber-efficient-sampling-for-score-based-diffusion/"' in html
+    assert "<math" in html and "<table>" in html
+    home = tree(GOLDEN_EXPECTED)["index.html"].decode()
+    assert 'id="featured-heading"' in home and '<a href="about/">About</a>' in home

@@ -28,6 +28,7 @@ from digest.serve import (
     resolve,
     serving,
 )
+from digest.watch import Change, Kind
 
 REPO = Path(__file__).resolve().parents[1]
 TINY = REPO / "tests" / "fixtures" / "golden_site"  # base_url https://example.github.io/tiny/
@@ -263,6 +264,38 @@ def test_a_request_waits_for_the_rebuild_of_a_noticed_change(live: tuple[int, Pr
     preview.rebuild([])
     reader.join(5)
     assert answers == [200]
+
+
+@pytest.mark.parametrize(("rel", "text", "kind", "where"), [
+    ("digest.yaml", "title: [unclosed\n", Kind.CONFIG, "digest.yaml:"),
+    ("templates/edition.html", ("{% extends 'base.html' %}{% block main %}{{ nope }}"
+     "{% endblock %}\n"), Kind.TEMPLATE, "edition.html:1: 'nope' is undefined"),
+    ("templates/base.html", "{% if %}\n", Kind.TEMPLATE, "base.html:1: "),
+    ("content/listings/2025-12-08-daily.txt", "---\nformat: nonsense\n---\nA title\n",
+     Kind.LISTING, "content/listings/2025-12-08-daily.txt:2: error: unknown format"),
+    ("content/listings/people.yaml", "- title: [\n", Kind.LISTING,
+     "content/listings/people.yaml:"),
+])
+def test_a_failed_rebuild_keeps_the_last_good_site_until_fixed(
+        live: tuple[int, Preview], project: Path, rel: str, text: str, kind: Kind,
+        where: str) -> None:
+    port, preview = live
+    good = get(port, "/tiny/editions/2025-12-08-daily/")
+    path = project / rel
+    before = path.read_text(encoding="utf-8") if path.exists() else None
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    failed = preview.rebuild([Change(rel, kind)])
+    assert failed.error and where in failed.error, failed.error
+    assert failed.generation == good[1].split(b'data-generation="')[1].split(b'"')[0].decode()
+    assert get(port, "/tiny/editions/2025-12-08-daily/")[1].split(b"\r\n\r\n", 1)[1] == \
+        good[1].split(b"\r\n\r\n", 1)[1]  # the same page, byte for byte
+    if before is None:
+        path.unlink()
+    else:
+        path.write_text(before, encoding="utf-8")
+    fixed = preview.rebuild([Change(rel, kind)])
+    assert fixed.error is None
 
 
 def test_a_failed_first_build_serves_a_pointer_then_the_site_once_fixed(

@@ -20,7 +20,9 @@ from sitebuild import REPO, build_project, tree
 SUBPATH = "/papers/"
 BASE_URL = "https://example.github.io/papers/"
 PAPER = "papers/sit-self-supervised-vision-transformer/"
-AXE_PAGES = ["", PAPER, "topics/multimodal-llms/", "editions/2025-12-08-hf-pre-training/",
+NOTE_PAPER = "papers/representation-alignment-for-generation-training-diffusion-transformers-517a56/"
+AXE_PAGES = ["", PAPER, NOTE_PAPER, "about/", "topics/multimodal-llms/",
+             "editions/2025-12-08-hf-pre-training/",
              "no-such-page/"]
 
 

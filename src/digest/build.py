@@ -18,14 +18,14 @@ from datetime import date
 
 import jinja2
 
-from digest import feeds, pages, render, search, sitefiles, topics, urls
+from digest import authoring, feeds, pages, render, search, sitefiles, topics, urls
 from digest.config import Config
 from digest.errors import Problem, Problems
 from digest.ingest import Corpus, load_corpus
 from digest.listings import parse_listing
 from digest.merge import merge
 from digest.model import Listing
-from digest.read import SourceFile, listing_files
+from digest.read import SourceFile, listing_files, markdown_files
 from digest.site import SiteData
 from digest.write import WriteReport, write_site
 
@@ -100,15 +100,27 @@ def parse_cached(files: list[SourceFile], build: date, problems: Problems,
     return Corpus(tuple(listings), tuple(merge(listings)))
 
 
-def site_data(config: Config, corpus: Corpus, build: date) -> SiteData:
+def site_data(config: Config, corpus: Corpus, build: date, problems: Problems | None = None,
+              note_files: list[SourceFile] | None = None,
+              page_files: list[SourceFile] | None = None) -> SiteData:
+    """Notes, topics and pages joined to the papers; note problems go to ``problems``."""
+    found = problems if problems is not None else Problems()
+    written = authoring.read(note_files or [], page_files or [], corpus.papers, found)
     rules = topics.taxonomy_for(config)
-    papers, used = topics.assign(list(corpus.papers), rules, list(corpus.listings))
+    papers, used = topics.assign(list(corpus.papers), rules, list(corpus.listings),
+                                 written.topic_overrides())
+    in_use = {slug for paper in papers for slug in paper.topics}
+    rendered = authoring.render(config, written, papers, found)
     return SiteData(config=config, papers=tuple(sorted(papers, key=lambda p: p.id)),
-                    topics=tuple(used), listings=corpus.listings, build_date=build)
+                    topics=tuple(t for t in used if t.slug in in_use),
+                    listings=corpus.listings, build_date=build,
+                    notes_html=rendered.page_html, notes_feed_html=rendered.feed_html,
+                    notes=written.notes, static_pages=rendered.pages)
 
 
 def render_planned(config: Config, planned: list[pages.Page], progress: Progress | None = None,
-                   cache: BuildCache | None = None) -> dict[str, bytes]:
+                   cache: BuildCache | None = None,
+                   extra_nav: list[tuple[str, str]] | None = None) -> dict[str, bytes]:
     """Render the planned pages; with a cache, only those whose Page differs from last time.
 
     A Page holds everything its HTML depends on besides the config and the templates
@@ -117,13 +129,15 @@ def render_planned(config: Config, planned: list[pages.Page], progress: Progress
     memo = cache.memo if cache and cache.memo and cache.memo.config == config else None
     if memo is None:
         memo = PageMemo(config, render.environment(config))
+    render.reset_cards(memo.env)
     previous = memo.pages
     files = [urls.output_file(p.path) for p in planned]
     todo = [page for page, out in zip(planned, files, strict=True)
             if out not in previous or previous[out][0] != page]
     fresh: dict[str, bytes] = {}
     for start in range(0, len(todo), RENDER_STEP):
-        fresh.update(render.render_pages(memo.env, config, todo[start:start + RENDER_STEP]))
+        fresh.update(render.render_pages(memo.env, config, todo[start:start + RENDER_STEP],
+                                         extra_nav))
         if progress:
             progress(f"rendered {min(start + RENDER_STEP, len(todo))}/{len(todo)} pages")
     outputs = {out: fresh[out] if out in fresh else previous[out][1] for out in files}
@@ -138,7 +152,8 @@ def render_site(site: SiteData, progress: Progress | None = None, *,
                 cache: BuildCache | None = None) -> tuple[dict[str, bytes], int]:
     """Every output file in memory: pages, feeds and the site's extra files."""
     planned = pages.plan(site)
-    outputs = render_planned(site.config, planned, progress, cache)
+    outputs = render_planned(site.config, planned, progress, cache,
+                             authoring.nav_entries(site.static_pages))
     outputs.update(feeds.render_feeds(site))
     outputs.update(search.render_search(site))
     lastmod = {p.path: p.context["paper"]["iso_date"] for p in planned
@@ -148,8 +163,13 @@ def render_site(site: SiteData, progress: Progress | None = None, *,
 
 
 def build(config: Config, build_date: date, problems: Problems, *, write: bool = True,
-          progress: Progress | None = None, cache: BuildCache | None = None) -> BuildResult | None:
-    """Run the whole pipeline; None when the inputs have errors (nothing is written)."""
+          progress: Progress | None = None, cache: BuildCache | None = None,
+          strict: bool = True) -> BuildResult | None:
+    """Run the whole pipeline; None when the inputs have errors (nothing is written).
+
+    Listing errors always stop the build. Errors in notes and pages stop it when
+    ``strict``; the preview server builds without the faulty notes and shows them.
+    """
     started = time.perf_counter()
     if cache is None:
         corpus = load_corpus(config, build_date, problems)
@@ -158,7 +178,11 @@ def build(config: Config, build_date: date, problems: Problems, *, write: bool =
         corpus = parse_cached(files, build_date, problems, cache)
     if problems.errors:
         return None
-    site = site_data(config, corpus, build_date)
+    site = site_data(config, corpus, build_date, problems,
+                     markdown_files(config.root, config.content_dir, "notes"),
+                     markdown_files(config.root, config.content_dir, "pages"))
+    if strict and problems.errors:
+        return None
     outputs, page_count = render_site(site, progress, cache=cache)
     report = None
     if write:

@@ -94,7 +94,7 @@ def paper_item(site: SiteData, paper: Paper) -> FeedItem:
         authors=tuple(clean(a) for a in paper.authors),
         categories=tuple((s, clean(names[s].name if s in names else s)) for s in paper.topics),
         text=clean(paper.abstract),
-        html=clean(_paper_html(paper, site.notes_html.get(paper.id))),
+        html=clean(_paper_html(paper, site.notes_feed_html.get(paper.id))),
     )
 
 

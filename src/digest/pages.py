@@ -55,6 +55,9 @@ class Planner:
         for paper in self.ordered:
             for slug in paper.topics:
                 self.by_topic[slug].append(paper)
+        self._cards: dict[tuple[str, str], dict[str, object]] = {}
+        self.position: dict[tuple[str, str], int] = {
+            (slug, p.id): i for slug, group in self.by_topic.items() for i, p in enumerate(group)}
         self.by_key = {title_key(p.title): p for p in site.papers}
         self.papers_by_id = {p.id: p for p in site.papers}
         self.listings = {listing.id: listing for listing in site.listings}
@@ -66,8 +69,16 @@ class Planner:
                 slug = name_slug(name)
                 self.authors.setdefault(slug, (name, []))[1].append(paper)
 
+    def card(self, paper: Paper, prefix: str) -> dict[str, object]:
+        """One view per paper and depth: the same card appears on many pages."""
+        key = (paper.id, prefix)
+        found = self._cards.get(key)
+        if found is None:
+            found = self._cards[key] = views.card(paper, prefix, self.topic_names)
+        return found
+
     def cards(self, papers: list[Paper], prefix: str) -> list[dict[str, object]]:
-        return [views.card(p, prefix, self.topic_names) for p in papers]
+        return [self.card(p, prefix) for p in papers]
 
     def months(self, papers: list[Paper], prefix: str) -> list[dict[str, object]]:
         """Consecutive papers grouped by month of effective date (input already ordered)."""
@@ -77,7 +88,7 @@ class Planner:
             if not groups or groups[-1]["key"] != key:
                 groups.append({"key": key, "label": views.month_label(key),
                                "url": prefix + urls.month(key), "papers": []})
-            groups[-1]["papers"].append(views.card(paper, prefix, self.topic_names))  # type: ignore[attr-defined]
+            groups[-1]["papers"].append(self.card(paper, prefix))  # type: ignore[attr-defined]
         return groups
 
     def edition_papers(self, listing: Listing) -> list[Paper]:
@@ -164,7 +175,7 @@ class Planner:
         prefix = prefix_for(path, self.site.config.base_path)
         primary = paper.topics[0] if paper.topics else None
         siblings = self.by_topic.get(primary, []) if primary else []
-        index = next((i for i, p in enumerate(siblings) if p.id == paper.id), -1)
+        index = self.position.get((primary, paper.id), -1) if primary else -1
         prev_paper = siblings[index - 1] if index > 0 else None
         next_paper = siblings[index + 1] if 0 <= index < len(siblings) - 1 else None
         editions = []
@@ -196,8 +207,8 @@ class Planner:
             },
             "topic": ({"name": self.topic_names.get(primary, primary),
                        "url": prefix + urls.topic(primary)} if primary else None),
-            "prev": views.card(prev_paper, prefix, self.topic_names) if prev_paper else None,
-            "next": views.card(next_paper, prefix, self.topic_names) if next_paper else None,
+            "prev": self.card(prev_paper, prefix) if prev_paper else None,
+            "next": self.card(next_paper, prefix) if next_paper else None,
         }, description=views.snippet(paper.abstract, 155))
 
     def topic(self, slug: str) -> list[Page]:

@@ -9,7 +9,7 @@ this port against lunr.js on the whole vocabulary of the shipped content.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 _STEP2 = {
     "ational": "ate", "tional": "tion", "enci": "ence", "anci": "ance", "izer": "ize",
@@ -49,7 +49,7 @@ _5_LL = re.compile(r"ll$")
 _5_CVC = re.compile("^" + _C + _v + "[^aeiouwxy]$")
 
 
-@lru_cache(maxsize=None)
+@cache
 def stem(word: str) -> str:
     """The stem lunr.js gives ``word`` (lower-case, as its pipeline passes it)."""
     w = word

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from digest import urls
 from digest.config import Config
@@ -42,7 +43,33 @@ def environment(config: Config) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    reset_cards(env)
     return env
+
+
+def reset_cards(env: jinja2.Environment) -> None:
+    """Start a build with an empty card cache (records may have changed since the last)."""
+    env.globals["render_card"] = _card_renderer(env)
+
+
+def _card_renderer(env: jinja2.Environment) -> Any:
+    """Render ``partials/card.html`` once per card view and reuse the HTML.
+
+    A paper's card appears on its topic, month, edition and author pages; its view
+    (and so its HTML) is the same for every page at the same depth, and the view's
+    URL already holds that depth, so it keys the cache.
+    """
+    cache: dict[str, markupsafe.Markup] = {}
+
+    def render_card(card: dict[str, Any]) -> markupsafe.Markup:
+        key = str(card["url"])
+        html = cache.get(key)
+        if html is None:
+            html = cache[key] = markupsafe.Markup(
+                env.get_template("partials/card.html").render(card=card))
+        return html
+
+    return render_card
 
 
 def nav(config: Config, prefix: str, extra: list[tuple[str, str]]) -> list[dict[str, str]]:

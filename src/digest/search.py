@@ -27,6 +27,10 @@ SNIPPET = 200  # characters of abstract a result shows
 _URL = re.compile(r"\b(?:https?://|www\.)\S+")  # code links: words nobody searches for
 
 
+def without_urls(text: str) -> str:
+    return _URL.sub(" ", text) if "://" in text or "www." in text else text
+
+
 def field_texts(paper: Paper, topic_names: Mapping[str, str]) -> dict[str, str]:
     """The text of each indexed field; a submitter counts as an author."""
     people = [*paper.authors, *([paper.submitter] if paper.submitter else [])]
@@ -34,7 +38,7 @@ def field_texts(paper: Paper, topic_names: Mapping[str, str]) -> dict[str, str]:
         "title": paper.title,
         "authors": " ".join(people),
         "topics": " ".join(topic_names.get(t, t) for t in paper.topics),
-        "abstract": _URL.sub(" ", paper.abstract),
+        "abstract": without_urls(paper.abstract),
     }
 
 

@@ -105,27 +105,32 @@ def _vlq(number: int) -> str:
     return "".join(out)
 
 
-_SMALL = [_vlq(n) for n in range(4096)]
+_TABLE = [_vlq(n) for n in range(1 << 15)]  # every 1-, 2- and 3-character code
 
 
 def _encode(numbers: list[int]) -> str:
-    return "".join([_SMALL[n] if n < 4096 else _vlq(n) for n in numbers])
+    """The numbers in base64 VLQ."""
+    table = _TABLE
+    if max(numbers, default=0) < len(table):
+        return "".join(map(table.__getitem__, numbers))
+    return "".join([table[n] if n < len(table) else _vlq(n) for n in numbers])
 
 
 def _postings(builder: WordBuilder, name: str) -> dict[str, list[int]]:
-    """Term → [last document, posting count, gap/tf numbers...] for one field."""
+    """Term → [last document, documents, codes...] of one field: ``pack``'s numbers."""
     lists: dict[str, list[int]] = {}
+    get = lists.get
     frequencies = builder.field_term_frequencies
     for number in range(builder.document_count):  # one pass, in document order
         for term, tf in frequencies[f"{name}/{number}"].items():
-            entry = lists.get(term)
+            entry = get(term)
             if entry is None:
                 entry = lists[term] = [-1, 0]
-            gap = (number - entry[0] - 1) << 1
+            gap = (number - entry[0] - 1) * 2
             entry[0] = number
             entry[1] += 1
             if tf > 1:
-                entry += (gap | 1, tf - 2)
+                entry += (gap + 1, tf - 2)
             else:
                 entry.append(gap)
     return lists
@@ -135,8 +140,8 @@ def pack(builder: WordBuilder) -> dict[str, Any]:
     """The shipped index: lunr's serialized index without what can be computed.
 
     ``postings[f]`` holds, for each term in ``terms`` order, the number of documents
-    with the term in field ``f``, then per document the gap from the previous one
-    (doubled, plus one when the term frequency follows as ``tf - 2``).
+    with the term in field ``f``, then per document twice the gap from the previous
+    one, plus one when the term frequency follows (as ``tf - 2``).
     """
     fields = list(builder._fields)
     per_field = [_postings(builder, name) for name in fields]

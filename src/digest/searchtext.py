@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import pairwise
 
-_GREEK = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron "
-          "pi rho sigma tau upsilon phi chi psi omega").split()
+_GREEK = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+          "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "sigma", "tau", "upsilon", "phi",
+          "chi", "psi", "omega")
 FOLD: dict[str, str] = {
     "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
     "ı": "i", "ħ": "h", "ŋ": "ng", "ĸ": "k",
@@ -50,11 +52,12 @@ def words(text: str) -> list[str]:
     """The words to index (order is irrelevant): every word, and each compound's joins."""
     folded = fold(text)
     out = _WORD.findall(folded)
-    if "-" in folded:
-        for compound in _COMPOUND.findall(folded):
+    if "-" in folded:  # compounds never span spaces: search the hyphenated chunks only
+        chunks = " ".join([chunk for chunk in folded.split() if "-" in chunk])
+        for compound in _COMPOUND.findall(chunks):
             parts = compound.split("-")
             if len(parts) <= MAX_PARTS:
-                out += [a + b for a, b in zip(parts, parts[1:], strict=False)]
+                out += [a + b for a, b in pairwise(parts)]
                 if len(parts) > 2:
                     out.append("".join(parts))
     return out

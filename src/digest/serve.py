@@ -293,17 +293,18 @@ class Preview:
         covers = self.state.noticed()
         started = time.perf_counter()
         problems = Problems()
-        config = self.load_config(problems)
         if rerenders_everything(c.kind for c in changes):
             self.cache.forget_pages()
-        result, error = None, None
-        if not problems.errors:
-            try:
-                result = build(config, build_date(), problems, write=False, cache=self.cache)
-            except Exception as exc:  # noqa: BLE001 (a template error: keep serving, say where)
-                if self.debug:
-                    traceback.print_exc()
-                error = describe(exc)
+        config, result, error = self.config, None, None
+        try:
+            config = self.load_config(problems)
+            if not problems.errors:
+                result = build(config, build_date(), problems, write=False, cache=self.cache,
+                               strict=False)
+        except Exception as exc:  # noqa: BLE001 (a template error: keep serving, say where)
+            if self.debug:
+                traceback.print_exc()
+            error = describe(exc)
         self._report_problems(problems)
         if result is None:
             error = error or "\n".join(str(p) for p in sorted(problems.errors))
@@ -318,7 +319,8 @@ class Preview:
             if changed or not generation:
                 generation = f"{self._token}.{next(self._count)}"
             moved = bool(self.snapshot.outputs) and config.base_path != self.snapshot.base_path
-            self.snapshot = Snapshot(result.outputs, config.base_path, generation)
+            notes_error = "\n".join(str(p) for p in sorted(problems.errors)) or None
+            self.snapshot = Snapshot(result.outputs, config.base_path, generation, notes_error)
             self.config = config
             click.echo(self._summary(changes, len(changed), result.page_count,
                                      len(result.site.papers), time.perf_counter() - started))

@@ -1,5 +1,8 @@
 """Stable, unique URL slugs.
 
+Slugging goes through unidecode and is the hottest call of a large build, so
+results are cached (they are pure functions of their text).
+
 A paper's slug depends only on its own title, never on which other papers exist or
 in what order listings are read, so adding a listing never moves an existing page.
 """
@@ -7,17 +10,20 @@ in what order listings are read, so adding a listing never moves an existing pag
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 from slugify import slugify
 
 MAX_SLUG = 80
 
 
+@lru_cache(maxsize=1 << 17)
 def title_key(title: str) -> str:
     """The identity of a paper: its title reduced to lower-case ASCII words."""
     return slugify(title) or hashlib.sha1(title.encode()).hexdigest()[:12]
 
 
+@lru_cache(maxsize=1 << 17)
 def paper_slug(title: str) -> str:
     """A readable slug, shortened at a word boundary with a hash of the full key."""
     key = title_key(title)
@@ -29,6 +35,7 @@ def paper_slug(title: str) -> str:
     return f"{short.strip('-')}-{digest}"
 
 
+@lru_cache(maxsize=1 << 17)
 def name_slug(name: str) -> str:
     """Slug of an author, topic or listing name."""
     return slugify(name) or hashlib.sha1(name.encode()).hexdigest()[:8]

@@ -103,12 +103,12 @@ def tarball(wanted: Pin, folder: Path) -> bytes:
     """The verified tarball: from the cache, else downloaded (atomically) into it."""
     path = folder / f"{wanted.name.replace('/', '-')}-{wanted.version}.tgz"
     if path.is_file():
-        data = path.read_bytes()
-        verify(data, wanted.integrity, f"{path} (delete it to download again)")
-        return data
+        cached = path.read_bytes()
+        verify(cached, wanted.integrity, f"{path} (delete it to download again)")
+        return cached
     try:
-        with urllib.request.urlopen(wanted.url, timeout=TIMEOUT) as response:  # noqa: S310
-            data = response.read()
+        with urllib.request.urlopen(wanted.url, timeout=TIMEOUT) as response:
+            data: bytes = response.read()
     except OSError as exc:
         raise VendorError(f"cannot download {wanted.url} (run `npm ci` instead): {exc}") from exc
     verify(data, wanted.integrity, wanted.url)

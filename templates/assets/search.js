@@ -10,7 +10,8 @@
   var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   var MAX_PARTS = 6;       // searchtext.MAX_PARTS
-  var MAX_EXPANSIONS = 64; // prefix matches kept for the word being typed (most frequent first)
+  var MAX_EXPANSIONS = 64; // completions kept for the word being typed (most frequent first;
+                           // 8 for two letters, 24 for three)
   var PREFIX_BOOST = 0.5;  // a completion counts less than the word itself
   var FUZZY_BOOST = 0.3;   // and a close spelling less still
   var SYNTAX = /(^|\s)[+-]\S|[:*~^]/; // lunr query syntax: +required -prohibited field: * ~ ^
@@ -44,9 +45,9 @@
       var folded = fold(text, table);
       var out = folded.match(/[a-z0-9]{2,}/g) || [];
       if (folded.indexOf("-") >= 0) {
-        (folded.match(/(?<![a-z0-9])[a-z0-9]+(?:-[a-z0-9]+)+/g) || []).forEach(function (c) {
-          out = out.concat(joins(c.split("-")));
-        });
+        // searchtext's (?<![a-z0-9]) as a consumed character: older Safari has no lookbehind.
+        var re = /(^|[^a-z0-9])([a-z0-9]+(?:-[a-z0-9]+)+)/g, m;
+        while ((m = re.exec(folded)) !== null) out = out.concat(joins(m[2].split("-")));
       }
       return out;
     }
@@ -171,7 +172,7 @@
     function engine(pack, store) {
       var index = lunr.Index.load(unpack(pack));
       var table = store.fold || {};
-      var stems = new Map(), counts = new Map();
+      var stems = new Map(), counts = new Map(), count = pack.count;
 
       function stem(word) {
         if (!stems.has(word)) stems.set(word, index.pipeline.runString(word)[0] || "");
@@ -214,10 +215,17 @@
           if (parts.length > 2 && parts.length <= MAX_PARTS) add(stem(parts.join("")), 1);
           var last = prefix && i === list.length - 1;
           if (last && w.length >= 2) {
+            // The most frequent completions, until they cover the collection twice over:
+            // more would only slow typing down (the next letter narrows them anyway).
+            var budget = 2 * count;
             matching(lunr.TokenSet.fromString(w + "*"))
               .sort(function (a, b) { return df(b) - df(a) || (a < b ? -1 : 1); })
-              .slice(0, MAX_EXPANSIONS)
-              .forEach(function (term) { add(term, term === stem(w) ? 1 : PREFIX_BOOST); });
+              .slice(0, w.length < 3 ? 8 : w.length < 4 ? 24 : MAX_EXPANSIONS)
+              .forEach(function (term) {
+                if (budget <= 0 && term !== stem(w)) return;
+                budget -= df(term);
+                add(term, term === stem(w) ? 1 : PREFIX_BOOST);
+              });
             // Typed past the stem ("diffusi" of diffusion → diffus): the longest stem it
             // starts with, else results would vanish until the word is complete.
             var complete = known(stem(w)) || known(w);
@@ -332,6 +340,7 @@
 
   var PAGE = 50; // results shown before "Show more"
   var CHIPS = 8; // topic chips shown before "+N more"
+  var IDLE = 1500; // ms without typing after which the next keystroke is a new search
 
   function mount(core, doc, win) {
     var input = doc.getElementById("search-input");
@@ -341,6 +350,7 @@
     var form = input && input.form;
     if (!input || !box || !status) return;
     var store = null, engine = null, shown = PAGE, pending = false, allTopics = false;
+    var rendered = false, last = { text: null, found: null };
     var state = readLocation();
     input.value = state.q;
 
@@ -380,7 +390,8 @@
         status.textContent = "Type to search " + store.docs.length + " papers by title, author, topic or abstract.";
         return;
       }
-      var found = engine.search(text);
+      if (text !== last.text) last = { text: text, found: engine.search(text) };
+      var found = last.found;
       var topicNumbers = {};
       store.topics.forEach(function (t, n) { topicNumbers[t[0]] = n; });
       var selected = state.topics.filter(function (slug) { return slug in topicNumbers; });
@@ -405,10 +416,16 @@
       if (results.length > shown) {
         var more = el("button", "search-more", "Show more results");
         more.type = "button";
-        more.addEventListener("click", function () { shown += PAGE; render(); });
+        more.addEventListener("click", function () {
+          shown += PAGE;
+          render();
+          var next = box.querySelectorAll(".card-title a")[shown - PAGE];
+          if (next) next.focus();
+        });
         box.appendChild(more);
       }
-      win.performance.mark("digest-search-results");
+      if (!rendered) win.performance.mark("digest-search-results"); // for benchmarks/
+      rendered = true;
     }
 
     function result(r) {
@@ -485,22 +502,30 @@
       (win.requestAnimationFrame || win.setTimeout)(render);
     }
 
+    // History: one entry per search, not per keystroke. Typing after Enter, after a
+    // pause or after going back starts a new entry; keystrokes in between replace it.
+    var fresh = true, lastInput = 0;
     input.addEventListener("input", function () {
+      var now = Date.now();
+      if ((fresh || now - lastInput > IDLE) && readLocation().q) win.history.pushState(null, "", url());
+      else win.history.replaceState(null, "", url());
+      fresh = false;
+      lastInput = now;
       shown = PAGE;
-      win.history.replaceState(null, "", url());
       schedule();
     });
     if (form) {
       form.addEventListener("submit", function (event) {
         event.preventDefault();
         if (readLocation().q !== input.value) win.history.pushState(null, "", url());
-        else win.history.replaceState(null, "", url());
+        fresh = true;
         render();
       });
     }
     win.addEventListener("popstate", function () {
       state = readLocation();
       input.value = state.q;
+      fresh = true;
       shown = PAGE;
       render();
     });

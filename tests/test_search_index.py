@@ -1,0 +1,110 @@
+"""searchindex: WordBuilder is lunr.py's Builder, and the pack holds all of its index."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import lunr  # type: ignore[import-untyped]
+from lunr.builder import Builder  # type: ignore[import-untyped]
+from lunr.stop_word_filter import stop_word_filter  # type: ignore[import-untyped]
+from lunr.trimmer import trimmer  # type: ignore[import-untyped]
+
+from digest import searchindex
+from digest.searchtext import words
+
+FIELDS = (("title", 10), ("body", 1))
+DOCS = [
+    {"title": "Scalable Diffusion Models with Transformers",
+     "body": "We explore a new class of diffusion models based on the transformer architecture."},
+    {"title": "Pre-training at scale", "body": "Pretraining, pre-training and the models we try."},
+    {"title": "Fréchet distances", "body": "The Fréchet Inception Distance of diffusion models."},
+    {"title": "Empty", "body": ""},
+]
+
+
+def renumbered(serialized: dict[str, Any]) -> dict[str, Any]:
+    """The index with terms numbered in sorted order (lunr.py numbers them as first seen)."""
+    order = {term: i for i, (term, _) in enumerate(serialized["invertedIndex"])}
+    old = {posting["_index"]: order[term] for term, posting in serialized["invertedIndex"]}
+    vectors = {}
+    for ref, elements in serialized["fieldVectors"]:
+        pairs = sorted((old[elements[i]], elements[i + 1]) for i in range(0, len(elements), 2))
+        vectors[ref] = [x for pair in pairs for x in pair]
+    index = [[term, {**posting, "_index": order[term]}]
+             for term, posting in serialized["invertedIndex"]]
+    return {**serialized, "fieldVectors": vectors, "invertedIndex": index}
+
+
+def test_word_builder_builds_what_lunr_py_builds_token_by_token() -> None:
+    stock = Builder()
+    stock.pipeline.add(trimmer, stop_word_filter, searchindex.stemmer)
+    stock.search_pipeline.add(searchindex.stemmer)
+    stock.ref("ref")
+    ours = searchindex.WordBuilder(FIELDS)
+    for name, boost in FIELDS:
+        stock.field(name, boost=boost)
+    for number, doc in enumerate(DOCS):
+        # lunr.py's tokenizer takes a list as ready tokens: the same words, one at a time.
+        stock.add({"ref": str(number), **{name: words(doc[name]) for name, _ in FIELDS}})
+        ours.add_words({name: words(doc[name]) for name, _ in FIELDS})
+    expected = renumbered(stock.build().serialize())
+    assert renumbered(ours.build().serialize()) == expected
+    assert expected["pipeline"] == ["stemmer"]  # the name lunr.js registers its stemmer under
+
+
+def test_stop_words_are_not_terms_and_stems_are() -> None:
+    builder = searchindex.WordBuilder(FIELDS)
+    builder.add_words({"title": words("The diffusion of the models")})
+    assert builder.field_term_frequencies["title/0"] == {"diffus": 1, "model": 1}
+    assert builder.field_lengths["title/0"] == 2
+    assert builder.field_lengths["body/0"] == 0
+
+
+def decode(text: str) -> list[int]:
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    numbers, value, shift = [], 0, 0
+    for char in text:
+        digit = alphabet.index(char)
+        value += (digit & 31) << shift
+        shift += 5
+        if not digit & 32:
+            numbers.append(value)
+            value, shift = 0, 0
+    return numbers
+
+
+def test_vlq_round_trips_at_the_boundaries() -> None:
+    numbers = [0, 1, 31, 32, 1023, 1024, 4095, 4096, 10**6, 2**40]
+    assert decode("".join(searchindex._vlq(n) for n in numbers)) == numbers
+    assert decode(searchindex._encode(numbers)) == numbers
+
+
+def test_pack_lists_every_posting_with_its_frequency() -> None:
+    builder = searchindex.WordBuilder(FIELDS)
+    for doc in DOCS:
+        builder.add_words({name: words(doc[name]) for name, _ in FIELDS})
+    packed = searchindex.pack(builder)
+    assert packed["format"] == searchindex.FORMAT
+    assert packed["version"] == lunr.__TARGET_JS_VERSION__
+    assert packed["fields"] == ["title", "body"] and packed["boosts"] == [10, 1]
+    assert packed["count"] == len(DOCS)
+    terms = packed["terms"].split(" ")
+    assert terms == sorted(terms) and "diffus" in terms and "pretrain" in terms
+    for column, name in enumerate(packed["fields"]):
+        numbers = iter(decode(packed["postings"][column]))
+        for term in terms:
+            doc = -1
+            for _ in range(next(numbers)):
+                code = next(numbers)
+                doc += (code >> 1) + 1
+                tf = next(numbers) + 2 if code & 1 else 1
+                assert builder.field_term_frequencies[f"{name}/{doc}"][term] == tf
+        assert next(numbers, None) is None
+        assert decode(packed["lengths"][column]) == [
+            builder.field_lengths[f"{name}/{n}"] for n in range(len(DOCS))]
+
+
+def test_pack_of_no_documents() -> None:
+    packed = searchindex.pack(searchindex.WordBuilder(FIELDS))
+    assert packed["terms"] == "" and packed["count"] == 0
+    assert packed["postings"] == ["", ""] and packed["lengths"] == ["", ""]
