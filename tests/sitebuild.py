@@ -29,6 +29,12 @@ def build_project(project: Path, output: Path, base_url: str | None = None,
     return result
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+# Third-party files the build takes from the npm registry; never kept in this repository.
+VENDORED = ("assets/lunr/",)
+
+
+def tree(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
+    files = {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*"))
+             if p.is_file()}
+    return {name: path.read_bytes() for name, path in files.items()
+            if not name.startswith(skip)}
