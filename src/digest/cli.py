@@ -18,7 +18,7 @@ import click
 
 from digest import bibtex, config as config_mod
 from digest.dates import build_date
-from digest.errors import Problems
+from digest.errors import Problems, describe
 from digest.ingest import Corpus, load_corpus
 
 
@@ -243,22 +243,6 @@ def serve_command(ctx: Context, host: str, port: int, open_browser: bool) -> Non
 
     sys.exit(serve.run(ctx.load, host=host, port=port, open_browser=open_browser,
                        debug=ctx.debug))
-
-
-def describe(exc: Exception) -> str:
-    """A template error as ``file:line: message``; anything else as its message."""
-    import jinja2
-
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        return f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}"
-    if isinstance(exc, jinja2.UndefinedError):
-        import traceback
-
-        frames = [f for f in traceback.extract_tb(exc.__traceback__)
-                  if f.filename.endswith((".html", ".xml"))]
-        where = f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""
-        return f"{where}{exc.message}"
-    return f"{type(exc).__name__}: {exc}"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,8 +6,11 @@ fixes a whole batch in one pass (MkDocs and Zola report config errors the same w
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass, field
 from typing import Literal
+
+import jinja2
 
 Severity = Literal["error", "warning"]
 
@@ -59,3 +62,15 @@ class Problems:
 
     def __bool__(self) -> bool:
         return bool(self.items)
+
+
+def describe(exc: Exception) -> str:
+    """A template error as ``file:line: message``; anything else as its message."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}"
+    if isinstance(exc, jinja2.UndefinedError):
+        frames = [f for f in traceback.extract_tb(exc.__traceback__)
+                  if f.filename.endswith((".html", ".xml"))]
+        where = f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""
+        return f"{where}{exc.message}"
+    return f"{type(exc).__name__}: {exc}"

@@ -36,7 +36,7 @@ import click
 
 from digest import livereload, urls
 from digest.build import BuildCache, build
-from digest.cli import describe
+from digest.errors import describe
 from digest.config import CONFIG_NAME, Config
 from digest.dates import build_date
 from digest.errors import Problems
