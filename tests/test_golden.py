@@ -8,13 +8,18 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from sitebuild import GOLDEN_EXPECTED, GOLDEN_SITE, VENDORED, build_project, tree
+from sitebuild import GOLDEN_EXPECTED, GOLDEN_SITE, REPO, VENDORED, build_project, tree
 
 
 def test_golden_site_matches_file_by_file(tmp_path: Path) -> None:
     build_project(GOLDEN_SITE, tmp_path / "site")
     built, expected = tree(tmp_path / "site", VENDORED), tree(GOLDEN_EXPECTED)
     assert (tmp_path / "site" / "assets/lunr/LICENSE").is_file()  # shipped, not kept here
+    theme = REPO / "templates" / "assets"
+    for asset in theme.rglob("*"):
+        if asset.is_file():
+            rel = asset.relative_to(theme).as_posix()
+            assert (tmp_path / "site" / "assets" / rel).read_bytes() == asset.read_bytes(), rel
     assert sorted(built) == sorted(expected), "set of files differs from the golden site"
     for name in sorted(expected):
         if built[name] != expected[name]:

@@ -16,34 +16,26 @@ class SourceFile:
     data: bytes
 
 
-def listing_files(root: Path, content: Path) -> list[SourceFile]:
-    """Every listing file under ``content/listings``, sorted by path for determinism."""
-    folder = content / "listings"
+def _files(root: Path, folder: Path, suffixes: tuple[str, ...]) -> list[SourceFile]:
+    """Files under ``folder`` with these suffixes, hidden ones skipped, sorted by path."""
     if not folder.is_dir():
         return []
-    files = []
+    found = []
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.suffix.lower() in LISTING_SUFFIXES and \
-                not path.name.startswith("."):
+        if path.is_file() and path.suffix.lower() in suffixes and not path.name.startswith("."):
             try:
                 rel = path.relative_to(root).as_posix()
             except ValueError:
                 rel = path.as_posix()
-            files.append(SourceFile(rel, path.read_bytes()))
-    return files
+            found.append(SourceFile(rel, path.read_bytes()))
+    return found
+
+
+def listing_files(root: Path, content: Path) -> list[SourceFile]:
+    """Every listing under ``content/listings``."""
+    return _files(root, content / "listings", LISTING_SUFFIXES)
 
 
 def markdown_files(root: Path, content: Path, folder: str) -> list[SourceFile]:
-    """``content/notes/*.md`` or ``content/pages/*.md``, sorted by path."""
-    base = content / folder
-    if not base.is_dir():
-        return []
-    out = []
-    for path in sorted(base.rglob("*.md")):
-        if path.is_file() and not path.name.startswith("."):
-            try:
-                rel = path.relative_to(root).as_posix()
-            except ValueError:
-                rel = path.as_posix()
-            out.append(SourceFile(rel, path.read_bytes()))
-    return out
+    """``content/notes/*.md`` or ``content/pages/*.md``."""
+    return _files(root, content / folder, (".md",))
