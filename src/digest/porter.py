@@ -4,6 +4,12 @@ lunr.py ships a different Porter implementation (its own docs note ``try`` → `
 where lunr.js gives ``tri``), and the index is queried by lunr.js, so an index built
 with lunr.py's stemmer would miss such words. ``tests/test_search_node.py`` checks
 this port against lunr.js on the whole vocabulary of the shipped content.
+
+Provenance: the rules are Martin Porter's algorithm as lunr.js 2.3.9 implements it
+(lunr.js: Copyright (C) 2013 by Oliver Nightingale, MIT licence; its stemmer follows
+Porter's own JavaScript reference, https://tartarus.org/martin/PorterStemmer/). This
+Python translation was written in this repository; the MIT notice of lunr.js, whose
+behaviour it reproduces, ships with every built site in ``assets/lunr/LICENSE``.
 """
 
 from __future__ import annotations
