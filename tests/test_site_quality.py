@@ -131,3 +131,20 @@ def test_github_pages_files(site: Path) -> None:
     sitemap = (site / "sitemap.xml").read_text()
     assert f"<loc>{BASE_URL}{PAPER}</loc>" in sitemap
     assert sitemap.count("<loc>") == len([p for p in tree(site) if p.endswith("index.html")]) - 1
+
+
+def test_every_feed_in_the_built_site_is_valid(site: Path) -> None:
+    import feedparser
+    from feed_checks import check_atom, check_json_feed, check_rss
+
+    rss = sorted(site.rglob("feed.xml"))
+    assert len(rss) >= 3  # the site, the editions and one per topic
+    for path in rss:
+        rel = path.relative_to(site).as_posix()
+        data = path.read_bytes()
+        assert check_rss(data, BASE_URL + rel) == [], rel
+        parsed = feedparser.parse(data)
+        assert parsed.bozo == 0 and parsed.entries, rel
+        assert all(e.link.startswith(BASE_URL) for e in parsed.entries), rel
+    assert check_atom((site / "atom.xml").read_bytes(), BASE_URL + "atom.xml") == []
+    assert check_json_feed((site / "feed.json").read_bytes(), BASE_URL + "feed.json") == []
