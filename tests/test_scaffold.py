@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -77,3 +78,14 @@ def test_add_reports_duplicates_and_never_overwrites(tmp_path: Path) -> None:
     assert "4 already in the digest" in first.stdout
     second = digest(project, "add", "--date", "2025-12-09", "--title", "Again", stdin=example)
     assert second.returncode == 1 and "never overwrites" in second.stderr
+
+
+def test_a_note_is_searchable(tmp_path: Path) -> None:
+    """The note's own words (not in the abstract) are in the search index."""
+    assert digest(tmp_path, "new", "d").returncode == 0
+    project = tmp_path / "d"
+    assert digest(project, "build").returncode == 0
+    index = json.loads((project / "site" / "search" / "index.json").read_text())
+    abstract_words = (project / "content/listings/example-hugging-face-daily.txt").read_text()
+    assert "sweep" not in abstract_words.lower()
+    assert "sweep" in index["terms"].split()  # "rank sweep", from the note only

@@ -11,23 +11,27 @@ is not rendered again. Merging, topics, planning and feeds always run on everyth
 from __future__ import annotations
 
 import hashlib
+import itertools
 import time
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import jinja2
 
-from digest import authoring, feeds, pages, render, search, sitefiles, topics, urls
+from digest import authoring, feeds, pages, parallel, render, search, sitefiles, topics, urls
 from digest.config import Config
 from digest.errors import Problem, Problems
 from digest.ingest import Corpus, load_corpus
 from digest.listings import parse_listing
-from digest.merge import merge
-from digest.model import Listing
+from digest.merge import Sighting, merge_one, sightings
+from digest.model import Listing, Paper
 from digest.read import SourceFile, listing_files, markdown_files
 from digest.site import SiteData
-from digest.write import WriteReport, write_site
+from digest.slugs import title_key
+from digest.write import WriteReport, check_output_dir, write_site
 
 Progress = Callable[[str], None]
 RENDER_STEP = 500  # pages per progress message
@@ -36,7 +40,7 @@ RENDER_STEP = 500  # pages per progress message
 @dataclass(frozen=True)
 class BuildResult:
     site: SiteData
-    outputs: dict[str, bytes]
+    outputs: dict[str, bytes]  # every file; empty when worker processes wrote the pages
     page_count: int
     seconds: float
     report: WriteReport | None = None
@@ -52,6 +56,23 @@ class PageMemo:
 
 
 @dataclass
+class PlanMemo:
+    """The previous plan step by step, with what each step's pages were made from.
+
+    Records are numbered (a changed record gets a new number), so a step's inputs are
+    small tuples; a step whose inputs are equal keeps its pages. Everything a step's
+    inputs leave out (config, topics, notes) is compared as a whole in ``context``.
+    """
+
+    context: tuple[object, ...] = ()
+    papers: dict[str, tuple[Paper, int]] = field(default_factory=dict)
+    listings: dict[str, tuple[Listing, int]] = field(default_factory=dict)
+    steps: dict[tuple[str, str], tuple[tuple[object, ...], list[pages.Page]]] = \
+        field(default_factory=dict)
+    counter: itertools.count[int] = field(default_factory=itertools.count)
+
+
+@dataclass
 class BuildCache:
     """What a rebuild may reuse from the build before it.
 
@@ -63,12 +84,75 @@ class BuildCache:
     listings: dict[tuple[str, str, date], tuple[Listing | None, tuple[Problem, ...]]] = \
         field(default_factory=dict)
     memo: PageMemo | None = None
+    plan: PlanMemo = field(default_factory=PlanMemo)
+    merged: dict[tuple[object, ...], Paper] = field(default_factory=dict)  # sightings → paper
+    search_memo: search.SearchMemo = field(default_factory=search.SearchMemo)
     parsed: list[str] = field(default_factory=list)  # listing files parsed by the last build
     rendered: list[str] = field(default_factory=list)  # output files rendered by the last build
 
     def forget_pages(self) -> None:
         """Render every page on the next build (the templates changed)."""
         self.memo = None
+
+
+def _step_id(spec: tuple[str, object]) -> tuple[str, str]:
+    kind, arg = spec
+    if kind == "paper" or kind == "edition":
+        return kind, arg.id  # type: ignore[attr-defined]
+    if kind == "static":
+        return kind, arg[0].slug  # type: ignore[index]
+    return kind, str(arg)
+
+
+def plan_cached(site: SiteData, memo: PlanMemo) -> list[pages.Page]:
+    """``pages.plan``, remaking only the steps whose inputs changed since the last plan."""
+    planner = pages.Planner(site)
+    context = (site.config, site.topics, site.notes_html, site.notes)
+    if context != memo.context:
+        memo.steps = {}
+    memo.context = context
+
+    def numbered(records: dict[str, tuple[Any, int]], items: Iterable[Any]
+                 ) -> dict[str, tuple[Any, int]]:
+        out = {}
+        for item in items:
+            old = records.get(item.id)
+            same = old is not None and (old[0] is item or old[0] == item)
+            out[item.id] = (item, old[1] if same else next(memo.counter))  # type: ignore[index]
+        return out
+
+    memo.papers = numbered(memo.papers, site.papers)
+    memo.listings = numbered(memo.listings, site.listings)
+    papers, listings = memo.papers, memo.listings
+    steps = {}
+    planned: list[pages.Page] = []
+    for spec in planner.specs():
+        step = _step_id(spec)
+        inputs = planner.inputs(spec, lambda p: papers[p.id][1], lambda lst: listings[lst.id][1])
+        old = memo.steps.get(step)
+        if inputs is not None and old is not None and old[0] == inputs:
+            made = old[1]
+        else:
+            made = planner.make(spec)
+        if inputs is not None:
+            steps[step] = (inputs, made)
+        planned += made
+    memo.steps = steps
+    return planned
+
+
+def merge_cached(listings: list[Listing], cache: BuildCache) -> list[Paper]:
+    """``merge.merge``, merging again only the papers whose sightings changed."""
+    groups: dict[str, list[Sighting]] = defaultdict(list)
+    for s in sightings(listings):
+        groups[title_key(s.entry.title)].append(s)
+    kept: dict[tuple[object, ...], Paper] = {}
+    for group in groups.values():
+        key = tuple(group)
+        paper = cache.merged.get(key)
+        kept[key] = paper if paper is not None else merge_one(group)
+    cache.merged = kept
+    return sorted(kept.values(), key=lambda p: p.id)
 
 
 def parse_cached(files: list[SourceFile], build: date, problems: Problems,
@@ -97,7 +181,7 @@ def parse_cached(files: list[SourceFile], build: date, problems: Problems,
         seen[listing.id] = f.path
         listings.append(listing)
     cache.listings = kept  # forget files that are gone or changed
-    return Corpus(tuple(listings), tuple(merge(listings)))
+    return Corpus(tuple(listings), tuple(merge_cached(listings, cache)))
 
 
 def site_data(config: Config, corpus: Corpus, build: date, problems: Problems | None = None,
@@ -151,11 +235,11 @@ def render_planned(config: Config, planned: list[pages.Page], progress: Progress
 def render_site(site: SiteData, progress: Progress | None = None, *,
                 cache: BuildCache | None = None) -> tuple[dict[str, bytes], int]:
     """Every output file in memory: pages, feeds and the site's extra files."""
-    planned = pages.plan(site)
+    planned = pages.plan(site) if cache is None else plan_cached(site, cache.plan)
     outputs = render_planned(site.config, planned, progress, cache,
                              authoring.nav_entries(site.static_pages))
     outputs.update(feeds.render_feeds(site))
-    outputs.update(search.render_search(site))
+    outputs.update(search.render_search(site, cache.search_memo if cache else None))
     lastmod = {p.path: p.context["paper"]["iso_date"] for p in planned
                if p.template == "paper.html" and p.context["paper"]["iso_date"]}
     outputs.update(sitefiles.extras(site.config, [p.path for p in planned], lastmod))
@@ -164,12 +248,23 @@ def render_site(site: SiteData, progress: Progress | None = None, *,
 
 def build(config: Config, build_date: date, problems: Problems, *, write: bool = True,
           progress: Progress | None = None, cache: BuildCache | None = None,
-          strict: bool = True) -> BuildResult | None:
+          strict: bool = True, jobs: int | None = None) -> BuildResult | None:
     """Run the whole pipeline; None when the inputs have errors (nothing is written).
 
     Listing errors always stop the build. Errors in notes and pages stop it when
     ``strict``; the preview server builds without the faulty notes and shows them.
+    A large site written to disk (no cache) is rendered and written by ``jobs`` worker
+    processes (default: one per core, from ``parallel.MIN_PAGES`` pages on); its
+    result then holds no outputs.
     """
+    with parallel.fewer_collections():
+        return _build(config, build_date, problems, write=write, progress=progress, cache=cache,
+                      strict=strict, jobs=jobs)
+
+
+def _build(config: Config, build_date: date, problems: Problems, *, write: bool,
+           progress: Progress | None, cache: BuildCache | None, strict: bool,
+           jobs: int | None) -> BuildResult | None:
     started = time.perf_counter()
     if cache is None:
         corpus = load_corpus(config, build_date, problems)
@@ -183,6 +278,13 @@ def build(config: Config, build_date: date, problems: Problems, *, write: bool =
                      markdown_files(config.root, config.content_dir, "pages"))
     if strict and problems.errors:
         return None
+    if jobs is None:
+        jobs = parallel.workers() if parallel.page_count(site) >= parallel.MIN_PAGES else 1
+    if write and cache is None and jobs > 1:
+        check_output_dir(config.output_dir, config.root, config.content_dir)
+        report, page_count = parallel.render_and_write(
+            site, config.output_dir, authoring.nav_entries(site.static_pages), jobs, progress)
+        return BuildResult(site, {}, page_count, time.perf_counter() - started, report)
     outputs, page_count = render_site(site, progress, cache=cache)
     report = None
     if write:

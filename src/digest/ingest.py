@@ -7,9 +7,9 @@ from datetime import date
 
 from digest.config import Config
 from digest.errors import Problems
-from digest.listings import parse_listing
 from digest.merge import merge
 from digest.model import Listing, Paper
+from digest.parallel import parse_listings
 from digest.read import SourceFile, listing_files
 
 
@@ -24,11 +24,11 @@ class Corpus:
 
 
 def parse_all(files: list[SourceFile], build: date, problems: Problems) -> Corpus:
-    """Pure: parse every file, keep going past bad ones, then merge."""
+    """Pure: parse every file (on every core when there are many), keep going past bad
+    ones, then merge."""
     listings: list[Listing] = []
     seen: dict[str, str] = {}
-    for f in files:
-        listing = parse_listing(f.path, f.data, build, problems)
+    for f, listing in zip(files, parse_listings(files, build, problems), strict=True):
         if listing is None:
             continue
         if listing.id in seen:

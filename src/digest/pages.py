@@ -7,7 +7,8 @@ templates receive ordered lists of ready views and never compute anything.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -56,6 +57,9 @@ class Planner:
             for slug in paper.topics:
                 self.by_topic[slug].append(paper)
         self._cards: dict[tuple[str, str], dict[str, object]] = {}
+        self._snippets: dict[str, str] = {}
+        self._author_links: dict[tuple[str, str], dict[str, str]] = {}
+        self._months: dict[str, list[Paper]] | None = None
         self.position: dict[tuple[str, str], int] = {
             (slug, p.id): i for slug, group in self.by_topic.items() for i, p in enumerate(group)}
         self.by_key = {title_key(p.title): p for p in site.papers}
@@ -68,14 +72,31 @@ class Planner:
             for name in paper.authors:
                 slug = name_slug(name)
                 self.authors.setdefault(slug, (name, []))[1].append(paper)
+        self.topics_by_slug = site.topic_by_slug()
 
     def card(self, paper: Paper, prefix: str) -> dict[str, object]:
         """One view per paper and depth: the same card appears on many pages."""
         key = (paper.id, prefix)
         found = self._cards.get(key)
         if found is None:
-            found = self._cards[key] = views.card(paper, prefix, self.topic_names)
+            summary = self._snippets.get(paper.id)
+            if summary is None:
+                summary = self._snippets[paper.id] = views.snippet(paper.abstract)
+            found = self._cards[key] = views.card(paper, prefix, self.topic_names, summary,
+                                                  self.author_links(paper, prefix))
         return found
+
+    def author_links(self, paper: Paper, prefix: str) -> list[dict[str, str]]:
+        """``views.author_links``, each link made once per author and depth."""
+        links = self._author_links
+        out = []
+        for name in paper.authors:
+            link = links.get((name, prefix))
+            if link is None:
+                link = links[(name, prefix)] = {"name": name,
+                                                "url": prefix + views.author_path(name)}
+            out.append(link)
+        return out
 
     def cards(self, papers: list[Paper], prefix: str) -> list[dict[str, object]]:
         return [self.card(p, prefix) for p in papers]
@@ -102,17 +123,60 @@ class Planner:
 
     # --- pages -----------------------------------------------------------------------
 
+    def specs(self) -> list[tuple[str, Any]]:
+        """Every page-making step, cheap to list: ``plan`` runs them all, a worker its share."""
+        specs: list[tuple[str, Any]] = [(kind, None) for kind in (
+            "home", "topics_index", "editions_index", "archive_index", "authors_index",
+            "search", "not_found")]
+        specs += [("paper", p) for p in self.site.papers]
+        specs += [("topic", topic.slug) for topic in self.site.topics]
+        specs += [("edition", listing) for listing in self.site.listings]
+        specs += [("month_page", key) for key in self.month_groups()]
+        specs += [("author", slug) for slug in sorted(self.authors)]
+        specs += [("static", item) for item in self.site.static_pages]
+        return specs
+
+    def make(self, spec: tuple[str, Any]) -> list[Page]:
+        """The pages of one step of ``specs``."""
+        kind, arg = spec
+        if kind == "static":
+            return [self.static(*arg)]
+        made = getattr(self, kind)() if arg is None else getattr(self, kind)(arg)
+        return made if isinstance(made, list) else [made]
+
     def plan(self) -> list[Page]:
-        pages = [self.home(), self.topics_index(), self.editions_index(), self.archive_index(),
-                 self.authors_index(), self.search(), self.not_found()]
-        pages += [self.paper(p) for p in self.site.papers]
-        for topic in self.site.topics:
-            pages += self.topic(topic.slug)
-        pages += [self.edition(listing) for listing in self.site.listings]
-        pages += self.month_pages()
-        pages += [self.author(slug) for slug in sorted(self.authors)]
-        pages += [self.static(page, html) for page, html in self.site.static_pages]
-        return pages
+        return [page for spec in self.specs() for page in self.make(spec)]
+
+    def inputs(self, spec: tuple[str, Any], version: Callable[[Paper], int],
+               listing_version: Callable[[Listing], int]) -> tuple[Any, ...] | None:
+        """What the pages of ``spec`` are made from, for a rebuild to compare (the config,
+        topics and notes aside, which the caller compares as a whole); None: always remake.
+
+        ``version`` numbers a paper's record and ``listing_version`` a listing's, so the
+        inputs stay small: equal inputs make equal pages.
+        """
+        kind, arg = spec
+        if kind == "paper":
+            primary = arg.topics[0] if arg.topics else None
+            siblings = self.by_topic.get(primary, []) if primary else []
+            index = self.position.get((primary, arg.id), -1) if primary else -1
+            around = siblings[max(index - 1, 0):index + 2] if index >= 0 else []
+            listings = [self.listings.get(s.listing) for s in arg.sources]
+            return (arg.id, version(arg), tuple((p.id, version(p)) for p in around),
+                    tuple(listing_version(lst) for lst in listings if lst is not None))
+        if kind == "topic":
+            return (arg, tuple((p.id, version(p)) for p in self.by_topic.get(arg, [])))
+        if kind == "edition":
+            return (arg.id, listing_version(arg),
+                    tuple((p.id, version(p)) for p in self.edition_papers(arg)))
+        if kind == "month_page":
+            return (arg, tuple((p.id, version(p)) for p in self.month_groups()[arg]))
+        if kind == "author":
+            name, papers = self.authors[arg]
+            return (arg, name, tuple((p.id, version(p)) for p in papers))
+        if kind == "static":
+            return (arg,)
+        return None
 
     def static(self, page: StaticPage, html: str) -> Page:
         return Page(urls.page_path(page.slug), "page.html", page.title, {"body": html},
@@ -188,7 +252,7 @@ class Planner:
         return Page(path, "paper.html", paper.title, {
             "paper": {
                 "id": paper.id, "title": paper.title, "abstract": paper.abstract,
-                "authors": views.author_links(paper, prefix), "byline": views.byline(paper),
+                "authors": self.author_links(paper, prefix), "byline": views.byline(paper),
                 "author_count": paper.author_count, "submitter": paper.submitter,
                 "date": views.human_date(paper.date) if paper.date else None,
                 "iso_date": paper.date or "",
@@ -198,7 +262,8 @@ class Planner:
                            for t in paper.topics],
                 "links": [{"url": u, "kind": views.link_kind(u)} for u in paper.links],
                 "search": views.search_links(paper),
-                "bibtex": bibtex.entry(paper, canonical),
+                # Without the abstract, shown just above (``digest export`` keeps it).
+                "bibtex": bibtex.entry(replace(paper, abstract=""), canonical),
                 "editions": editions,
                 "citation_date": (paper.effective_date or "").replace("-", "/"),
                 "note": self.site.notes_html.get(paper.id),
@@ -212,7 +277,7 @@ class Planner:
         }, description=views.snippet(paper.abstract, 155))
 
     def topic(self, slug: str) -> list[Page]:
-        topic = self.site.topic_by_slug()[slug]
+        topic = self.topics_by_slug[slug]
         papers = self.by_topic.get(slug, [])
         per_page = self.site.config.per_page
         chunks = [papers[i:i + per_page] for i in range(0, len(papers), per_page)] or [[]]
@@ -257,10 +322,12 @@ class Planner:
                     feeds=(("Editions feed", urls.FEED_EDITIONS),))
 
     def month_groups(self) -> dict[str, list[Paper]]:
-        groups: dict[str, list[Paper]] = defaultdict(list)
-        for paper in self.ordered:
-            groups[views.month_key(paper)].append(paper)
-        return groups
+        if self._months is None:
+            groups: dict[str, list[Paper]] = defaultdict(list)
+            for paper in self.ordered:
+                groups[views.month_key(paper)].append(paper)
+            self._months = dict(groups)
+        return self._months
 
     def archive_index(self) -> Page:
         prefix = prefix_for(urls.ARCHIVE, self.site.config.base_path)
@@ -274,16 +341,14 @@ class Planner:
         return Page(urls.ARCHIVE, "archive.html", "Archive", {"years": years},
                     description="Papers by month, newest first.")
 
-    def month_pages(self) -> list[Page]:
-        pages = []
-        for key, papers in self.month_groups().items():
-            path = urls.month(key)
-            prefix = prefix_for(path, self.site.config.base_path)
-            pages.append(Page(path, "month.html", views.month_label(key), {
-                "label": views.month_label(key), "papers": self.cards(papers, prefix),
-                "archive_url": prefix + urls.ARCHIVE,
-            }, description=f"Papers from {views.month_label(key)}."))
-        return pages
+    def month_page(self, key: str) -> Page:
+        papers = self.month_groups()[key]
+        path = urls.month(key)
+        prefix = prefix_for(path, self.site.config.base_path)
+        return Page(path, "month.html", views.month_label(key), {
+            "label": views.month_label(key), "papers": self.cards(papers, prefix),
+            "archive_url": prefix + urls.ARCHIVE,
+        }, description=f"Papers from {views.month_label(key)}.")
 
     def author(self, slug: str) -> Page:
         name, papers = self.authors[slug]

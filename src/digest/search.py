@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from digest import searchindex, searchtext, urls, vendor, views
@@ -31,24 +33,46 @@ def without_urls(text: str) -> str:
     return _URL.sub(" ", text) if "://" in text or "www." in text else text
 
 
-def field_texts(paper: Paper, topic_names: Mapping[str, str]) -> dict[str, str]:
-    """The text of each indexed field; a submitter counts as an author."""
+def field_texts(paper: Paper, topic_names: Mapping[str, str], note: str = "") -> dict[str, str]:
+    """The text of each indexed field; a submitter counts as an author, and the
+    curator's note is searched like the abstract."""
     people = [*paper.authors, *([paper.submitter] if paper.submitter else [])]
     return {
         "title": paper.title,
         "authors": " ".join(people),
         "topics": " ".join(topic_names.get(t, t) for t in paper.topics),
-        "abstract": without_urls(paper.abstract),
+        "abstract": without_urls(f"{paper.abstract} {note}" if note else paper.abstract),
     }
 
 
-def build_index(papers: Sequence[Paper], topic_names: Mapping[str, str]
+@dataclass
+class SearchMemo:
+    """What a rebuild may reuse: each word's term and each document's term counts."""
+
+    terms: dict[str, str] = field(default_factory=dict)
+    counts: dict[tuple[str, ...], dict[str, Counter[str]]] = field(default_factory=dict)
+
+
+def build_index(papers: Sequence[Paper], topic_names: Mapping[str, str],
+                notes: Mapping[str, str] | None = None, memo: SearchMemo | None = None
                 ) -> searchindex.WordBuilder:
-    """A lunr.py builder holding every paper; paper ``n`` is ref ``"n"``."""
-    builder = searchindex.WordBuilder(FIELDS)
+    """A lunr.py builder holding every paper; paper ``n`` is ref ``"n"``.
+
+    With a memo, a paper whose indexed texts did not change reuses its term counts.
+    """
+    builder = searchindex.WordBuilder(FIELDS, memo.terms if memo else None)
+    kept: dict[tuple[str, ...], dict[str, Counter[str]]] = {}
     for paper in papers:
-        texts = field_texts(paper, topic_names)
-        builder.add_words({name: searchtext.words(texts[name]) for name, _ in FIELDS})
+        texts = field_texts(paper, topic_names, (notes or {}).get(paper.id, ""))
+        key = tuple(texts[name] for name, _ in FIELDS)
+        counts = memo.counts.get(key) if memo else None
+        if counts is None:
+            counts = builder.count_words({name: searchtext.words(texts[name])
+                                          for name, _ in FIELDS})
+        kept[key] = counts
+        builder.add_counts(counts)
+    if memo is not None:
+        memo.counts = kept
     return builder
 
 
@@ -71,10 +95,11 @@ def dumps(data: object) -> bytes:
                       allow_nan=False).encode("utf-8")
 
 
-def render_search(site: SiteData) -> dict[str, bytes]:
+def render_search(site: SiteData, memo: SearchMemo | None = None) -> dict[str, bytes]:
     """The search outputs: index, documents, and lunr.js with its licence."""
     topic_names = {t.slug: t.name for t in site.topics}
-    builder = build_index(site.papers, topic_names)
+    notes = {paper_id: note.body for paper_id, note in site.notes.items()}
+    builder = build_index(site.papers, topic_names, notes, memo)
     return {
         INDEX: dumps(searchindex.pack(builder)),
         DOCS: dumps(documents(site)),

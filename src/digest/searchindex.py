@@ -46,14 +46,15 @@ class WordBuilder(Builder):  # type: ignore[misc]
     (``pack`` does not need it).
     """
 
-    def __init__(self, fields: Sequence[tuple[str, int]]) -> None:
+    def __init__(self, fields: Sequence[tuple[str, int]],
+                 terms: dict[str, str] | None = None) -> None:
         super().__init__()
         self.ref("ref")
         for name, boost in fields:
             self.field(name, boost=boost)
         self.pipeline.add(trimmer, stop_word_filter, stemmer)
         self.search_pipeline.add(stemmer)
-        self._terms: dict[str, str] = {}
+        self._terms: dict[str, str] = {} if terms is None else terms  # word → term, shareable
 
     def term(self, word: str) -> str:
         """The word through the pipeline: its stem, or "" for a stop word."""
@@ -67,16 +68,28 @@ class WordBuilder(Builder):  # type: ignore[misc]
 
     def add_words(self, fields: Mapping[str, Iterable[str]]) -> str:
         """Index the next document from its words per field; return its ref."""
-        ref = str(self.document_count)
-        self._documents[ref] = {}
-        self.document_count += 1
+        return self.add_counts(self.count_words(fields))
+
+    def count_words(self, fields: Mapping[str, Iterable[str]]) -> dict[str, Counter[str]]:
+        """The term frequencies of each field of a document, from its words."""
         known = self._terms
+        out = {}
         for name in self._fields:
             words = list(fields.get(name, ()))
             for word in set(words).difference(known):
                 self.term(word)
             frequencies = Counter(map(known.__getitem__, words))
             frequencies.pop("", None)
+            out[name] = frequencies
+        return out
+
+    def add_counts(self, counts: Mapping[str, Counter[str]]) -> str:
+        """Index the next document from ``count_words``'s result; return its ref."""
+        ref = str(self.document_count)
+        self._documents[ref] = {}
+        self.document_count += 1
+        for name in self._fields:
+            frequencies = counts[name]
             self.field_term_frequencies[f"{name}/{ref}"] = frequencies
             self.field_lengths[f"{name}/{ref}"] = frequencies.total()
         return ref

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from urllib.parse import quote_plus, urlsplit
 
 from digest import urls
@@ -17,6 +18,7 @@ from digest.slugs import name_slug
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
+@lru_cache(maxsize=1 << 14)
 def human_date(iso: str | None) -> str:
     """``2024-06-20`` → ``Jun 20, 2024``; None → ``undated``."""
     if not iso:
@@ -79,21 +81,37 @@ def search_links(paper: Paper) -> list[dict[str, str]]:
     ]
 
 
+@lru_cache(maxsize=1 << 17)
+def author_path(name: str) -> str:
+    """An author's page, relative to the site root (slugging is the costly part)."""
+    return urls.author(name_slug(name))
+
+
 def author_links(paper: Paper, prefix: str) -> list[dict[str, str]]:
-    return [{"name": a, "url": prefix + urls.author(name_slug(a))} for a in paper.authors]
+    return [{"name": a, "url": prefix + author_path(a)} for a in paper.authors]
 
 
-def card(paper: Paper, prefix: str, topic_names: dict[str, str]) -> dict[str, object]:
-    """A paper as lists show it: title, byline, topics, a line of the abstract."""
+CARD_FIELDS = frozenset({"id", "title", "url", "authors", "byline", "topics", "snippet", "date",
+                         "iso_date", "upvotes"})  # what ``card`` gives
+
+
+def card(paper: Paper, prefix: str, topic_names: dict[str, str], summary: str | None = None,
+         authors: list[dict[str, str]] | None = None) -> dict[str, object]:
+    """A paper as lists show it: title, byline, topics, a line of the abstract.
+
+    ``summary`` and ``authors`` are ``snippet(paper.abstract)`` and ``author_links``
+    when the caller already has them (a planner makes each snippet once per paper and
+    each author link once per depth).
+    """
     return {
         "id": paper.id,
         "title": paper.title,
         "url": prefix + urls.paper(paper.id),
-        "authors": author_links(paper, prefix),
+        "authors": author_links(paper, prefix) if authors is None else authors,
         "byline": byline(paper),
         "topics": [{"name": topic_names.get(t, t), "url": prefix + urls.topic(t)}
                    for t in paper.topics],
-        "snippet": snippet(paper.abstract),
+        "snippet": snippet(paper.abstract) if summary is None else summary,
         "date": human_date(paper.effective_date),
         "iso_date": paper.effective_date or "",
         "upvotes": paper.upvotes,

@@ -65,41 +65,64 @@ def _same(path: Path, data: bytes) -> bool:
         return False
 
 
+def stage(output: Path, files: dict[str, bytes]) -> tuple[list[tuple[str, str]], int]:
+    """Phase one for some files: write each new or changed one beside its target.
+
+    Returns the (temporary, target) paths written and how many files were unchanged.
+    On failure the temporary files written so far are removed. Safe to run in several
+    processes at once on disjoint files (the writer's worker processes do).
+    """
+    staged: list[tuple[str, str]] = []
+    unchanged = 0
+    try:
+        for rel in sorted(files):
+            target = output / rel
+            data = files[rel]
+            if _same(target, data):
+                unchanged += 1
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.is_dir():  # a page became a file; remove the folder in phase two
+                raise OutputError(f"{target}: a folder stands where a file must be written")
+            temp = target.with_name(target.name + _TMP)
+            temp.write_bytes(data)
+            staged.append((str(temp), str(target)))
+    except BaseException:
+        discard(staged)
+        raise
+    return staged, unchanged
+
+
+def discard(staged: list[tuple[str, str]]) -> None:
+    """Undo phase one: remove the temporary files."""
+    for temp, _target in staged:
+        Path(temp).unlink(missing_ok=True)
+
+
+def commit(output: Path, staged: list[tuple[str, str]], names: set[str], unchanged: int
+           ) -> WriteReport:
+    """Phase two: move staged files into place, remove files not in ``names``."""
+    report = WriteReport(unchanged=unchanged)
+    temps = {Path(temp).relative_to(output).as_posix() for temp, _target in staged}
+    stale = sorted(_existing(output) - names - temps - {MARKER})
+    for temp, target in sorted(staged, key=lambda item: item[1]):
+        os.replace(temp, target)
+        report.written.append(Path(target).relative_to(output).as_posix())
+    for rel in stale:
+        (output / rel).unlink(missing_ok=True)
+        report.removed.append(rel)
+    if stale:  # only a removal can leave a folder empty
+        _prune_empty(output)
+    return report
+
+
 def write_site(output: Path, outputs: dict[str, bytes], root: Path, content: Path) -> WriteReport:
     """Bring ``output`` to exactly ``outputs`` (+ the marker), touching only what changed."""
     check_output_dir(output, root, content)
     files = dict(outputs)
     files[MARKER] = MARKER_TEXT
-    report = WriteReport()
-    changed = []
-    for rel in sorted(files):
-        if _same(output / rel, files[rel]):
-            report.unchanged += 1
-        else:
-            changed.append(rel)
-    stale = sorted(_existing(output) - set(files))
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for rel in changed:
-            target = output / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if target.is_dir():  # a page became a file; remove the folder in phase two
-                raise OutputError(f"{target}: a folder stands where a file must be written")
-            temp = target.with_name(target.name + _TMP)
-            temp.write_bytes(files[rel])
-            staged.append((temp, target))
-    except BaseException:
-        for temp, _target in staged:
-            temp.unlink(missing_ok=True)
-        raise
-    for temp, target in staged:
-        os.replace(temp, target)
-        report.written.append(target.relative_to(output).as_posix())
-    for rel in stale:
-        (output / rel).unlink(missing_ok=True)
-        report.removed.append(rel)
-    _prune_empty(output)
-    return report
+    staged, unchanged = stage(output, files)
+    return commit(output, staged, set(files), unchanged)
 
 
 def _prune_empty(output: Path) -> None:

@@ -1,0 +1,128 @@
+"""The fast paths of a large build give the same site as the plain ones.
+
+Worker processes (``parallel``), the card cache with its link prefix, the
+incremental plan, merge and search counts of a rebuild: each is checked against
+the straightforward computation on small projects, with the thresholds forced.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import markupsafe
+import pytest
+
+from digest import config as config_mod
+from digest import pages, parallel, render
+from digest.build import BuildCache, build
+from digest.errors import Problems, describe
+from digest.ingest import parse_all
+from digest.read import listing_files
+from sitebuild import FIXED_DAY, GOLDEN_SITE, REPO, tree
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from corpus import write_project  # noqa: E402
+
+DAY = date(2026, 3, 31)
+
+
+def _build(project: Path, output: Path, jobs: int) -> None:
+    problems = Problems()
+    cfg = replace(config_mod.load(project, problems), output=str(output))
+    result = build(cfg, FIXED_DAY, problems, jobs=jobs)
+    assert result is not None and not problems.errors, [str(p) for p in problems.items]
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_project(120, tmp_path_factory.mktemp("synthetic"))
+
+
+@pytest.mark.parametrize("project", ["golden", "synthetic"])
+def test_workers_build_the_same_site(project: str, synthetic: Path, tmp_path: Path) -> None:
+    root = GOLDEN_SITE if project == "golden" else synthetic
+    _build(root, tmp_path / "serial", jobs=1)
+    _build(root, tmp_path / "parallel", jobs=2)
+    serial, forked = tree(tmp_path / "serial"), tree(tmp_path / "parallel")
+    assert sorted(forked) == sorted(serial)
+    assert [n for n in sorted(serial) if serial[n] != forked[n]] == []
+
+
+def test_workers_rewrite_nothing_unchanged_and_remove_stale(synthetic: Path,
+                                                            tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    _build(synthetic, out, jobs=2)
+    (out / "papers" / "gone").mkdir()
+    (out / "papers" / "gone" / "index.html").write_text("old")
+    problems = Problems()
+    cfg = replace(config_mod.load(synthetic, problems), output=str(out))
+    result = build(cfg, FIXED_DAY, problems, jobs=2)
+    assert result is not None and result.report is not None
+    assert result.report.written == []
+    assert result.report.removed == ["papers/gone/index.html"]
+    assert not (out / "papers" / "gone").exists()
+
+
+def test_a_worker_error_keeps_the_old_site_and_names_the_template(synthetic: Path,
+                                                                  tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(synthetic, project)
+    out = tmp_path / "site"
+    _build(project, out, jobs=2)
+    before = tree(out)
+    (project / "templates").mkdir()
+    (project / "templates" / "author.html").write_text(
+        '{% extends "base.html" %}{% block main %}\n{{ no_such_value.x }}{% endblock %}\n')
+    problems = Problems()
+    cfg = replace(config_mod.load(project, problems), output=str(out))
+    with pytest.raises(Exception) as caught:
+        build(cfg, FIXED_DAY, problems, jobs=2)
+    assert "author.html:2" in describe(caught.value)
+    assert tree(out) == before  # nothing staged is left behind
+
+
+def test_parallel_parsing_matches_serial(synthetic: Path, monkeypatch: pytest.MonkeyPatch
+                                         ) -> None:
+    files = listing_files(synthetic, synthetic / "content")
+    serial = parse_all(files, DAY, Problems())
+    monkeypatch.setattr(parallel, "MIN_LISTING_BYTES", 0)
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    assert parse_all(files, DAY, Problems()) == serial
+
+
+def test_cached_card_html_equals_a_direct_render(synthetic: Path) -> None:
+    problems = Problems()
+    cfg = config_mod.load(synthetic, problems)
+    result = build(cfg, DAY, problems, write=False)
+    assert result is not None
+    env = render.environment(cfg)
+    planner = pages.Planner(result.site)
+    for prefix in ("", "../../", "../../../../"):
+        for paper in result.site.papers[:20]:
+            card = planner.card(paper, prefix)
+            direct = env.get_template("partials/card.html").render(card=card)
+            assert env.globals["render_card"](card) == markupsafe.Markup(direct)
+
+
+def test_incremental_rebuild_equals_a_full_build(synthetic: Path, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(synthetic, project)
+    problems = Problems()
+    cfg = config_mod.load(project, problems)
+    cache = BuildCache()
+    assert build(cfg, DAY, problems, write=False, cache=cache) is not None
+    listing = sorted((project / "content" / "listings").glob("*.json"))[0]
+    records = json.loads(listing.read_text(encoding="utf-8"))
+    records[0]["title"] += " revisited"
+    records[1]["authors"] = records[1]["authors"][:3]
+    listing.write_text(json.dumps(records), encoding="utf-8")
+    again = build(cfg, DAY, problems, write=False, cache=cache)
+    fresh = build(cfg, DAY, Problems(), write=False)
+    assert again is not None and fresh is not None
+    assert again.outputs == fresh.outputs
+    assert 0 < len(cache.rendered) < again.page_count
