@@ -29,8 +29,9 @@ sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from digest import config as config_mod
-from digest import pages
-from digest.build import BuildCache, build, parse_cached, render_site, site_data
+from digest import feeds, search
+from digest.build import BuildCache, build, parse_cached, plan_cached, render_planned, site_data
+from digest.dates import build_date
 from digest.errors import Problems
 from digest.read import listing_files
 from digest.serve import Preview, PreviewServer, SiteState, serving
@@ -72,22 +73,29 @@ def quietly(step: Callable[[], object]) -> float:
 
 
 def stages(cfg: config_mod.Config, cache: BuildCache) -> dict[str, float]:
-    """The rebuild's steps one by one, with the config and cache the preview keeps."""
+    """The rebuild's steps one by one, with the config, cache and date the preview uses."""
     problems = Problems()
     root = cfg.root
+    day = build_date()  # the preview's: the parse cache is keyed by it
     out: dict[str, float] = {}
     t = time.perf_counter()
-    corpus = parse_cached(listing_files(root, cfg.content_dir), DAY, problems, cache)
-    out["read+parse"] = time.perf_counter() - t
+    corpus = parse_cached(listing_files(root, cfg.content_dir), day, problems, cache)
+    out["read+parse+merge"] = time.perf_counter() - t
     t = time.perf_counter()
-    site = site_data(cfg, corpus, DAY)
-    out["merge+topics"] = time.perf_counter() - t
+    site = site_data(cfg, corpus, day)
+    out["notes+topics"] = time.perf_counter() - t
     t = time.perf_counter()
-    pages.plan(site)
-    out["plan"] = time.perf_counter() - t
+    planned = plan_cached(site, cache.plan)
+    out["plan (changed steps)"] = time.perf_counter() - t
     t = time.perf_counter()
-    render_site(site, cache=cache)  # plans again, then renders, feeds, search, extras
-    out["render changed+feeds+search+extras"] = time.perf_counter() - t - out["plan"]
+    render_planned(cfg, planned, cache=cache)
+    out["render changed"] = time.perf_counter() - t
+    t = time.perf_counter()
+    feeds.render_feeds(site)
+    out["feeds"] = time.perf_counter() - t
+    t = time.perf_counter()
+    search.render_search(site, cache.search_memo)
+    out["search"] = time.perf_counter() - t
     return out
 
 

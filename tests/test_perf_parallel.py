@@ -16,6 +16,7 @@ from pathlib import Path
 
 import markupsafe
 import pytest
+from sitebuild import FIXED_DAY, GOLDEN_SITE, REPO, tree
 
 from digest import config as config_mod
 from digest import pages, parallel, render
@@ -23,10 +24,9 @@ from digest.build import BuildCache, build
 from digest.errors import Problems, describe
 from digest.ingest import parse_all
 from digest.read import listing_files
-from sitebuild import FIXED_DAY, GOLDEN_SITE, REPO, tree
 
 sys.path.insert(0, str(REPO / "benchmarks"))
-from corpus import write_project  # noqa: E402
+from corpus import write_project
 
 DAY = date(2026, 3, 31)
 
@@ -116,7 +116,7 @@ def test_incremental_rebuild_equals_a_full_build(synthetic: Path, tmp_path: Path
     cfg = config_mod.load(project, problems)
     cache = BuildCache()
     assert build(cfg, DAY, problems, write=False, cache=cache) is not None
-    listing = sorted((project / "content" / "listings").glob("*.json"))[0]
+    listing = min((project / "content" / "listings").glob("*.json"))
     records = json.loads(listing.read_text(encoding="utf-8"))
     records[0]["title"] += " revisited"
     records[1]["authors"] = records[1]["authors"][:3]

@@ -282,9 +282,9 @@ def _build(config: Config, build_date: date, problems: Problems, *, write: bool,
         jobs = parallel.workers() if parallel.page_count(site) >= parallel.MIN_PAGES else 1
     if write and cache is None and jobs > 1:
         check_output_dir(config.output_dir, config.root, config.content_dir)
-        report, page_count = parallel.render_and_write(
+        written, page_count = parallel.render_and_write(
             site, config.output_dir, authoring.nav_entries(site.static_pages), jobs, progress)
-        return BuildResult(site, {}, page_count, time.perf_counter() - started, report)
+        return BuildResult(site, {}, page_count, time.perf_counter() - started, written)
     outputs, page_count = render_site(site, progress, cache=cache)
     report = None
     if write:

@@ -167,8 +167,9 @@ def _render_share(share: list[int]) -> tuple[list[str], dict[str, bytes]]:
 def _stage_share(share: list[int] | None) -> PageResult:
     """Stage the pages of these steps; ``None`` stands for the search index and data."""
     job: _PageJob = _SHARED
+    paths: list[str] = []
     if share is None:
-        paths, files = [], search.render_search(job.planner.site)
+        files = search.render_search(job.planner.site)
     else:
         paths, files = _render_share(share)
     staged, unchanged = write.stage(job.output, files)
@@ -183,11 +184,12 @@ def _weights(planner: pages.Planner, specs: list[tuple[str, Any]]) -> list[int]:
     even in time and bounded in memory."""
     out = []
     for kind, arg in specs:
-        if kind in ("topic", "month_page", "author"):
-            papers = {"topic": lambda: planner.by_topic.get(arg, []),
-                      "month_page": lambda: planner.month_groups()[arg],
-                      "author": lambda: planner.authors[arg][1]}[kind]()
-            out.append(len(papers) + 1)
+        if kind == "topic":
+            out.append(len(planner.by_topic.get(arg, [])) + 1)
+        elif kind == "month_page":
+            out.append(len(planner.month_groups()[arg]) + 1)
+        elif kind == "author":
+            out.append(len(planner.authors[arg][1]) + 1)
         elif kind == "edition":
             out.append(len(arg.entries) + 1)
         elif kind in ("home", "authors_index", "archive_index"):

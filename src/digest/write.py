@@ -1,16 +1,18 @@
 """The writing end of the pipeline: the only module that touches the output folder.
 
 Everything is rendered in memory first, so a failed build never reaches the disk.
-Writing is then two-phase: every new or changed file is written beside its target
-under a temporary name, and only when all of them are on disk are they renamed
-into place and stale files removed. A failure in the first phase removes the
-temporary files and leaves the previous site exactly as it was. Unchanged files
-are not touched, so a rebuild with no changes writes nothing.
+Writing is then two-phase: every changed file is written beside its target under a
+temporary name, and only when all of them are on disk are they renamed into place
+and stale files removed. A new file (nothing to replace) is written under its own
+name, which saves a rename per file of a cold build. A failure in the first phase
+removes the temporary and new files and leaves the previous site exactly as it was.
+Unchanged files are not touched, so a rebuild with no changes writes nothing.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,21 +58,20 @@ def _existing(output: Path) -> set[str]:
     return found
 
 
-def _same(path: Path, data: bytes) -> bool:
+def _same(path: Path, data: bytes, size: int) -> bool:
     try:
-        if path.stat().st_size != len(data):
-            return False
-        return path.read_bytes() == data
+        return size == len(data) and path.read_bytes() == data
     except OSError:
         return False
 
 
 def stage(output: Path, files: dict[str, bytes]) -> tuple[list[tuple[str, str]], int]:
-    """Phase one for some files: write each new or changed one beside its target.
+    """Phase one for some files: write each changed one beside its target, each new one
+    in place.
 
-    Returns the (temporary, target) paths written and how many files were unchanged.
-    On failure the temporary files written so far are removed. Safe to run in several
-    processes at once on disjoint files (the writer's worker processes do).
+    Returns the (written, target) paths (the same for a new file) and how many files
+    were unchanged. On failure the files written so far are removed. Safe to run in
+    several processes at once on disjoint files (the writer's worker processes do).
     """
     staged: list[tuple[str, str]] = []
     unchanged = 0
@@ -78,15 +79,23 @@ def stage(output: Path, files: dict[str, bytes]) -> tuple[list[tuple[str, str]],
         for rel in sorted(files):
             target = output / rel
             data = files[rel]
-            if _same(target, data):
+            try:
+                found = target.stat()
+            except FileNotFoundError:
+                found = None
+            if found is not None and stat.S_ISDIR(found.st_mode):
+                # a page became a file; remove the folder in phase two
+                raise OutputError(f"{target}: a folder stands where a file must be written")
+            if found is not None and _same(target, data, found.st_size):
                 unchanged += 1
                 continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if target.is_dir():  # a page became a file; remove the folder in phase two
-                raise OutputError(f"{target}: a folder stands where a file must be written")
-            temp = target.with_name(target.name + _TMP)
+            if found is None:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                temp = target
+            else:
+                temp = target.with_name(target.name + _TMP)
+            staged.append((str(temp), str(target)))  # before writing: a failure removes it
             temp.write_bytes(data)
-            staged.append((str(temp), str(target)))
     except BaseException:
         discard(staged)
         raise
@@ -94,7 +103,7 @@ def stage(output: Path, files: dict[str, bytes]) -> tuple[list[tuple[str, str]],
 
 
 def discard(staged: list[tuple[str, str]]) -> None:
-    """Undo phase one: remove the temporary files."""
+    """Undo phase one: remove the temporary and the new files."""
     for temp, _target in staged:
         Path(temp).unlink(missing_ok=True)
 
@@ -103,10 +112,12 @@ def commit(output: Path, staged: list[tuple[str, str]], names: set[str], unchang
            ) -> WriteReport:
     """Phase two: move staged files into place, remove files not in ``names``."""
     report = WriteReport(unchanged=unchanged)
-    temps = {Path(temp).relative_to(output).as_posix() for temp, _target in staged}
+    temps = {Path(temp).relative_to(output).as_posix() for temp, target in staged
+             if temp != target}
     stale = sorted(_existing(output) - names - temps - {MARKER})
     for temp, target in sorted(staged, key=lambda item: item[1]):
-        os.replace(temp, target)
+        if temp != target:
+            os.replace(temp, target)
         report.written.append(Path(target).relative_to(output).as_posix())
     for rel in stale:
         (output / rel).unlink(missing_ok=True)
