@@ -16,7 +16,8 @@ from pathlib import Path
 
 import click
 
-from digest import bibtex, config as config_mod
+from digest import bibtex
+from digest import config as config_mod
 from digest.dates import build_date
 from digest.errors import Problems, describe
 from digest.ingest import Corpus, load_corpus
@@ -59,7 +60,7 @@ def _corpus(ctx: Context, problems: Problems) -> tuple[config_mod.Config, Corpus
 def check(ctx: Context) -> None:
     """Parse every listing; print a summary per listing, then every problem."""
     problems = Problems()
-    cfg, corpus = _corpus(ctx, problems)
+    _cfg, corpus = _corpus(ctx, problems)
     per_file = Counter(p.path for p in problems.items)
     width = max([len(listing.path) for listing in corpus.listings] + [7])
     click.echo(f"{'listing':<{width}}  {'format':<14} {'date':<10} papers  chrome  problems")
@@ -83,7 +84,7 @@ def check(ctx: Context) -> None:
 def export(ctx: Context, fmt: str) -> None:
     """Write every canonical paper record to standard output."""
     problems = Problems()
-    cfg, corpus = _corpus(ctx, problems)
+    _cfg, corpus = _corpus(ctx, problems)
     report(problems)
     if problems.errors:
         sys.exit(1)

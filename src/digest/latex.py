@@ -111,7 +111,7 @@ def to_text(text: str) -> str:
     prepared = _MACRO_THEN_SPACE.sub(r"\1{}", prepared)
     try:
         converted = _converter().latex_to_text(prepared)
-    except Exception:  # pylatexenc is tolerant; this guards the abstract, never blanks it
+    except Exception:  # noqa: BLE001 (pylatexenc is tolerant; this guards the abstract, never blanks it)
         converted = text
     for i, url in enumerate(urls):
         converted = converted.replace(f"DIGESTURL{i}X", url)

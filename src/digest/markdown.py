@@ -17,7 +17,6 @@ from typing import Any
 from latex2mathml.converter import convert as latex_to_mathml
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
-from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -35,7 +34,7 @@ def _math(display: bool) -> Callable[[str, dict[str, Any]], str]:
     def render(content: str, _options: dict[str, Any]) -> str:
         try:
             return str(latex_to_mathml(content.strip(), display="block" if display else "inline"))
-        except Exception:  # a formula latex2mathml cannot read stays visible as code
+        except Exception:  # noqa: BLE001 (a formula latex2mathml cannot read stays visible)
             from html import escape
 
             return f'<code class="math-error">{escape(content)}</code>'
@@ -80,9 +79,9 @@ def make_parser(allow_html: bool) -> MarkdownIt:
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=name_slug)
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True,
            renderer=_math(False))
-    md.add_render_rule("math_block", lambda self, tokens, idx, options, env:  # noqa: ARG005
+    md.add_render_rule("math_block", lambda self, tokens, idx, options, env:
                        _math(True)(tokens[idx].content, {}) + "\n")
-    md.add_render_rule("math_block_label", lambda self, tokens, idx, options, env:  # noqa: ARG005
+    md.add_render_rule("math_block_label", lambda self, tokens, idx, options, env:
                        _math(True)(tokens[idx].content, {}) + "\n")
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.core.ruler.push("paper_links", _resolve_links)

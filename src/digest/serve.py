@@ -36,10 +36,9 @@ import click
 
 from digest import livereload, urls
 from digest.build import BuildCache, build
-from digest.errors import describe
 from digest.config import CONFIG_NAME, Config
 from digest.dates import build_date
-from digest.errors import Problems
+from digest.errors import Problems, describe
 from digest.watch import Change, Watcher, collect, rerenders_everything
 
 LoadConfig = Callable[[Problems], Config]
