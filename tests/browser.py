@@ -73,6 +73,19 @@ def launch_chromium(playwright: Playwright) -> Browser:
     return playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
 
 
+@contextmanager
+def chromium_session() -> Iterator[Browser]:
+    """Playwright plus the system chromium for one test module; closed on exit."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 # --------------------------------------------------------------------------- server
 
 

@@ -7,8 +7,10 @@ from datetime import date
 from pathlib import Path
 
 from digest import config as config_mod
-from digest.build import BuildResult, build
+from digest.build import BuildResult, build, site_data
 from digest.errors import Problems
+from digest.ingest import load_corpus
+from digest.site import SiteData
 
 REPO = Path(__file__).resolve().parents[1]
 GOLDEN_SITE = REPO / "tests" / "fixtures" / "golden_site"
@@ -32,6 +34,15 @@ def build_project(project: Path, output: Path, base_url: str | None = None,
 # Assets are copied verbatim (the theme's own, and lunr.js from the npm registry, which is
 # never kept in this repository); the golden site compares what the build generates.
 VENDORED = ("assets/",)
+
+
+def shipped_site_data(day: date = FIXED_DAY) -> SiteData:
+    """The repository's own content as the render steps see it (nothing written)."""
+    problems = Problems()
+    cfg = config_mod.load(REPO, problems)
+    corpus = load_corpus(cfg, day, problems)
+    assert not problems.errors, [str(p) for p in problems.items]
+    return site_data(cfg, corpus, day)
 
 
 def tree(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:

@@ -13,8 +13,14 @@ from pathlib import Path
 
 import browser as helpers
 import pytest
-from browser import launch_chromium, run_axe, run_linkchecker, run_vnu, serve_directory
-from playwright.sync_api import Browser, sync_playwright
+from browser import (
+    chromium_session,
+    run_axe,
+    run_linkchecker,
+    run_vnu,
+    serve_directory,
+)
+from playwright.sync_api import Browser
 
 SUBPATH = "/papers/"
 
@@ -73,10 +79,8 @@ def site(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
+    with chromium_session() as browser:
+        yield browser
 
 
 def get(base: str, path: str) -> tuple[int, str, str]:

@@ -9,8 +9,8 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from browser import launch_chromium, run_axe, serve_directory
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from browser import chromium_session, run_axe, serve_directory
+from playwright.sync_api import Browser, Page, expect
 from sitebuild import REPO, build_project
 
 TIMEOUT = 10_000  # ms
@@ -27,10 +27,8 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
+    with chromium_session() as browser:
+        yield browser
 
 
 @pytest.fixture

@@ -13,12 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sitebuild import FIXED_DAY, REPO
+from sitebuild import REPO, shipped_site_data
 
-from digest import build, porter, search, searchtext
-from digest import config as config_mod
-from digest.errors import Problems
-from digest.ingest import load_corpus
+from digest import porter, search, searchtext
 from digest.site import SiteData
 
 SEARCH_JS = REPO / "templates" / "assets" / "search.js"
@@ -64,11 +61,7 @@ process.stdout.write(JSON.stringify(commands[request.command]()));
 
 @pytest.fixture(scope="module")
 def site() -> SiteData:
-    problems = Problems()
-    cfg = config_mod.load(REPO, problems)
-    corpus = load_corpus(cfg, FIXED_DAY, problems)
-    assert not problems.errors
-    return build.site_data(cfg, corpus, FIXED_DAY)
+    return shipped_site_data()
 
 
 @pytest.fixture(scope="module")

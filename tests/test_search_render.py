@@ -9,23 +9,16 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sitebuild import FIXED_DAY, REPO, build_project
+from sitebuild import REPO, build_project, shipped_site_data
 
-from digest import build, search, searchtext
-from digest import config as config_mod
-from digest.errors import Problems
-from digest.ingest import load_corpus
+from digest import search, searchtext
 from digest.model import Paper
 from digest.site import SiteData
 
 
 @pytest.fixture(scope="module")
 def site() -> SiteData:
-    problems = Problems()
-    cfg = config_mod.load(REPO, problems)
-    corpus = load_corpus(cfg, FIXED_DAY, problems)
-    assert not problems.errors
-    return build.site_data(cfg, corpus, FIXED_DAY)
+    return shipped_site_data()
 
 
 @pytest.fixture(scope="module")

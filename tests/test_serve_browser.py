@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import launch_chromium
-from playwright.sync_api import Page, expect, sync_playwright
+from browser import chromium_session
+from playwright.sync_api import Page, expect
 
 REPO = Path(__file__).resolve().parents[1]
 LISTING = "content/listings/2025-12-08-hf-pre-training.txt"
@@ -55,12 +55,8 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
 
 @pytest.fixture
 def page() -> Iterator[Page]:
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
+    with chromium_session() as browser:
+        yield browser.new_page()
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -12,9 +12,15 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from browser import launch_chromium, require_node_modules, run_axe, run_linkchecker, run_vnu, \
-    serve_directory
-from playwright.sync_api import Browser, sync_playwright
+from browser import (
+    chromium_session,
+    require_node_modules,
+    run_axe,
+    run_linkchecker,
+    run_vnu,
+    serve_directory,
+)
+from playwright.sync_api import Browser
 from sitebuild import REPO, build_project, tree
 
 SUBPATH = "/papers/"
@@ -41,10 +47,8 @@ def served(site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        chromium = launch_chromium(pw)
-        yield chromium
-        chromium.close()
+    with chromium_session() as browser:
+        yield browser
 
 
 def test_nu_html_checker_reports_no_errors(site: Path) -> None:

@@ -24,7 +24,7 @@ import jinja2
 from digest import authoring, feeds, pages, parallel, render, search, sitefiles, topics, urls
 from digest.config import Config
 from digest.errors import Problem, Problems
-from digest.ingest import Corpus, load_corpus
+from digest.ingest import Corpus, load_corpus, unique_listings
 from digest.listings import parse_listing
 from digest.merge import Sighting, merge_one, sightings
 from digest.model import Listing, Paper
@@ -160,8 +160,7 @@ def parse_cached(files: list[SourceFile], build: date, problems: Problems,
     """``ingest.parse_all``, parsing only the files the cache has not seen with these bytes."""
     kept: dict[tuple[str, str, date], tuple[Listing | None, tuple[Problem, ...]]] = {}
     cache.parsed = []
-    listings: list[Listing] = []
-    seen: dict[str, str] = {}
+    pairs: list[tuple[SourceFile, Listing | None]] = []
     for f in files:
         key = (f.path, hashlib.blake2b(f.data, digest_size=16).hexdigest(), build)
         parsed = cache.listings.get(key)
@@ -170,16 +169,9 @@ def parse_cached(files: list[SourceFile], build: date, problems: Problems,
             parsed = (parse_listing(f.path, f.data, build, found), tuple(found.items))
             cache.parsed.append(f.path)
         kept[key] = parsed
-        listing, found_problems = parsed
-        problems.extend(list(found_problems))
-        if listing is None:
-            continue
-        if listing.id in seen:  # the same check as ingest.parse_all
-            problems.error(f.path, 0, f"listing id {listing.id!r} is also used by "
-                           f"{seen[listing.id]}; rename one of the files")
-            continue
-        seen[listing.id] = f.path
-        listings.append(listing)
+        problems.extend(list(parsed[1]))
+        pairs.append((f, parsed[0]))
+    listings = unique_listings(pairs, problems)
     cache.listings = kept  # forget files that are gone or changed
     return Corpus(tuple(listings), tuple(merge_cached(listings, cache)))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,12 +24,12 @@ class Corpus:
         return sum(len(p.sources) - 1 for p in self.papers)
 
 
-def parse_all(files: list[SourceFile], build: date, problems: Problems) -> Corpus:
-    """Pure: parse every file (on every core when there are many), keep going past bad
-    ones, then merge."""
+def unique_listings(parsed: Iterable[tuple[SourceFile, Listing | None]],
+                    problems: Problems) -> list[Listing]:
+    """The listings that parsed, in file order; a second file with the same id is an error."""
     listings: list[Listing] = []
     seen: dict[str, str] = {}
-    for f, listing in zip(files, parse_listings(files, build, problems), strict=True):
+    for f, listing in parsed:
         if listing is None:
             continue
         if listing.id in seen:
@@ -37,6 +38,14 @@ def parse_all(files: list[SourceFile], build: date, problems: Problems) -> Corpu
             continue
         seen[listing.id] = f.path
         listings.append(listing)
+    return listings
+
+
+def parse_all(files: list[SourceFile], build: date, problems: Problems) -> Corpus:
+    """Pure: parse every file (on every core when there are many), keep going past bad
+    ones, then merge."""
+    parsed = zip(files, parse_listings(files, build, problems), strict=True)
+    listings = unique_listings(parsed, problems)
     return Corpus(tuple(listings), tuple(merge(listings)))
 
 
