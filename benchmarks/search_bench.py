@@ -2,10 +2,11 @@
 
 For the shipped content and synthetic corpora (benchmarks/corpus.py) it reports the
 time to build the search outputs (index + documents), the raw and gzip sizes of
-``search/index.json`` and ``search/docs.json``, and, in headless Chromium on
+the manifest, the shards and the document chunks, and, in headless Chromium on
 127.0.0.1 with a cold cache, the time from navigation start to the index being ready
-and to the first results of ``search/?q=diffusion`` (median of the runs), plus the
-time a query takes once loaded.
+and to the first results of ``search/?q=...`` for a set of queries, with the gzip size of
+everything the page fetched before them (median of the runs), plus the time a query
+takes once loaded.
 
     python benchmarks/search_bench.py                    # shipped, 1,000 and 10,000 papers
     python benchmarks/search_bench.py --papers 2000 --runs 5 --lunr-json
@@ -20,6 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
+import urllib.parse
 from datetime import date
 from pathlib import Path
 
@@ -39,7 +41,12 @@ from digest.ingest import load_corpus
 from digest.site import SiteData
 
 DAY = date(2026, 3, 31)
-QUERY = "diffusion"
+# Cold-cache queries: a word, the most frequent words, a name, one letter, a phrase,
+# lunr syntax, and an abstract's opening pasted whole (the most shards a query fetches).
+QUERIES = ["diffusion", "model", "learning", "Peebles", "d", "self-supervised learning",
+           "title:vision +language",
+           ("pre-training language models with mixture of experts scales image "
+            "understanding and reasoning in multimodal large language models")]
 TYPED = ["d", "di", "dif", "diff", "diffu", "diffus", "diffusion", "diffusion mod",
          "pre training", "Peebles", "difusion"]
 
@@ -76,44 +83,68 @@ def minimal_site(site: SiteData, outputs: dict[str, bytes], folder: Path) -> Non
         path.write_bytes(data)
 
 
-def browser_times(folder: Path, runs: int) -> dict[str, float]:
-    """Median ms from navigation start to index ready / first results; ms per query."""
-    ready, first, query = [], [], []
+def gzip_size(data: bytes) -> int:
+    return len(gzip.compress(data, 9))
+
+
+def browser_times(folder: Path, runs: int) -> dict[str, object]:
+    """Per query (cold cache, median of runs): ms from navigation to the first results,
+    and the gzip bytes of what the page fetched before them; ms per typed query after."""
+    per_query: dict[str, dict[str, float]] = {}
+    typed = []
     with serve_directory(folder, "/papers/") as base, sync_playwright() as playwright:
         chromium = launch_chromium(playwright)
-        for _ in range(runs):
-            context = chromium.new_context()  # a cold cache each run
-            page = context.new_page()
-            page.goto(f"{base}search/?q={QUERY}")
-            page.wait_for_function("performance.getEntriesByName('digest-search-results').length",
-                                   timeout=120_000)
-            marks = page.evaluate("""() => Object.fromEntries(
-                ['digest-search-ready', 'digest-search-results'].map(
-                    name => [name, performance.getEntriesByName(name)[0].startTime]))""")
-            ready.append(marks["digest-search-ready"])
-            first.append(marks["digest-search-results"])
-            query.append(page.evaluate("""async (queries) => {
-                const engine = await window.digestSearch;
-                const started = performance.now();
-                for (const q of queries) engine.search(q);
-                return (performance.now() - started) / queries.length;
-            }""", TYPED))
-            context.close()
+        for query in QUERIES:
+            firsts, sizes, ready = [], [], []
+            for _ in range(runs):
+                context = chromium.new_context()  # a cold cache each run
+                page = context.new_page()
+                fetched: list[str] = []
+                page.on("request", lambda r, fetched=fetched: fetched.append(r.url))
+                page.goto(f"{base}search/?q={urllib.parse.quote(query)}")
+                page.wait_for_function(
+                    "performance.getEntriesByName('digest-search-results').length",
+                    timeout=120_000)
+                marks = page.evaluate("""() => Object.fromEntries(
+                    ['digest-search-ready', 'digest-search-results'].map(
+                        name => [name, performance.getEntriesByName(name)[0].startTime]))""")
+                ready.append(marks["digest-search-ready"])
+                firsts.append(marks["digest-search-results"])
+                sizes.append(sum(gzip_size((folder / urllib.parse.urlsplit(u).path
+                                            .removeprefix("/papers/")).read_bytes())
+                                 for u in set(fetched) if urllib.parse.urlsplit(u).path
+                                 .endswith((".json", ".js", ".css"))))
+                if query == QUERIES[0]:
+                    typed.append(page.evaluate("""async (queries) => {
+                        const engine = await window.digestSearch;
+                        const started = performance.now();
+                        for (const q of queries) await engine.search(q);
+                        return (performance.now() - started) / queries.length;
+                    }""", TYPED))
+                context.close()
+            per_query[query] = {"ready_ms": statistics.median(ready),
+                                "first_results_ms": statistics.median(firsts),
+                                "fetched_gzip": statistics.median(sizes)}
         chromium.close()
-    return {"ready_ms": statistics.median(ready), "first_results_ms": statistics.median(first),
-            "query_ms": statistics.median(query)}
+    return {"queries": per_query, "query_ms": statistics.median(typed)}
 
 
 def measure(name: str, site: SiteData, runs: int, lunr_json: bool) -> dict[str, object]:
     outputs, seconds = build_search(site, runs)
     row: dict[str, object] = {"corpus": name, "papers": len(site.papers), "build_s": seconds}
-    for key, path in (("index", search.INDEX), ("docs", search.DOCS)):
-        row[f"{key}_raw"] = len(outputs[path])
-        row[f"{key}_gzip"] = len(gzip.compress(outputs[path], 9))
+    shards = [data for path, data in outputs.items() if path.startswith(search.SHARDS)]
+    docs = [data for path, data in outputs.items() if path.startswith(search.DOCS)]
+    row["manifest_raw"] = len(outputs[search.INDEX])
+    row["manifest_gzip"] = gzip_size(outputs[search.INDEX])
+    row["shards"] = len(shards)
+    row["shards_raw"] = sum(map(len, shards))
+    shard_sizes = [gzip_size(shard) for shard in shards]
+    row["shards_gzip"], row["shard_max_gzip"] = sum(shard_sizes), max(shard_sizes, default=0)
+    row["chunks"], row["docs_gzip"] = len(docs), sum(map(gzip_size, docs))
     if lunr_json:  # what lunr.py's own serialized index would weigh
         builder = search.build_index(site.papers, {t.slug: t.name for t in site.topics})
         plain = json.dumps(builder.build().serialize(), separators=(",", ":")).encode()
-        row["lunr_json_raw"], row["lunr_json_gzip"] = len(plain), len(gzip.compress(plain, 9))
+        row["lunr_json_raw"], row["lunr_json_gzip"] = len(plain), gzip_size(plain)
         assert searchindex.FORMAT  # the pack replaces exactly this JSON
     with tempfile.TemporaryDirectory() as tmp:
         minimal_site(site, outputs, Path(tmp))
@@ -138,14 +169,18 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             project = write_project(n, Path(tmp))
             rows.append(measure(f"synthetic {n}", load_site(project), args.runs, args.lunr_json))
-    print(f"{'corpus':<16}{'papers':>7}{'build':>8}{'index raw':>11}{'gzip':>9}"
-          f"{'docs raw':>10}{'gzip':>9}{'ready':>8}{'results':>9}{'query':>8}")
     for r in rows:
-        print(f"{r['corpus']:<16}{r['papers']:>7}{r['build_s']:>7.2f}s{kb(r['index_raw']):>11}"
-              f"{kb(r['index_gzip']):>9}{kb(r['docs_raw']):>10}{kb(r['docs_gzip']):>9}"
-              f"{r['ready_ms']:>6.0f}ms{r['first_results_ms']:>7.0f}ms{r['query_ms']:>6.1f}ms")
+        print(f"{r['corpus']} ({r['papers']} papers): search outputs built in {r['build_s']:.2f} s; "
+              f"manifest {kb(r['manifest_raw'])} ({kb(r['manifest_gzip'])} gzip); "
+              f"{r['shards']} shards {kb(r['shards_raw'])} ({kb(r['shards_gzip'])} gzip, "
+              f"largest {kb(r['shard_max_gzip'])}); {r['chunks']} document chunks "
+              f"({kb(r['docs_gzip'])} gzip); {r['query_ms']:.1f} ms per typed query")
+        print(f"  {'query':<40}{'ready':>8}{'results':>9}{'fetched (gzip)':>16}")
+        for query, q in r["queries"].items():  # type: ignore[attr-defined]
+            print(f"  {query[:39]:<40}{q['ready_ms']:>6.0f}ms{q['first_results_ms']:>7.0f}ms"
+                  f"{kb(q['fetched_gzip']):>16}")
         if "lunr_json_raw" in r:
-            print(f"{'':<16}lunr.py's plain JSON would be {kb(r['lunr_json_raw'])} "
+            print(f"  lunr.py's plain JSON would be {kb(r['lunr_json_raw'])} "
                   f"({kb(r['lunr_json_gzip'])} gzip)")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n")

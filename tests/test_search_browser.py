@@ -5,13 +5,16 @@ One browser for the module; each test gets a fresh page and fails on any script 
 
 from __future__ import annotations
 
+import json
 import re
+import urllib.request
 from collections.abc import Iterator
 
 import pytest
 from browser import chromium_session, run_axe, serve_directory
 from playwright.sync_api import Browser, Page, expect
 from sitebuild import REPO, build_project
+from vlq import decode
 
 TIMEOUT = 10_000  # ms
 SCALABLE = "papers/scalable-diffusion-models-with-transformers/"
@@ -218,7 +221,12 @@ def test_index_is_fetched_relative_to_the_page_only_on_search(browser: Browser,
     assert not [u for u in fetched if "lunr" in u or "search" in u]  # home stays light
     tab.goto(base + "search/?q=clip")
     expect(tab.locator("#search-results .card").first).to_be_visible()
-    assert base + "search/index.json" in fetched and base + "search/docs.json" in fetched
+    assert base + "search/index.json" in fetched
+    shards = [u for u in fetched if u.startswith(base + "search/shards/")]
+    docs = [u for u in fetched if u.startswith(base + "search/docs/")]
+    assert shards and docs  # the shards holding the query's terms, the results' documents
+    with urllib.request.urlopen(base + "search/index.json") as response:
+        assert len(shards) < len(decode(json.load(response)["shards"]))
     assert base + "assets/lunr/lunr.min.js" in fetched
     assert not [u for u in fetched if u.startswith(base + "papers/")]  # no paper pages
     context.close()

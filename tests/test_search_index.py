@@ -8,6 +8,7 @@ import lunr  # type: ignore[import-untyped]
 from lunr.builder import Builder  # type: ignore[import-untyped]
 from lunr.stop_word_filter import stop_word_filter  # type: ignore[import-untyped]
 from lunr.trimmer import trimmer  # type: ignore[import-untyped]
+from vlq import decode
 
 from digest import searchindex
 from digest.searchtext import words
@@ -60,23 +61,15 @@ def test_stop_words_are_not_terms_and_stems_are() -> None:
     assert builder.field_lengths["body/0"] == 0
 
 
-def decode(text: str) -> list[int]:
-    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-    numbers, value, shift = [], 0, 0
-    for char in text:
-        digit = alphabet.index(char)
-        value += (digit & 31) << shift
-        shift += 5
-        if not digit & 32:
-            numbers.append(value)
-            value, shift = 0, 0
-    return numbers
-
-
 def test_vlq_round_trips_at_the_boundaries() -> None:
     numbers = [0, 1, 31, 32, 1023, 1024, 4095, 4096, 10**6, 2**40]
     assert decode("".join(searchindex._vlq(n) for n in numbers)) == numbers
     assert decode(searchindex._encode(numbers)) == numbers
+
+
+def postings(packed: searchindex.Packed, column: int) -> list[int]:
+    """A field's postings of every term, shard after shard."""
+    return [n for shard in packed.shards for n in decode(shard["postings"][column])]
 
 
 def test_pack_lists_every_posting_with_its_frequency() -> None:
@@ -84,14 +77,18 @@ def test_pack_lists_every_posting_with_its_frequency() -> None:
     for doc in DOCS:
         builder.add_words({name: words(doc[name]) for name, _ in FIELDS})
     packed = searchindex.pack(builder)
-    assert packed["format"] == searchindex.FORMAT
-    assert packed["version"] == lunr.__TARGET_JS_VERSION__
-    assert packed["fields"] == ["title", "body"] and packed["boosts"] == [10, 1]
-    assert packed["count"] == len(DOCS)
-    terms = packed["terms"].split(" ")
+    manifest = packed.manifest
+    assert manifest["format"] == searchindex.FORMAT
+    assert manifest["version"] == lunr.__TARGET_JS_VERSION__
+    assert manifest["fields"] == ["title", "body"] and manifest["boosts"] == [10, 1]
+    assert manifest["count"] == len(DOCS)
+    terms = manifest["terms"].split(" ")
     assert terms == sorted(terms) and "diffus" in terms and "pretrain" in terms
-    for column, name in enumerate(packed["fields"]):
-        numbers = iter(decode(packed["postings"][column]))
+    df = dict(zip(terms, decode(manifest["df"]), strict=True))
+    assert df["diffus"] == 3 and df["pretrain"] == 2  # documents per field, summed
+    assert decode(manifest["shards"]) == [len(terms)]  # a small index is one shard
+    for column, name in enumerate(manifest["fields"]):
+        numbers = iter(postings(packed, column))
         for term in terms:
             doc = -1
             for _ in range(next(numbers)):
@@ -100,11 +97,29 @@ def test_pack_lists_every_posting_with_its_frequency() -> None:
                 tf = next(numbers) + 2 if code & 1 else 1
                 assert builder.field_term_frequencies[f"{name}/{doc}"][term] == tf
         assert next(numbers, None) is None
-        assert decode(packed["lengths"][column]) == [
+        assert decode(manifest["lengths"][column]) == [
             builder.field_lengths[f"{name}/{n}"] for n in range(len(DOCS))]
+
+
+def test_shards_cut_the_sorted_terms_into_runs_of_about_the_size() -> None:
+    builder = searchindex.WordBuilder(FIELDS)
+    for doc in DOCS * 30:
+        builder.add_words({name: words(doc[name]) for name, _ in FIELDS})
+    whole = searchindex.pack(builder, shard_size=10**9)
+    cut = searchindex.pack(builder, shard_size=40)
+    sizes = decode(cut.manifest["shards"])
+    assert len(sizes) == len(cut.shards) > 3 and sum(sizes) == len(whole.manifest["terms"].split())
+    assert {k: v for k, v in cut.manifest.items() if k != "shards"} == \
+        {k: v for k, v in whole.manifest.items() if k != "shards"}
+    for column in range(len(FIELDS)):  # the same postings, cut between terms
+        assert postings(cut, column) == postings(whole, column)
+    for shard in cut.shards:
+        size = sum(len(p) for p in shard["postings"])
+        assert size < 40 + max(len(p) for p in whole.shards[0]["postings"])
 
 
 def test_pack_of_no_documents() -> None:
     packed = searchindex.pack(searchindex.WordBuilder(FIELDS))
-    assert packed["terms"] == "" and packed["count"] == 0
-    assert packed["postings"] == ["", ""] and packed["lengths"] == ["", ""]
+    assert packed.manifest["terms"] == "" and packed.manifest["count"] == 0
+    assert packed.shards == [] and packed.manifest["shards"] == ""
+    assert packed.manifest["lengths"] == ["", ""]

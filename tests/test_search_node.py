@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from sitebuild import REPO, shipped_site_data
+from vlq import decode
 
 from digest import porter, search, searchtext
 from digest.site import SiteData
@@ -26,36 +27,53 @@ const [lunrPath, searchPath, dir] = process.argv.slice(2);
 const lunr = require(lunrPath);
 const core = require(searchPath)(lunr);
 const request = JSON.parse(fs.readFileSync(0, "utf8"));
-const load = (name) => JSON.parse(fs.readFileSync(dir + "/" + name, "utf8"));
-const engine = () => core.engine(load("index.json"), load("docs.json"));
+const read = (name) => JSON.parse(fs.readFileSync(dir + "/" + name, "utf8"));
+const manifest = read("index.json");
+const fetched = [];
+const load = (kind, n) => { fetched.push(kind + "/" + n); return Promise.resolve(read(kind + "/" + n + ".json")); };
+const engine = () => core.engine(manifest, load);
+const everyShard = () => {
+  const shards = {};
+  fs.readdirSync(dir + "/shards").forEach((f) => { shards[parseInt(f, 10)] = read("shards/" + f); });
+  return shards;
+};
+const plain = (s) => {
+  s.invertedIndex = s.invertedIndex.map(([term, posting]) => {
+    const out = { _index: posting._index };
+    s.fields.forEach((f) => { out[f] = posting[f]; });
+    return [term, out];
+  });
+  return s;
+};
+const found = (f) => ({ mode: f.mode, fuzzy: f.fuzzy,
+  results: f.results.map((r) => ({ ref: r.ref, score: r.score, terms: [...r.terms].sort() })) });
 const commands = {
-  unpack() {
-    const s = core.unpack(load("index.json"));
-    s.invertedIndex = s.invertedIndex.map(([term, posting]) => {
-      const plain = { _index: posting._index };
-      s.fields.forEach((f) => { plain[f] = posting[f]; });
-      return [term, plain];
-    });
-    return s;
-  },
+  unpack: () => plain(core.unpack(core.catalog(manifest), everyShard(), true)),
   stem: () => request.words.map((w) => lunr.stemmer(new lunr.Token(w)).toString()),
-  words: () => request.texts.map((t) => core.words(t, load("docs.json").fold)),
-  search() {
-    const e = engine();
-    return request.queries.map((q) => {
-      const found = e.search(q);
-      return { mode: found.mode, fuzzy: found.fuzzy,
-               results: found.results.map((r) => ({ ref: r.ref, score: r.score,
-                                                    terms: [...r.terms].sort() })) };
-    });
+  words: () => request.texts.map((t) => core.words(t, manifest.fold)),
+  async search() {
+    const e = engine(), out = [];
+    for (const q of request.queries) out.push(found(await e.search(q)));
+    return out;
+  },
+  async fetches() { // per query, on a fresh engine: what it fetched, and its documents
+    const out = [];
+    for (const q of request.queries) {
+      fetched.length = 0;
+      const e = engine(), f = await e.search(q);
+      const refs = f.results.slice(0, 50).map((r) => r.ref);
+      await e.documents(refs);
+      out.push({ fetched: [...fetched], found: found(f), docs: refs.map((r) => e.document(r)) });
+    }
+    return out;
   },
   lunr() {
-    const index = lunr.Index.load(core.unpack(load("index.json")));
+    const index = lunr.Index.load(core.unpack(core.catalog(manifest), everyShard(), true));
     return request.queries.map((q) => index.search(q).map((r) => [r.ref, r.score]));
   },
   highlight: () => request.items.map(([text, terms]) => engine().highlight(text, new Set(terms))),
 };
-process.stdout.write(JSON.stringify(commands[request.command]()));
+Promise.resolve(commands[request.command]()).then((out) => process.stdout.write(JSON.stringify(out)));
 """
 
 
@@ -64,18 +82,23 @@ def site() -> SiteData:
     return shipped_site_data()
 
 
-@pytest.fixture(scope="module")
-def folder(site: SiteData, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    node = shutil.which("node")
-    if node is None:
+def write_folder(site: SiteData, out: Path, **options: Any) -> Path:
+    """The search outputs in ``out`` as the site has them under ``search/``, and the runner."""
+    if shutil.which("node") is None:
         raise RuntimeError("node not found: apt-get install -y nodejs")
-    out = tmp_path_factory.mktemp("search")
-    outputs = search.render_search(site)
-    (out / "index.json").write_bytes(outputs[search.INDEX])
-    (out / "docs.json").write_bytes(outputs[search.DOCS])
+    outputs = search.render_search(site, **options)
+    for name, data in outputs.items():
+        if name.startswith("search/"):
+            (out / name.removeprefix("search/")).parent.mkdir(exist_ok=True)
+            (out / name.removeprefix("search/")).write_bytes(data)
     (out / "lunr.min.js").write_bytes(outputs["assets/lunr/lunr.min.js"])
     (out / "runner.js").write_text(RUNNER)
     return out
+
+
+@pytest.fixture(scope="module")
+def folder(site: SiteData, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_folder(site, tmp_path_factory.mktemp("search"))
 
 
 def node(folder: Path, command: str, **payload: Any) -> Any:
@@ -245,3 +268,58 @@ def test_highlight_marks_the_words_that_matched(folder: Path) -> None:
         "Pre-training", "Diffusion", "Fréchet", "pretrained"]
     (segments,) = node(folder, "highlight", items=[[text, ["train"]]])
     assert [piece for piece, marked in segments if marked] == ["training"]
+
+
+# Queries of every kind: words, prefixes, misspellings, compounds, lunr syntax.
+SHARDED_QUERIES = [q for q, _, _ in EXPECTED] + [
+    "diffus", "difusion", "xie", "medicine", "diffusi", "demystifying clip ", "vision language",
+    "mo", "self-supervised learning", "title:clip", "+vision -language", "pretrain*",
+    "transformr~1", "authors:peebles", "-diffusion", "abstract:frechet^5 title:model", "*ing"]
+
+
+@pytest.fixture(scope="module")
+def cut(site: SiteData, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped content's index in many small shards."""
+    return write_folder(site, tmp_path_factory.mktemp("cut"), shard_size=1_500)
+
+
+def test_many_shards_rank_exactly_as_one(site: SiteData, cut: Path,
+                                         tmp_path_factory: pytest.TempPathFactory) -> None:
+    whole = write_folder(site, tmp_path_factory.mktemp("whole"), shard_size=10**9)
+    assert len(list((whole / "shards").iterdir())) == 1
+    assert len(list((cut / "shards").iterdir())) > 40
+    expected = node(whole, "search", queries=SHARDED_QUERIES)
+    got = node(cut, "search", queries=SHARDED_QUERIES)
+    for query, one, many in zip(SHARDED_QUERIES, expected, got, strict=True):
+        assert many == one, query
+    assert all(found["results"] for found in got[:-1])
+    # A query of prohibited terms only: every paper without the word, whatever its shard.
+    builder = search.build_index(site.papers, {t.slug: t.name for t in site.topics})
+    without = {str(n) for n in range(len(site.papers))
+               if not any("diffus" in builder.field_term_frequencies[f"{name}/{n}"]
+                          for name, _ in search.FIELDS)}
+    negated = got[SHARDED_QUERIES.index("-diffusion")]["results"]
+    assert {r["ref"] for r in negated} == without and 0 < len(without) < len(site.papers)
+
+
+def test_a_query_fetches_the_shards_of_its_terms_and_its_documents_only(
+        site: SiteData, cut: Path) -> None:
+    shards = len(list((cut / "shards").iterdir()))
+    queries = ["peebles", "scalable diffusion models with transformers", "d", "-diffusion"]
+    peebles, title, letter, negated = node(cut, "fetches", queries=queries)
+    manifest = json.loads((cut / "index.json").read_text())
+    terms = manifest["terms"].split(" ")
+    first = [sum(decode(manifest["shards"])[:n]) for n in range(shards)]
+    holding = max(n for n in range(shards) if first[n] <= terms.index("peebl"))
+    assert [f for f in peebles["fetched"] if f.startswith("shards/")] == [f"shards/{holding}"]
+    assert len([f for f in title["fetched"] if f.startswith("shards/")]) <= 5
+    assert len([f for f in letter["fetched"] if f.startswith("shards/")]) < shards / 4
+    chunks = {int(r["ref"]) // search.CHUNK for r in peebles["found"]["results"][:50]}
+    assert sorted(f for f in peebles["fetched"] if f.startswith("docs/")) == sorted(
+        f"docs/{c}" for c in chunks)
+    by_ref = {str(n): p for n, p in enumerate(site.papers)}
+    for found in (peebles, title, negated):
+        for result, doc in zip(found["found"]["results"], found["docs"], strict=False):
+            paper = by_ref[result["ref"]]
+            assert doc[0] == paper.title and doc[1] == f"papers/{paper.id}/"
+    assert negated["found"]["results"]

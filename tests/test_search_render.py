@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sitebuild import REPO, build_project, shipped_site_data
+from vlq import decode
 
 from digest import search, searchtext
 from digest.model import Paper
@@ -26,9 +27,16 @@ def outputs(site: SiteData) -> dict[str, bytes]:
     return search.render_search(site)
 
 
-def test_outputs_are_the_index_the_documents_and_lunr(outputs: dict[str, bytes]) -> None:
-    assert sorted(outputs) == ["assets/lunr/LICENSE", "assets/lunr/lunr.min.js",
-                               "search/docs.json", "search/index.json"]
+def test_outputs_are_the_index_the_documents_and_lunr(site: SiteData,
+                                                      outputs: dict[str, bytes]) -> None:
+    manifest = json.loads(outputs[search.INDEX])
+    shards = len(decode(manifest["shards"]))
+    chunks = -(-len(site.papers) // search.CHUNK)
+    assert shards > 1 and chunks > 1
+    assert sorted(outputs) == sorted(
+        ["assets/lunr/LICENSE", "assets/lunr/lunr.min.js", "search/index.json",
+         *(f"search/shards/{n}.json" for n in range(shards)),
+         *(f"search/docs/{n}.json" for n in range(chunks))])
     assert b"lunr - http://lunrjs.com" in outputs["assets/lunr/lunr.min.js"]
     assert b"2.3.9" in outputs["assets/lunr/lunr.min.js"].split(b"\n", 3)[1]
     assert b"Permission is hereby granted" in outputs["assets/lunr/LICENSE"]
@@ -38,19 +46,27 @@ def test_outputs_are_deterministic(site: SiteData, outputs: dict[str, bytes]) ->
     assert search.render_search(site) == outputs
 
 
+def all_documents(outputs: dict[str, bytes]) -> list[list[str]]:
+    chunks = sorted((int(name.split("/")[-1].split(".")[0]), json.loads(data))
+                    for name, data in outputs.items() if name.startswith(search.DOCS))
+    return [doc for _, chunk in chunks for doc in chunk]
+
+
 def test_document_n_is_ref_n(site: SiteData, outputs: dict[str, bytes]) -> None:
-    store = json.loads(outputs["search/docs.json"])
+    docs = all_documents(outputs)
     index = json.loads(outputs["search/index.json"])
-    assert index["count"] == len(store["docs"]) == len(site.papers)
-    assert store["fold"] == searchtext.FOLD
-    assert store["topics"] == [[t.slug, t.name] for t in site.topics]
+    assert index["count"] == len(docs) == len(index["doc_topics"]) == len(site.papers)
+    assert all(len(json.loads(outputs[f"{search.DOCS}{n}.json"])) == search.CHUNK
+               for n in range(len(docs) // search.CHUNK))
+    assert index["fold"] == searchtext.FOLD
+    assert index["topics"] == [[t.slug, t.name] for t in site.topics]
     by_id = {p.id: p for p in site.papers}
-    for paper, (title, path, byline, iso, topics, snippet) in zip(site.papers, store["docs"],
-                                                                   strict=True):
+    for paper, (title, path, byline, iso, snippet), topics in zip(
+            site.papers, docs, index["doc_topics"], strict=True):
         assert title == paper.title and path == f"papers/{paper.id}/"
         assert by_id[path.split("/")[1]] is paper
         assert iso == (paper.effective_date or "")
-        assert [store["topics"][n][0] for n in topics] == list(paper.topics)
+        assert [index["topics"][n][0] for n in topics] == list(paper.topics)
         assert len(snippet) <= search.SNIPPET + 1 and paper.abstract.startswith(snippet[:40])
         assert byline
 
@@ -64,10 +80,14 @@ def test_authors_and_submitter_are_one_field() -> None:
 
 
 def test_index_of_the_shipped_content_is_small(outputs: dict[str, bytes]) -> None:
-    index, docs = outputs["search/index.json"], outputs["search/docs.json"]
-    assert len(gzip.compress(index)) < 100_000  # about 73 KB for 413 papers
-    assert len(gzip.compress(docs)) < 60_000
-    assert b"position" not in index  # no position metadata is indexed
+    manifest = outputs["search/index.json"]
+    shards = [data for name, data in outputs.items() if name.startswith(search.SHARDS)]
+    docs = [data for name, data in outputs.items() if name.startswith(search.DOCS)]
+    assert len(gzip.compress(manifest)) < 30_000  # about 23 KB for 413 papers
+    assert sum(len(gzip.compress(shard)) for shard in shards) < 80_000  # about 54 KB in 6 shards
+    assert max(len(gzip.compress(shard)) for shard in shards) < 25_000
+    assert max(len(gzip.compress(chunk)) for chunk in docs) < 15_000
+    assert not any(b"position" in data for data in [manifest, *shards])  # no position metadata
 
 
 def test_search_page_loads_its_scripts_relative_to_itself(tmp_path: Path) -> None:
@@ -76,11 +96,11 @@ def test_search_page_loads_its_scripts_relative_to_itself(tmp_path: Path) -> Non
     html = (site_dir / "search" / "index.html").read_text()
     assert '<script src="../assets/lunr/lunr.min.js" defer></script>' in html
     assert '<script src="../assets/search.js" defer></script>' in html
-    assert 'data-index="index.json" data-docs="docs.json" data-root="../"' in html
+    assert 'data-index="index.json" data-root="../"' in html
     assert 'id="search-results"' in html
     assert '<link rel="preload" href="index.json" as="fetch"' in html  # fetched while parsing
     for name in ("assets/search.js", "assets/lunr/lunr.min.js", "assets/lunr/LICENSE",
-                 "search/index.json", "search/docs.json"):
+                 "search/index.json", "search/shards/0.json", "search/docs/0.json"):
         assert (site_dir / name).is_file(), name
     # Nothing of search loads anywhere else: the other pages stay light (Lighthouse).
     heavy = re.compile(rb"lunr|search\.js|index\.json")
@@ -93,4 +113,4 @@ def test_an_empty_site_has_an_empty_index(site: SiteData) -> None:
     empty = replace(site, papers=(), topics=())
     outputs = search.render_search(empty)
     assert json.loads(outputs["search/index.json"])["count"] == 0
-    assert json.loads(outputs["search/docs.json"])["docs"] == []
+    assert [name for name in outputs if name.startswith("search/")] == ["search/index.json"]

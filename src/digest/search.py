@@ -1,10 +1,13 @@
-"""The search page's data: a lunr index, the documents results show, and lunr.js.
+"""The search page's data: a sharded lunr index, the documents results show, and lunr.js.
 
-``search/index.json`` is the index (see ``searchindex``), ``search/docs.json`` what a
-result shows, both fetched by ``assets/search.js`` on the search page only. Document
-``n`` of ``docs.json`` is lunr ref ``"n"``. Each document is a list, to keep 10,000 of
-them small: ``[title, path, byline, iso date, [topic numbers], snippet]``; ``path`` is
-relative to the site root and ``topics`` numbers index ``docs.json``'s ``topics``.
+``search/index.json`` is the manifest (see ``searchindex``) with what the page needs
+before any result: the folding table, the topics, each document's topic numbers (for the
+topic filters) and the size of a documents chunk. ``search/shards/N.json`` hold the
+postings, ``search/docs/N.json`` the documents ``N * chunk`` onwards, each a list, to
+keep them small: ``[title, path, byline, iso date, snippet]``; ``path`` is relative to
+the site root. Document ``n`` is lunr ref ``"n"``. ``assets/search.js`` fetches them on
+the search page only, and only the shards and chunks a query needs: the transfer before
+the first results stays small however many papers the digest holds.
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ from digest.model import Paper
 from digest.site import SiteData
 
 INDEX = "search/index.json"
-DOCS = "search/docs.json"
+SHARDS = "search/shards/"
+DOCS = "search/docs/"
+CHUNK = 64  # documents a chunk holds: 50 results fetch tens of KB, not the whole store
 # Title and authors weigh more than the abstract: a word there says what a paper is.
 FIELDS: tuple[tuple[str, int], ...] = (("title", 10), ("authors", 8), ("topics", 3),
                                        ("abstract", 1))
@@ -76,16 +81,22 @@ def build_index(papers: Sequence[Paper], topic_names: Mapping[str, str],
     return builder
 
 
-def documents(site: SiteData) -> dict[str, Any]:
-    """What each result shows, and the folding table ``search.js`` shares with Python."""
+def documents(site: SiteData) -> list[list[str]]:
+    """What each result shows, in ref order."""
+    return [[p.title, urls.paper(p.id), views.byline(p), p.effective_date or "",
+             views.snippet(p.abstract, SNIPPET)] for p in site.papers]
+
+
+def manifest(site: SiteData, packed: searchindex.Packed) -> dict[str, Any]:
+    """The index's manifest with the folding table ``search.js`` shares with Python,
+    the topics, and each document's topic numbers."""
     numbers = {t.slug: n for n, t in enumerate(site.topics)}
     return {
+        **packed.manifest,
         "fold": searchtext.FOLD,
         "topics": [[t.slug, t.name] for t in site.topics],
-        "docs": [[p.title, urls.paper(p.id), views.byline(p), p.effective_date or "",
-                  [numbers[t] for t in p.topics if t in numbers],
-                  views.snippet(p.abstract, SNIPPET)]
-                 for p in site.papers],
+        "doc_topics": [[numbers[t] for t in p.topics if t in numbers] for p in site.papers],
+        "chunk": CHUNK,
     }
 
 
@@ -95,13 +106,17 @@ def dumps(data: object) -> bytes:
                       allow_nan=False).encode("utf-8")
 
 
-def render_search(site: SiteData, memo: SearchMemo | None = None) -> dict[str, bytes]:
-    """The search outputs: index, documents, and lunr.js with its licence."""
+def render_search(site: SiteData, memo: SearchMemo | None = None,
+                  shard_size: int = searchindex.SHARD_SIZE) -> dict[str, bytes]:
+    """The search outputs: manifest, shards, document chunks, and lunr.js with its licence."""
     topic_names = {t.slug: t.name for t in site.topics}
     notes = {paper_id: note.body for paper_id, note in site.notes.items()}
-    builder = build_index(site.papers, topic_names, notes, memo)
+    packed = searchindex.pack(build_index(site.papers, topic_names, notes, memo), shard_size)
+    docs = documents(site)
     return {
-        INDEX: dumps(searchindex.pack(builder)),
-        DOCS: dumps(documents(site)),
+        INDEX: dumps(manifest(site, packed)),
+        **{f"{SHARDS}{n}.json": dumps(shard) for n, shard in enumerate(packed.shards)},
+        **{f"{DOCS}{n // CHUNK}.json": dumps(docs[n:n + CHUNK])
+           for n in range(0, len(docs), CHUNK)},
         **vendor.lunr_assets(),
     }

@@ -1,18 +1,24 @@
-"""The lunr index: built with lunr.py, shipped packed, unpacked by ``search.js`` for lunr.js.
+"""The lunr index: built with lunr.py, shipped packed and sharded, unpacked by ``search.js``.
 
 lunr's own JSON holds every posting twice (``invertedIndex`` and ``fieldVectors``)
-with a BM25 weight per posting; at 10,000 papers that is ~33 MB (10 MB gzipped).
-The pack keeps what those weights are computed from instead: per term and field the
-documents (gaps, as base64 VLQ) with their term frequency when it is above one, and
-every field's length per document. ``search.js`` recomputes the weights with lunr's
-formula (``Builder._create_field_vectors``) and hands lunr.js the serialized index
-that ``WordBuilder.build().serialize()`` gives; ``tests/test_search_node.py`` checks it.
+with a BM25 weight per posting; at 10,000 papers that is ~33 MB (10 MB gzipped), and
+lunr.js must load all of it before the first result. The pack keeps what those weights
+are computed from instead: per term and field the documents (gaps, as base64 VLQ) with
+their term frequency when it is above one, and every field's length per document. It
+is cut into a manifest (terms, document frequencies, field lengths: what ranking needs
+across the whole collection) and shards of postings by term range, so the browser
+fetches only the shards holding a query's terms. ``search.js`` recomputes the weights
+with lunr's formula (``Builder._create_field_vectors``; lunr.js scores a document by
+its weights for the query's terms only, so a partial index ranks as the whole one) and
+hands lunr.js the serialized index that ``WordBuilder.build().serialize()`` gives,
+restricted to the loaded terms; ``tests/test_search_node.py`` checks it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import lunr  # type: ignore[import-untyped]
@@ -23,7 +29,8 @@ from lunr.trimmer import trimmer  # type: ignore[import-untyped]
 
 from digest import porter
 
-FORMAT = "digest-lunr-pack/1"
+FORMAT = "digest-lunr-shards/1"
+SHARD_SIZE = 24_000  # characters of postings a shard holds, about 12 KB gzipped
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 
@@ -149,29 +156,66 @@ def _postings(builder: WordBuilder, name: str) -> dict[str, list[int]]:
     return lists
 
 
-def pack(builder: WordBuilder) -> dict[str, Any]:
-    """The shipped index: lunr's serialized index without what can be computed.
+@dataclass(frozen=True)
+class Packed:
+    """The shipped index: a manifest every query needs, and shards of postings.
 
-    ``postings[f]`` holds, for each term in ``terms`` order, the number of documents
-    with the term in field ``f``, then per document twice the gap from the previous
-    one, plus one when the term frequency follows (as ``tf - 2``).
+    ``manifest["terms"]`` lists every term in sorted order, with lunr's document
+    frequency (documents per field, summed, as lunr's idf counts them) in ``df`` and
+    in ``shards`` how many consecutive terms each shard holds. Shard ``s`` holds, per
+    field, the postings of its terms: for each term the number of documents with it in
+    that field, then per document twice the gap from the previous one, plus one when
+    the term frequency follows (as ``tf - 2``). ``lengths`` gives every document's
+    field lengths. Together they are lunr's serialized index without the weights, which
+    ``search.js`` recomputes, for the shards a query needs only.
     """
-    fields = list(builder._fields)
-    per_field = [_postings(builder, name) for name in fields]
+
+    manifest: dict[str, Any]
+    shards: list[dict[str, Any]]
+
+
+def _term_codes(builder: WordBuilder) -> tuple[list[str], list[int], list[list[str]]]:
+    """Sorted terms, their document frequency, and each term's code string per field."""
+    per_field = [_postings(builder, name) for name in builder._fields]
     terms = sorted(set().union(*per_field))
-    postings = []
+    df = [0] * len(terms)
+    codes: list[list[str]] = []
     for lists in per_field:
-        numbers: list[int] = []
-        for term in terms:
+        column = []
+        for number, term in enumerate(terms):
             entry = lists.get(term)
             if entry is None:
-                numbers.append(0)
+                column.append("A")  # _vlq(0): no document
             else:
-                numbers += entry[1:]
-        postings.append(_encode(numbers))
+                df[number] += entry[1]
+                column.append(_encode(entry[1:]))
+        codes.append(column)
+    return terms, df, codes
+
+
+def pack(builder: WordBuilder, shard_size: int = SHARD_SIZE) -> Packed:
+    """The index as a manifest and shards of about ``shard_size`` characters each.
+
+    Shards cut the sorted terms into consecutive runs, so a word's completions share a
+    shard or two, and a term is never split: one frequent term may make a larger shard.
+    """
+    fields = list(builder._fields)
+    terms, df, codes = _term_codes(builder)
+    counts: list[int] = []
+    shards: list[dict[str, Any]] = []
+    start, size = 0, 0
+    for number in range(len(terms) + 1):
+        if number == len(terms) or (size >= shard_size and number > start):
+            if number > start:
+                counts.append(number - start)
+                shards.append({"postings": ["".join(column[start:number])
+                                            for column in codes]})
+            start, size = number, 0
+        if number < len(terms):
+            size += sum(len(column[number]) for column in codes) + len(terms[number])
     lengths = [_encode([builder.field_lengths[f"{name}/{n}"]
                         for n in range(builder.document_count)]) for name in fields]
-    return {
+    manifest = {
         "format": FORMAT,
         "version": lunr.__TARGET_JS_VERSION__,
         "pipeline": builder.search_pipeline.serialize(),
@@ -181,6 +225,8 @@ def pack(builder: WordBuilder) -> dict[str, Any]:
         "b": builder._b,
         "count": builder.document_count,
         "terms": " ".join(terms),
-        "postings": postings,
+        "df": _encode(df),
+        "shards": _encode(counts),
         "lengths": lengths,
     }
+    return Packed(manifest, shards)

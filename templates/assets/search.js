@@ -1,4 +1,5 @@
-// digest search: lunr.js over search/index.json, results from search/docs.json.
+// digest search: lunr.js over the sharded index of search/index.json (the manifest) and
+// search/shards/, results from search/docs/: only what a query needs is fetched.
 //
 // Loaded by the search page only. The core (folding, unpacking the index, querying,
 // highlighting) is pure and also runs under Node for the tests:
@@ -52,7 +53,7 @@
       return out;
     }
 
-    // ---- the packed index: searchindex.pack -----------------------------------------
+    // ---- the packed, sharded index: searchindex.pack ------------------------------------
 
     var DIGITS = new Int8Array(128).fill(-1);
     for (var i = 0; i < B64.length; i++) DIGITS[B64.charCodeAt(i)] = i;
@@ -83,47 +84,51 @@
     }
 
     /**
-     * The lunr serialized index a pack stands for, with the BM25 weights lunr.py's
-     * Builder._create_field_vectors computes (same formula, same order of operations).
+     * What every query shares: the terms with their numbers and document frequencies,
+     * the shard of each term, and the field lengths BM25 needs.
      */
-    function unpack(pack) {
-      if (pack.format !== "digest-lunr-pack/1") throw new Error("unknown index format " + pack.format);
-      var fields = pack.fields, count = pack.count, k1 = pack.k1, b = pack.b;
-      var terms = pack.terms ? pack.terms.split(" ") : [], T = terms.length;
-      var lengths = [], average = [], codes = [], starts = [], vectors = [], fills = [];
-      var df = new Float64Array(T);
-      fields.forEach(function (field, f) {
-        var column = decode(pack.lengths[f]), total = 0;
+    function catalog(manifest) {
+      if (manifest.format !== "digest-lunr-shards/1") throw new Error("unknown index format " + manifest.format);
+      var terms = manifest.terms ? manifest.terms.split(" ") : [], count = manifest.count;
+      var numbers = new Map(), shardOf = new Uint32Array(terms.length), firsts = [];
+      terms.forEach(function (term, t) { numbers.set(term, t); });
+      var t = 0;
+      decode(manifest.shards).forEach(function (size, s) {
+        firsts.push(t);
+        for (var end = t + size; t < end; t++) shardOf[t] = s;
+      });
+      var lengths = [], average = [];
+      manifest.fields.forEach(function (field, f) {
+        var column = decode(manifest.lengths[f]), total = 0;
         for (var d = 0; d < count; d++) total += column[d];
         lengths.push(column);
         average.push(total / count);
-        // Where each term's postings start; df over all fields; terms per document.
-        var numbers = decode(pack.postings[f]), start = new Uint32Array(T), at = 0;
-        var sizes = new Uint32Array(count);
-        for (var t = 0; t < T; t++) {
-          start[t] = at;
-          var n = numbers[at++], doc = -1;
-          df[t] += n;
-          for (var i = 0; i < n; i++) {
-            var code = numbers[at++];
-            doc += (code - code % 2) / 2 + 1;
-            sizes[doc]++;
-            if (code % 2) at++;
-          }
-        }
-        codes.push(numbers);
-        starts.push(start);
-        var perDoc = new Array(count);
-        for (var d = 0; d < count; d++) perDoc[d] = new Array(2 * sizes[d]);
-        vectors.push(perDoc);
-        fills.push(new Uint32Array(count));
       });
-      // The weights go into the document vectors now; the documents of a term (lunr's
-      // posting) are made on first use, as few terms are ever looked up.
-      var Posting = function (t) { this._index = t; };
+      return { manifest: manifest, terms: terms, numbers: numbers, df: decode(manifest.df),
+               shardOf: shardOf, firsts: firsts, lengths: lengths, average: average };
+    }
+
+    /**
+     * The lunr serialized index of the terms of `shards` ({number: shard}), with the BM25
+     * weights lunr.py's Builder._create_field_vectors computes (same formula, same order
+     * of operations). lunr.js scores a document by its weights for the query's terms
+     * alone, so the index of the shards holding those terms ranks as the whole index.
+     * With `every`, each document has its field vectors, empty or not (as lunr.py
+     * serializes them, and as a query of only prohibited terms needs).
+     */
+    function unpack(cat, shards, every) {
+      var m = cat.manifest, fields = m.fields, count = m.count, k1 = m.k1, b = m.b;
+      var vectors = fields.map(function () { return new Map(); });
+      var invertedIndex = [];
+      var Posting = function (t, codes, starts) {
+        this._index = t;
+        Object.defineProperty(this, "codes", { value: codes });
+        Object.defineProperty(this, "starts", { value: starts });
+      };
+      // The documents of a term (lunr's posting) are made on first use: few are looked up.
       fields.forEach(function (name, f) {
         Object.defineProperty(Posting.prototype, name, { enumerable: true, get: function () {
-          var numbers = codes[f], at = starts[f][this._index], n = numbers[at++], refs = {};
+          var numbers = this.codes[f], at = this.starts[f], n = numbers[at++], refs = {};
           for (var i = 0, doc = -1; i < n; i++) {
             var code = numbers[at++];
             doc += (code - code % 2) / 2 + 1;
@@ -134,61 +139,96 @@
           return refs;
         } });
       });
-      var invertedIndex = new Array(T);
-      for (var t = 0; t < T; t++) {
-        var idf = Math.log(1 + Math.abs((count - df[t] + 0.5) / (df[t] + 0.5)));
-        for (var f = 0; f < fields.length; f++) {
-          var numbers = codes[f], at = starts[f][t], n = numbers[at++], doc = -1;
-          var boost = pack.boosts[f], length = lengths[f], avg = average[f];
-          var vector = vectors[f], fill = fills[f];
-          for (var i = 0; i < n; i++) {
-            var code = numbers[at++], tf = 1;
-            doc += (code - code % 2) / 2 + 1;
-            if (code % 2) tf = numbers[at++] + 2;
-            var score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * (length[doc] / avg)) + tf);
-            score *= boost;
-            var elements = vector[doc], k = fill[doc];
-            elements[k] = t;
-            elements[k + 1] = round3(score);
-            fill[doc] = k + 2;
+      Object.keys(shards).map(Number).sort(function (x, y) { return x - y; }).forEach(function (s) {
+        var codes = shards[s].postings.map(decode), at = fields.map(function () { return 0; });
+        var first = cat.firsts[s], end = s + 1 < cat.firsts.length ? cat.firsts[s + 1] : cat.terms.length;
+        for (var t = first; t < end; t++) {
+          var df = cat.df[t], idf = Math.log(1 + Math.abs((count - df + 0.5) / (df + 0.5)));
+          var starts = new Array(fields.length);
+          for (var f = 0; f < fields.length; f++) {
+            var numbers = codes[f], i0 = at[f], n = numbers[i0], k = i0 + 1, doc = -1;
+            var boost = m.boosts[f], length = cat.lengths[f], avg = cat.average[f], vector = vectors[f];
+            starts[f] = i0;
+            for (var i = 0; i < n; i++) {
+              var code = numbers[k++], tf = 1;
+              doc += (code - code % 2) / 2 + 1;
+              if (code % 2) tf = numbers[k++] + 2;
+              var score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * (length[doc] / avg)) + tf);
+              score *= boost;
+              var elements = vector.get(doc);
+              if (elements === undefined) vector.set(doc, elements = []);
+              elements.push(t, round3(score));
+            }
+            at[f] = k;
           }
+          invertedIndex.push([cat.terms[t], new Posting(t, codes, starts)]);
         }
-        invertedIndex[t] = [terms[t], new Posting(t)];
-      }
+      });
       var fieldVectors = [];
       for (var d = 0; d < count; d++) {
-        for (var f = 0; f < fields.length; f++) fieldVectors.push([fields[f] + "/" + d, vectors[f][d]]);
+        for (var f = 0; f < fields.length; f++) {
+          var elements = vectors[f].get(d);
+          if (elements !== undefined || every) fieldVectors.push([fields[f] + "/" + d, elements || []]);
+        }
       }
-      return { version: pack.version, fields: fields, fieldVectors: fieldVectors,
-               invertedIndex: invertedIndex, pipeline: pack.pipeline };
+      return { version: m.version, fields: fields, fieldVectors: fieldVectors,
+               invertedIndex: invertedIndex, pipeline: m.pipeline };
     }
 
     // ---- querying --------------------------------------------------------------------
 
     /**
-     * An engine over the index and the documents: search(query) gives ranked results
-     * [{ref, score, terms}] and how they were found.
+     * An engine over the manifest: search(query) resolves to ranked results
+     * [{ref, score, terms}] and how they were found, after fetching the shards the
+     * query's terms live in; documents(refs) fetches what those results show.
+     * `load(kind, n)` fetches shard or docs chunk n ("shards" / "docs") as a promise.
      */
-    function engine(pack, store) {
-      var index = lunr.Index.load(unpack(pack));
-      var table = store.fold || {};
-      var stems = new Map(), counts = new Map(), count = pack.count;
+    function engine(manifest, load) {
+      var cat = catalog(manifest), table = manifest.fold || {}, count = manifest.count;
+      var pipeline = lunr.Pipeline.load(manifest.pipeline);
+      var stems = new Map(), everyTerm = null, fetched = { shards: new Map(), docs: new Map() };
+      var chunks = new Map(), indexes = new Map();
 
       function stem(word) {
-        if (!stems.has(word)) stems.set(word, index.pipeline.runString(word)[0] || "");
+        if (!stems.has(word)) stems.set(word, pipeline.runString(word)[0] || "");
         return stems.get(word);
       }
-      function known(term) { return term !== "" && term in index.invertedIndex; }
-      function df(term) { // papers with the term, counted per field as lunr's idf does
-        if (!counts.has(term)) {
-          var posting = index.invertedIndex[term], n = 0;
-          index.fields.forEach(function (f) { n += Object.keys(posting[f]).length; });
-          counts.set(term, n);
+      function known(term) { return term !== "" && cat.numbers.has(term); }
+      function df(term) { return cat.df[cat.numbers.get(term)]; } // as lunr's idf counts
+      function allTerms() {
+        if (everyTerm === null) {
+          var builder = new lunr.TokenSet.Builder();
+          cat.terms.forEach(function (term) { builder.insert(term); });
+          builder.finish();
+          everyTerm = builder.root;
         }
-        return counts.get(term);
+        return everyTerm;
       }
-      function matching(tokenSet) { return index.tokenSet.intersect(tokenSet).toArray(); }
+      function matching(tokenSet) { return allTerms().intersect(tokenSet).toArray(); }
       function isStopWord(word) { return !lunr.stopWordFilter(new lunr.Token(word)); }
+      function fetch(kind, n) {
+        if (!fetched[kind].has(n)) fetched[kind].set(n, load(kind, n));
+        return fetched[kind].get(n);
+      }
+
+      /** A lunr index of the shards holding `terms` (cached: typing reuses it). */
+      function indexOf(terms, every) {
+        var wanted = Array.from(new Set(terms.map(function (term) {
+          return cat.shardOf[cat.numbers.get(term)];
+        }))).sort(function (x, y) { return x - y; });
+        var key = wanted.join(",") + (every ? "+" : "");
+        if (indexes.has(key)) return indexes.get(key);
+        var made = Promise.all(wanted.map(function (s) { return fetch("shards", s); }))
+          .then(function (loaded) {
+            var shards = {};
+            wanted.forEach(function (s, i) { shards[s] = loaded[i]; });
+            return lunr.Index.load(unpack(cat, shards, every));
+          });
+        made.catch(function () { indexes.delete(key); });
+        if (indexes.size >= 16) indexes.delete(indexes.keys().next().value);
+        indexes.set(key, made);
+        return made;
+      }
 
       /** Query words in order; `compound` numbers the hyphenated runs they come from. */
       function queryWords(text) {
@@ -248,50 +288,92 @@
 
       function matchedTerms(result) { return new Set(Object.keys(result.matchData.metadata)); }
 
-      /** lunr query syntax; null when the query has none or lunr cannot parse it. */
+      /**
+       * lunr query syntax: null when the query has none or lunr cannot parse it. The
+       * terms each clause can match (a wildcard's most frequent MAX_EXPANSIONS) decide
+       * the shards; lunr then runs the query itself.
+       */
       function syntaxSearch(text) {
         if (!SYNTAX.test(text)) return null;
+        var folded = fold(text, table), query = new lunr.Query(manifest.fields), terms = [];
         try {
-          return index.search(fold(text, table)).map(function (r) {
-            return { ref: r.ref, score: r.score, terms: matchedTerms(r) };
-          });
+          new lunr.QueryParser(folded, query).parse();
         } catch (error) { // an unmatched ":" or "+": fall back to the words
           return null;
         }
+        query.clauses.forEach(function (clause) {
+          var words = clause.usePipeline ? pipeline.runString(clause.term, { fields: clause.fields }) : [clause.term];
+          words.forEach(function (word) {
+            var tokens = lunr.TokenSet.fromClause(Object.assign({}, clause, { term: word }));
+            matching(tokens).sort(function (a, b) { return df(b) - df(a) || (a < b ? -1 : 1); })
+              .slice(0, MAX_EXPANSIONS).forEach(function (term) { terms.push(term); });
+          });
+        });
+        return indexOf(terms, query.isNegated()).then(function (index) {
+          return index.search(folded).map(function (r) {
+            return { ref: r.ref, score: r.score, terms: matchedTerms(r) };
+          });
+        }).catch(function (error) {
+          if (error instanceof lunr.QueryParseError) return null;
+          throw error;
+        });
       }
 
-      function search(text, options) {
-        var prefix = !(options && options.prefix === false) && !/\s$/.test(text);
-        var found = syntaxSearch(text);
-        if (found) return { results: found, mode: "syntax", fuzzy: false };
+      function wordSearch(text, prefix) {
         var wanted = groups(text.replace(/[+:*~^]/g, " "), prefix);
-        if (wanted.length === 0) return { results: [], mode: "words", fuzzy: false };
+        if (wanted.length === 0) return Promise.resolve({ results: [], mode: "words", fuzzy: false });
         var boosts = new Map();
         wanted.forEach(function (g) {
           g.terms.forEach(function (boost, term) {
             boosts.set(term, Math.max(boosts.get(term) || 0, boost));
           });
         });
-        var raw = index.query(function (q) {
-          boosts.forEach(function (boost, term) {
-            q.term(term, { usePipeline: false, boost: boost });
+        return indexOf(Array.from(boosts.keys()), false).then(function (index) {
+          var raw = index.query(function (q) {
+            boosts.forEach(function (boost, term) {
+              q.term(term, { usePipeline: false, boost: boost });
+            });
           });
-        });
-        // The papers that match the most query words (all of them, when any paper does).
-        var best = 0;
-        var scored = raw.map(function (r) {
-          var terms = matchedTerms(r), covered = 0;
-          wanted.forEach(function (g) {
-            for (var term of g.terms.keys()) { if (terms.has(term)) { covered++; break; } }
+          // The papers that match the most query words (all of them, when any paper does).
+          var best = 0;
+          var scored = raw.map(function (r) {
+            var terms = matchedTerms(r), covered = 0;
+            wanted.forEach(function (g) {
+              for (var term of g.terms.keys()) { if (terms.has(term)) { covered++; break; } }
+            });
+            best = Math.max(best, covered);
+            return { ref: r.ref, score: r.score, terms: terms, covered: covered };
           });
-          best = Math.max(best, covered);
-          return { ref: r.ref, score: r.score, terms: terms, covered: covered };
+          var results = scored.filter(function (r) { return r.covered === best; })
+            .sort(function (a, b) { return b.score - a.score || a.ref - b.ref; })
+            .map(function (r) { return { ref: r.ref, score: r.score, terms: r.terms }; });
+          return { results: results, mode: "words",
+                   fuzzy: wanted.some(function (g) { return g.fuzzy; }) };
         });
-        var results = scored.filter(function (r) { return r.covered === best; })
-          .sort(function (a, b) { return b.score - a.score || a.ref - b.ref; })
-          .map(function (r) { return { ref: r.ref, score: r.score, terms: r.terms }; });
-        return { results: results, mode: "words",
-                 fuzzy: wanted.some(function (g) { return g.fuzzy; }) };
+      }
+
+      function search(text, options) {
+        var prefix = !(options && options.prefix === false) && !/\s$/.test(text);
+        var syntax = syntaxSearch(text);
+        if (syntax === null) return wordSearch(text, prefix);
+        return syntax.then(function (results) {
+          return results === null ? wordSearch(text, prefix)
+            : { results: results, mode: "syntax", fuzzy: false };
+        });
+      }
+
+      /** Fetch the chunks holding these documents; resolves once `document` has them. */
+      function documents(refs) {
+        var size = manifest.chunk, wanted = new Set(refs.map(function (ref) { return Math.floor(ref / size); }));
+        return Promise.all(Array.from(wanted).sort(function (x, y) { return x - y; }).map(function (c) {
+          return fetch("docs", c).then(function (chunk) { chunks.set(c, chunk); });
+        }));
+      }
+
+      /** [title, path, byline, iso date, topic numbers, snippet] of a fetched document. */
+      function document(ref) {
+        var size = manifest.chunk, d = chunks.get(Math.floor(ref / size))[ref % size];
+        return [d[0], d[1], d[2], d[3], manifest.doc_topics[ref], d[4]];
       }
 
       /** `text` cut into [piece, marked] pairs: words whose terms matched are marked. */
@@ -323,7 +405,11 @@
         }, []);
       }
 
-      return { index: index, search: search, highlight: highlight, groups: groups };
+      return { count: count, topics: manifest.topics, search: search, documents: documents,
+               document: document, docTopics: function (ref) { return manifest.doc_topics[ref]; },
+               highlight: highlight, groups: groups, shardsOf: function (terms) {
+                 return terms.map(function (term) { return cat.shardOf[cat.numbers.get(term)]; });
+               } };
     }
 
     function humanDate(iso) {
@@ -332,8 +418,8 @@
       return MONTHS[Number(parts[1]) - 1] + " " + Number(parts[2]) + ", " + parts[0];
     }
 
-    return { fold: fold, words: words, unpack: unpack, round3: round3, engine: engine,
-             humanDate: humanDate };
+    return { fold: fold, words: words, catalog: catalog, unpack: unpack, round3: round3,
+             engine: engine, humanDate: humanDate };
   }
 
   // ---- the page ------------------------------------------------------------------------
@@ -349,8 +435,8 @@
     var filters = doc.getElementById("search-filters") || doc.createElement("div");
     var form = input && input.form;
     if (!input || !box || !status) return;
-    var store = null, engine = null, shown = PAGE, pending = false, allTopics = false;
-    var rendered = false, last = { text: null, found: null };
+    var engine = null, shown = PAGE, pending = false, allTopics = false;
+    var rendered = false, last = { text: null, found: null }, ticket = 0;
     var state = readLocation();
     input.value = state.q;
 
@@ -379,33 +465,63 @@
       return node;
     }
 
+    // A search fetches the index shards and documents it needs, so it is asynchronous:
+    // only the newest one draws, and the page keeps the last results until it does.
     function render() {
       pending = false;
-      if (!engine) return;
-      var text = input.value;
+      if (!engine) return Promise.resolve();
+      var text = input.value, mine = ++ticket;
+      if (!text.trim()) {
+        draw(text, null);
+        return Promise.resolve();
+      }
+      if (text !== last.text) last = { text: text, found: engine.search(text) };
+      var wanted = shown;
+      return last.found.then(function (found) {
+        var results = narrowed(found);
+        return engine.documents(results.slice(0, wanted).map(function (r) { return r.ref; }))
+          .then(function () { if (mine === ticket) draw(text, found); });
+      }).catch(function (error) {
+        if (last.text === text) last = { text: null, found: null }; // try again next time
+        if (mine !== ticket) return;
+        status.textContent = "Search failed: part of the index could not be loaded (" + error.message + ").";
+      });
+    }
+
+    function topicNumbers() {
+      var numbers = {};
+      engine.topics.forEach(function (t, n) { numbers[t[0]] = n; });
+      return numbers;
+    }
+    function selectedTopics() {
+      var numbers = topicNumbers();
+      return state.topics.filter(function (slug) { return slug in numbers; });
+    }
+    function narrowed(found) {
+      var numbers = topicNumbers(), selected = selectedTopics();
+      return found.results.filter(function (r) {
+        var own = engine.docTopics(r.ref);
+        return selected.every(function (slug) { return own.indexOf(numbers[slug]) >= 0; });
+      });
+    }
+
+    function draw(text, found) {
       box.textContent = "";
       filters.textContent = "";
       filters.hidden = true;
-      if (!text.trim()) {
-        status.textContent = "Type to search " + store.docs.length + " papers by title, author, topic or abstract.";
+      if (found === null) {
+        status.textContent = "Type to search " + engine.count + " papers by title, author, topic or abstract.";
         return;
       }
-      if (text !== last.text) last = { text: text, found: engine.search(text) };
-      var found = last.found;
-      var topicNumbers = {};
-      store.topics.forEach(function (t, n) { topicNumbers[t[0]] = n; });
-      var selected = state.topics.filter(function (slug) { return slug in topicNumbers; });
-      var results = found.results.filter(function (r) {
-        var own = store.docs[r.ref][4];
-        return selected.every(function (slug) { return own.indexOf(topicNumbers[slug]) >= 0; });
-      });
+      var numbers = topicNumbers(), selected = selectedTopics();
+      var results = narrowed(found);
       renderFilters(results, selected);
       var quoted = "\u201c" + text.trim() + "\u201d";
       var noun = function (n) { return n === 1 ? "1 paper" : n + " papers"; };
       var message = results.length === 0 ? "No papers match " + quoted + "."
         : noun(results.length) + (results.length === 1 ? " matches " : " match ") + quoted;
       if (results.length && selected.length) {
-        message += " in " + selected.map(function (s) { return store.topics[topicNumbers[s]][1]; }).join(" and ") +
+        message += " in " + selected.map(function (s) { return engine.topics[numbers[s]][1]; }).join(" and ") +
           " (" + found.results.length + " in all)";
       }
       if (results.length && found.fuzzy) message += ", some by a close spelling";
@@ -418,9 +534,10 @@
         more.type = "button";
         more.addEventListener("click", function () {
           shown += PAGE;
-          render();
-          var next = box.querySelectorAll(".card-title a")[shown - PAGE];
-          if (next) next.focus();
+          render().then(function () {
+            var next = box.querySelectorAll(".card-title a")[shown - PAGE];
+            if (next) next.focus();
+          });
         });
         box.appendChild(more);
       }
@@ -429,7 +546,7 @@
     }
 
     function result(r) {
-      var d = store.docs[r.ref];
+      var d = engine.document(r.ref);
       var item = el("li", "search-result");
       var card = el("article", "card");
       var heading = el("h2", "card-title");
@@ -444,7 +561,7 @@
       meta.appendChild(time);
       d[4].forEach(function (n) {
         meta.appendChild(doc.createTextNode(" "));
-        meta.appendChild(el("span", "chip", store.topics[n][1]));
+        meta.appendChild(el("span", "chip", engine.topics[n][1]));
       });
       card.appendChild(meta);
       if (d[5]) card.appendChild(marked("p", "snippet", d[5], r.terms));
@@ -455,9 +572,9 @@
     function renderFilters(results, selected) {
       var counts = {};
       results.forEach(function (r) {
-        store.docs[r.ref][4].forEach(function (n) { counts[n] = (counts[n] || 0) + 1; });
+        engine.docTopics(r.ref).forEach(function (n) { counts[n] = (counts[n] || 0) + 1; });
       });
-      var chips = store.topics.map(function (t, n) { return { slug: t[0], name: t[1], count: counts[n] || 0 }; })
+      var chips = engine.topics.map(function (t, n) { return { slug: t[0], name: t[1], count: counts[n] || 0 }; })
         .filter(function (t) { return t.count > 0 || selected.indexOf(t.slug) >= 0; })
         .sort(function (a, b) { return b.count - a.count || (a.name < b.name ? -1 : 1); });
       if (chips.length < 2 && selected.length === 0) return;
@@ -476,9 +593,10 @@
             : state.topics.concat([t.slug]);
           win.history.replaceState(null, "", url());
           shown = PAGE;
-          render();
-          var again = filters.querySelector('[data-topic="' + t.slug + '"]');
-          if (again) again.focus();
+          render().then(function () {
+            var again = filters.querySelector('[data-topic="' + t.slug + '"]');
+            if (again) again.focus();
+          });
         });
         filters.appendChild(chip);
       });
@@ -487,9 +605,10 @@
         more.type = "button";
         more.addEventListener("click", function () {
           allTopics = true;
-          render();
-          var first = filters.querySelectorAll(".search-chip")[CHIPS];
-          if (first) first.focus();
+          render().then(function () {
+            var first = filters.querySelectorAll(".search-chip")[CHIPS];
+            if (first) first.focus();
+          });
         });
         filters.appendChild(more);
       }
@@ -544,16 +663,17 @@
     });
 
     status.textContent = "Loading the search index\u2026";
-    var fetchJSON = function (name) {
-      return win.fetch(new URL(box.getAttribute(name), win.location.href)).then(function (response) {
+    var indexURL = new URL(box.getAttribute("data-index"), win.location.href);
+    var fetchJSON = function (url) {
+      return win.fetch(url).then(function (response) {
         if (!response.ok) throw new Error(response.status + " " + response.statusText);
         return response.json();
       });
     };
-    win.digestSearch = Promise.all([fetchJSON("data-index"), fetchJSON("data-docs")])
-      .then(function (loaded) {
-        store = loaded[1];
-        engine = core.engine(loaded[0], store);
+    var load = function (kind, n) { return fetchJSON(new URL(kind + "/" + n + ".json", indexURL)); };
+    win.digestSearch = fetchJSON(indexURL)
+      .then(function (manifest) {
+        engine = core.engine(manifest, load);
         win.performance.mark("digest-search-ready");
         render();
         return engine;
