@@ -123,3 +123,38 @@ def test_pack_of_no_documents() -> None:
     assert packed.manifest["terms"] == "" and packed.manifest["count"] == 0
     assert packed.shards == [] and packed.manifest["shards"] == ""
     assert packed.manifest["lengths"] == ["", ""]
+
+
+def test_a_memo_packs_changed_documents_as_a_fresh_pack_does() -> None:
+    builder = searchindex.WordBuilder(FIELDS)
+    texts = [dict(doc) for doc in DOCS * 5]
+    rows = [builder.count_words({n: words(t[n]) for n, _ in FIELDS}) for t in texts]
+    memo = searchindex.PackMemo()
+    searchindex.pack(builder, 60, rows, memo)
+    edits = [
+        (3, {"title": "A brand new zyzzyva title", "body": ""}),  # a new term; an emptied body
+        (3, {"title": "Empty", "body": ""}),  # and back: zyzzyva is gone again
+        (0, {"title": "Scalable Diffusion Models with Transformers",
+             "body": "Diffusion diffusion models."}),  # only a frequency changes
+        (19, {"title": "Fréchet", "body": "Fréchet distances of the Fréchet kind."}),
+    ]
+    for number, text in edits:
+        rows = list(rows)  # unchanged documents keep their row objects
+        rows[number] = builder.count_words({n: words(text[n]) for n, _ in FIELDS})
+        patched = searchindex.pack(builder, 60, rows, memo)
+        assert patched == searchindex.pack(builder, 60, rows), text
+    assert "zyzzyva" not in memo.codes
+
+
+def test_a_memo_of_other_documents_is_not_patched() -> None:
+    builder = searchindex.WordBuilder(FIELDS)
+    rows = [builder.count_words({n: words(d[n]) for n, _ in FIELDS}) for d in DOCS]
+    memo = searchindex.PackMemo()
+    searchindex.pack(builder, 60, rows, memo)
+    fewer = rows[1:]  # every document's number moved
+    assert searchindex.pack(builder, 60, fewer, memo) == searchindex.pack(builder, 60, fewer)
+    many = [builder.count_words({n: words(d[n]) for n, _ in FIELDS}) for d in DOCS * 20]
+    searchindex.pack(builder, 60, many, memo)
+    changed = [builder.count_words({"title": ["other"], "body": []}) if n % 2 else row
+               for n, row in enumerate(many)]  # too many changes to patch: packed afresh
+    assert searchindex.pack(builder, 60, changed, memo) == searchindex.pack(builder, 60, changed)

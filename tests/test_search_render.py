@@ -114,3 +114,17 @@ def test_an_empty_site_has_an_empty_index(site: SiteData) -> None:
     outputs = search.render_search(empty)
     assert json.loads(outputs["search/index.json"])["count"] == 0
     assert [name for name in outputs if name.startswith("search/")] == ["search/index.json"]
+
+
+def test_a_memo_rebuild_gives_the_outputs_of_a_fresh_build(site: SiteData,
+                                                         outputs: dict[str, bytes]) -> None:
+    memo = search.SearchMemo()
+    assert search.render_search(site, memo) == outputs
+    papers = list(site.papers)
+    papers[7] = replace(papers[7], title=papers[7].title + " zyzzyva")
+    papers[200] = replace(papers[200], abstract="A new abstract about lunr shards.")
+    edited = replace(site, papers=tuple(papers))
+    assert search.render_search(edited, memo) == search.render_search(edited)
+    assert memo.pack.codes["zyzzyva"]
+    assert search.render_search(site, memo) == outputs  # and back
+    assert "zyzzyva" not in memo.pack.codes

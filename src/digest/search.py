@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,39 +51,69 @@ def field_texts(paper: Paper, topic_names: Mapping[str, str], note: str = "") ->
 
 @dataclass
 class SearchMemo:
-    """What a rebuild may reuse: each word's term and each document's term counts."""
+    """What a rebuild may reuse: each word's term, each paper's term counts (the same
+    object while its indexed texts stay the same), result rows, and the pack's codes."""
 
     terms: dict[str, str] = field(default_factory=dict)
-    counts: dict[tuple[str, ...], dict[str, Counter[str]]] = field(default_factory=dict)
+    counts: dict[tuple[str, ...], searchindex.Row] = field(default_factory=dict)
+    papers: dict[tuple[Paper, str, tuple[str, ...]], searchindex.Row] = field(default_factory=dict)
+    docs: dict[Paper, list[str]] = field(default_factory=dict)
+    pack: searchindex.PackMemo = field(default_factory=searchindex.PackMemo)
+
+
+def document_rows(builder: searchindex.WordBuilder, papers: Sequence[Paper],
+                  topic_names: Mapping[str, str], notes: Mapping[str, str] | None = None,
+                  memo: SearchMemo | None = None) -> list[searchindex.Row]:
+    """Each paper's term counts per field, in ref order.
+
+    With a memo, a paper whose indexed texts did not change reuses its counts object.
+    """
+    memo = SearchMemo() if memo is None else memo
+    kept: dict[tuple[str, ...], searchindex.Row] = {}
+    known: dict[tuple[Paper, str, tuple[str, ...]], searchindex.Row] = {}
+    out = []
+    for paper in papers:
+        note = (notes or {}).get(paper.id, "")
+        names = tuple(map(topic_names.get, paper.topics, paper.topics))
+        counts = memo.papers.get((paper, note, names))
+        if counts is None:
+            texts = field_texts(paper, topic_names, note)
+            key = tuple(texts[name] for name, _ in FIELDS)
+            counts = kept.get(key) or memo.counts.get(key)
+            if counts is None:
+                counts = builder.count_words({name: searchtext.words(texts[name])
+                                              for name, _ in FIELDS})
+            kept[key] = counts
+        known[paper, note, names] = counts
+        out.append(counts)
+    memo.papers = known
+    memo.counts = kept or memo.counts
+    return out
 
 
 def build_index(papers: Sequence[Paper], topic_names: Mapping[str, str],
                 notes: Mapping[str, str] | None = None, memo: SearchMemo | None = None
                 ) -> searchindex.WordBuilder:
-    """A lunr.py builder holding every paper; paper ``n`` is ref ``"n"``.
-
-    With a memo, a paper whose indexed texts did not change reuses its term counts.
-    """
+    """A lunr.py builder holding every paper; paper ``n`` is ref ``"n"``."""
     builder = searchindex.WordBuilder(FIELDS, memo.terms if memo else None)
-    kept: dict[tuple[str, ...], dict[str, Counter[str]]] = {}
-    for paper in papers:
-        texts = field_texts(paper, topic_names, (notes or {}).get(paper.id, ""))
-        key = tuple(texts[name] for name, _ in FIELDS)
-        counts = memo.counts.get(key) if memo else None
-        if counts is None:
-            counts = builder.count_words({name: searchtext.words(texts[name])
-                                          for name, _ in FIELDS})
-        kept[key] = counts
+    for counts in document_rows(builder, papers, topic_names, notes, memo):
         builder.add_counts(counts)
-    if memo is not None:
-        memo.counts = kept
     return builder
 
 
-def documents(site: SiteData) -> list[list[str]]:
+def documents(site: SiteData, memo: SearchMemo | None = None) -> list[list[str]]:
     """What each result shows, in ref order."""
-    return [[p.title, urls.paper(p.id), views.byline(p), p.effective_date or "",
-             views.snippet(p.abstract, SNIPPET)] for p in site.papers]
+    known = memo.docs if memo else {}
+    out = []
+    for p in site.papers:
+        row = known.get(p)
+        if row is None:
+            row = [p.title, urls.paper(p.id), views.byline(p), p.effective_date or "",
+                   views.snippet(p.abstract, SNIPPET)]
+        out.append(row)
+    if memo is not None:
+        memo.docs = dict(zip(site.papers, out, strict=True))
+    return out
 
 
 def manifest(site: SiteData, packed: searchindex.Packed) -> dict[str, Any]:
@@ -111,8 +140,12 @@ def render_search(site: SiteData, memo: SearchMemo | None = None,
     """The search outputs: manifest, shards, document chunks, and lunr.js with its licence."""
     topic_names = {t.slug: t.name for t in site.topics}
     notes = {paper_id: note.body for paper_id, note in site.notes.items()}
-    packed = searchindex.pack(build_index(site.papers, topic_names, notes, memo), shard_size)
-    docs = documents(site)
+    memo = SearchMemo() if memo is None else memo
+    builder = searchindex.WordBuilder(FIELDS, memo.terms)
+    packed = searchindex.pack(builder, shard_size,
+                              document_rows(builder, site.papers, topic_names, notes, memo),
+                              memo.pack)
+    docs = documents(site, memo)
     return {
         INDEX: dumps(manifest(site, packed)),
         **{f"{SHARDS}{n}.json": dumps(shard) for n, shard in enumerate(packed.shards)},

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import lunr  # type: ignore[import-untyped]
@@ -126,6 +126,7 @@ def _vlq(number: int) -> str:
 
 
 _TABLE = [_vlq(n) for n in range(1 << 15)]  # every 1-, 2- and 3-character code
+_DIGITS = {char: n for n, char in enumerate(_B64)}
 
 
 def _encode(numbers: list[int]) -> str:
@@ -136,13 +137,15 @@ def _encode(numbers: list[int]) -> str:
     return "".join([table[n] if n < len(table) else _vlq(n) for n in numbers])
 
 
-def _postings(builder: WordBuilder, name: str) -> dict[str, list[int]]:
+Row = Mapping[str, Counter[str]]  # one document: each field's term frequencies
+
+
+def _postings(rows: Sequence[Row], name: str) -> dict[str, list[int]]:
     """Term → [last document, documents, codes...] of one field: ``pack``'s numbers."""
     lists: dict[str, list[int]] = {}
     get = lists.get
-    frequencies = builder.field_term_frequencies
-    for number in range(builder.document_count):  # one pass, in document order
-        for term, tf in frequencies[f"{name}/{number}"].items():
+    for number, row in enumerate(rows):  # one pass, in document order
+        for term, tf in row[name].items():
             entry = get(term)
             if entry is None:
                 entry = lists[term] = [-1, 0]
@@ -154,6 +157,107 @@ def _postings(builder: WordBuilder, name: str) -> dict[str, list[int]]:
             else:
                 entry.append(gap)
     return lists
+
+
+def _encode_entries(entries: Sequence[tuple[int, int]]) -> str:
+    """A field's postings of one term from its (document, tf) pairs, as ``_postings``."""
+    numbers, last = [len(entries)], -1
+    for doc, tf in entries:
+        gap = (doc - last - 1) * 2
+        last = doc
+        if tf > 1:
+            numbers += (gap + 1, tf - 2)
+        else:
+            numbers.append(gap)
+    return _encode(numbers)
+
+
+def _decode_entries(code: str) -> list[tuple[int, int]]:
+    """``_encode_entries`` undone."""
+    numbers: list[int] = []
+    value, shift = 0, 0
+    for char in code:
+        digit = _DIGITS[char]
+        value += (digit & 31) << shift
+        if digit & 32:
+            shift += 5
+        else:
+            numbers.append(value)
+            value, shift = 0, 0
+    entries, at, doc = [], 1, -1
+    for _ in range(numbers[0]):
+        code_ = numbers[at]
+        doc += (code_ >> 1) + 1
+        tf = 1
+        if code_ & 1:
+            at += 1
+            tf = numbers[at] + 2
+        at += 1
+        entries.append((doc, tf))
+    return entries
+
+
+@dataclass
+class PackMemo:
+    """What packing nearly the same documents again may reuse: the rows packed last
+    (a row that did not change is the same object) and every term's codes and df."""
+
+    rows: list[Row] = field(default_factory=list)
+    codes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    df: dict[str, int] = field(default_factory=dict)
+    lengths: list[list[int]] = field(default_factory=list)  # per field, per document
+
+
+PATCH_LIMIT = 50  # changed documents up to which a memo is patched rather than rebuilt
+
+
+def _patch(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str]) -> bool:
+    """Update the memo's codes for the rows that changed; False when it cannot."""
+    old = memo.rows
+    if len(old) != len(rows) or not old:
+        return False
+    changed = [n for n, (was, now) in enumerate(zip(old, rows, strict=True)) if was is not now]
+    if len(changed) > PATCH_LIMIT:
+        return False
+    gone = set(changed)
+    dirty: set[str] = set()
+    for n in changed:  # the terms whose frequency in a changed document changed
+        for name in fields:
+            was, now = old[n][name], rows[n][name]
+            if was != now:
+                dirty.update(t for t in was.keys() | now.keys() if was.get(t) != now.get(t))
+    for term in dirty:
+        codes, df = [], 0
+        for f, name in enumerate(fields):
+            entries = [e for e in (_decode_entries(memo.codes[term][f]) if term in memo.codes
+                                   else []) if e[0] not in gone]
+            entries += [(n, rows[n][name][term]) for n in changed if term in rows[n][name]]
+            entries.sort()
+            df += len(entries)
+            codes.append(_encode_entries(entries))
+        if df:
+            memo.codes[term], memo.df[term] = tuple(codes), df
+        else:
+            memo.codes.pop(term, None)
+            memo.df.pop(term, None)
+    for f, name in enumerate(fields):
+        for n in changed:
+            memo.lengths[f][n] = rows[n][name].total()
+    memo.rows = list(rows)
+    return True
+
+
+def _fill(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str]) -> None:
+    """The memo's codes and df from all rows."""
+    per_field = [_postings(rows, name) for name in fields]
+    codes: dict[str, tuple[str, ...]] = {}
+    df: dict[str, int] = {}
+    for term in set().union(*per_field):
+        entries = [lists.get(term) for lists in per_field]
+        codes[term] = tuple("A" if e is None else _encode(e[1:]) for e in entries)  # A: 0
+        df[term] = sum(e[1] for e in entries if e is not None)
+    memo.rows, memo.codes, memo.df = list(rows), codes, df
+    memo.lengths = [[row[name].total() for row in rows] for name in fields]
 
 
 @dataclass(frozen=True)
@@ -174,35 +278,35 @@ class Packed:
     shards: list[dict[str, Any]]
 
 
-def _term_codes(builder: WordBuilder) -> tuple[list[str], list[int], list[list[str]]]:
-    """Sorted terms, their document frequency, and each term's code string per field."""
-    per_field = [_postings(builder, name) for name in builder._fields]
-    terms = sorted(set().union(*per_field))
-    df = [0] * len(terms)
-    codes: list[list[str]] = []
-    for lists in per_field:
-        column = []
-        for number, term in enumerate(terms):
-            entry = lists.get(term)
-            if entry is None:
-                column.append("A")  # _vlq(0): no document
-            else:
-                df[number] += entry[1]
-                column.append(_encode(entry[1:]))
-        codes.append(column)
-    return terms, df, codes
+def rows(builder: WordBuilder) -> list[Row]:
+    """The builder's documents as rows, in ref order."""
+    frequencies = builder.field_term_frequencies
+    return [{name: frequencies[f"{name}/{n}"] for name in builder._fields}
+            for n in range(builder.document_count)]
 
 
-def pack(builder: WordBuilder, shard_size: int = SHARD_SIZE) -> Packed:
+def pack(builder: WordBuilder, shard_size: int = SHARD_SIZE, documents: Sequence[Row] | None = None,
+         memo: PackMemo | None = None) -> Packed:
     """The index as a manifest and shards of about ``shard_size`` characters each.
 
     Shards cut the sorted terms into consecutive runs, so a word's completions share a
     shard or two, and a term is never split: one frequent term may make a larger shard.
+    ``documents`` stands for the builder's own (``rows``), which it then needs not hold;
+    with a memo, only the terms of the documents that changed since are packed again.
     """
     fields = list(builder._fields)
-    terms, df, codes = _term_codes(builder)
+    documents = rows(builder) if documents is None else documents
+    memo = PackMemo() if memo is None else memo
+    if not _patch(memo, documents, fields):
+        _fill(memo, documents, fields)
+    terms = sorted(memo.codes)
+    codes = list(zip(*map(memo.codes.__getitem__, terms), strict=True)) or [() for _ in fields]
+    df = list(map(memo.df.__getitem__, terms))
     counts: list[int] = []
     shards: list[dict[str, Any]] = []
+    sizes = [len(term) for term in terms]
+    for column in codes:
+        sizes = list(map(int.__add__, sizes, map(len, column)))
     start, size = 0, 0
     for number in range(len(terms) + 1):
         if number == len(terms) or (size >= shard_size and number > start):
@@ -212,9 +316,8 @@ def pack(builder: WordBuilder, shard_size: int = SHARD_SIZE) -> Packed:
                                             for column in codes]})
             start, size = number, 0
         if number < len(terms):
-            size += sum(len(column[number]) for column in codes) + len(terms[number])
-    lengths = [_encode([builder.field_lengths[f"{name}/{n}"]
-                        for n in range(builder.document_count)]) for name in fields]
+            size += sizes[number]
+    lengths = [_encode(column) for column in memo.lengths]
     manifest = {
         "format": FORMAT,
         "version": lunr.__TARGET_JS_VERSION__,
@@ -223,7 +326,7 @@ def pack(builder: WordBuilder, shard_size: int = SHARD_SIZE) -> Packed:
         "boosts": [builder._fields[name].boost for name in fields],
         "k1": builder._k1,
         "b": builder._b,
-        "count": builder.document_count,
+        "count": len(documents),
         "terms": " ".join(terms),
         "df": _encode(df),
         "shards": _encode(counts),
