@@ -114,9 +114,10 @@
      * of operations). lunr.js scores a document by its weights for the query's terms
      * alone, so the index of the shards holding those terms ranks as the whole index.
      * With `every`, each document has its field vectors, empty or not (as lunr.py
-     * serializes them, and as a query of only prohibited terms needs).
+     * serializes them, and as a query of only prohibited terms needs); with `only` (a
+     * Set of term numbers), the other terms of these shards are left out.
      */
-    function unpack(cat, shards, every) {
+    function unpack(cat, shards, every, only) {
       var m = cat.manifest, fields = m.fields, count = m.count, k1 = m.k1, b = m.b;
       var vectors = fields.map(function () { return new Map(); });
       var invertedIndex = [];
@@ -143,6 +144,14 @@
         var codes = shards[s].postings.map(decode), at = fields.map(function () { return 0; });
         var first = cat.firsts[s], end = s + 1 < cat.firsts.length ? cat.firsts[s + 1] : cat.terms.length;
         for (var t = first; t < end; t++) {
+          if (only && !only.has(t)) { // skip the term's postings
+            for (var g = 0; g < fields.length; g++) {
+              var skip = codes[g], j = at[g], left = skip[j++];
+              for (; left > 0; left--) { if (skip[j++] % 2) j++; }
+              at[g] = j;
+            }
+            continue;
+          }
           var df = cat.df[t], idf = Math.log(1 + Math.abs((count - df + 0.5) / (df + 0.5)));
           var starts = new Array(fields.length);
           for (var f = 0; f < fields.length; f++) {
@@ -211,18 +220,21 @@
         return fetched[kind].get(n);
       }
 
-      /** A lunr index of the shards holding `terms` (cached: typing reuses it). */
+      /**
+       * A lunr index of `terms` alone, from the shards holding them (cached: the words
+       * typed before the last one ask for the same terms again).
+       */
       function indexOf(terms, every) {
-        var wanted = Array.from(new Set(terms.map(function (term) {
-          return cat.shardOf[cat.numbers.get(term)];
-        }))).sort(function (x, y) { return x - y; });
-        var key = wanted.join(",") + (every ? "+" : "");
+        var only = new Set(terms.map(function (term) { return cat.numbers.get(term); }));
+        var wanted = Array.from(new Set(Array.from(only, function (t) { return cat.shardOf[t]; })))
+          .sort(function (x, y) { return x - y; });
+        var key = Array.from(only).sort(function (x, y) { return x - y; }).join(",") + (every ? "+" : "");
         if (indexes.has(key)) return indexes.get(key);
         var made = Promise.all(wanted.map(function (s) { return fetch("shards", s); }))
           .then(function (loaded) {
             var shards = {};
             wanted.forEach(function (s, i) { shards[s] = loaded[i]; });
-            return lunr.Index.load(unpack(cat, shards, every));
+            return lunr.Index.load(unpack(cat, shards, every, only));
           });
         made.catch(function () { indexes.delete(key); });
         if (indexes.size >= 16) indexes.delete(indexes.keys().next().value);
