@@ -1,7 +1,7 @@
 """Search index benchmark: build time, size, and time to first results in Chromium.
 
 For the shipped content and synthetic corpora (benchmarks/corpus.py) it reports the
-time to build the search outputs (index + documents), the raw and gzip sizes of
+time to build the search outputs (manifest, shards, documents), the sizes of
 the manifest, the shards and the document chunks, and, in headless Chromium on
 127.0.0.1 with a cold cache, the time from navigation start to the index being ready
 and to the first results of ``search/?q=...`` for a set of queries, with the gzip size of
