@@ -13,6 +13,7 @@
   var MAX_PARTS = 6;       // searchtext.MAX_PARTS
   var MAX_EXPANSIONS = 64; // completions kept for the word being typed (most frequent first;
                            // 8 for two letters, 24 for three)
+  var PREFIX_POSTINGS = 20000; // documents the completions of a prefix may bring in
   var PREFIX_BOOST = 0.5;  // a completion counts less than the word itself
   var FUZZY_BOOST = 0.3;   // and a close spelling less still
   var SYNTAX = /(^|\s)[+-]\S|[:*~^]/; // lunr query syntax: +required -prohibited field: * ~ ^
@@ -267,9 +268,10 @@
           if (parts.length > 2 && parts.length <= MAX_PARTS) add(stem(parts.join("")), 1);
           var last = prefix && i === list.length - 1;
           if (last && w.length >= 2) {
-            // The most frequent completions, until they cover the collection twice over:
-            // more would only slow typing down (the next letter narrows them anyway).
-            var budget = 2 * count;
+            // The most frequent completions, until they cover the collection twice over
+            // (at most PREFIX_POSTINGS documents): more would only slow typing down, and
+            // the next letter narrows them anyway.
+            var budget = Math.min(2 * count, PREFIX_POSTINGS);
             matching(lunr.TokenSet.fromString(w + "*"))
               .sort(function (a, b) { return df(b) - df(a) || (a < b ? -1 : 1); })
               .slice(0, w.length < 3 ? 8 : w.length < 4 ? 24 : MAX_EXPANSIONS)
