@@ -82,7 +82,7 @@ def stages(cfg: config_mod.Config, cache: BuildCache) -> dict[str, float]:
     corpus = parse_cached(listing_files(root, cfg.content_dir), day, problems, cache)
     out["read+parse+merge"] = time.perf_counter() - t
     t = time.perf_counter()
-    site = site_data(cfg, corpus, day)
+    site = site_data(cfg, corpus, day, cache=cache)
     out["notes+topics"] = time.perf_counter() - t
     t = time.perf_counter()
     planned = plan_cached(site, cache.plan)
@@ -91,7 +91,7 @@ def stages(cfg: config_mod.Config, cache: BuildCache) -> dict[str, float]:
     render_planned(cfg, planned, cache=cache)
     out["render changed"] = time.perf_counter() - t
     t = time.perf_counter()
-    feeds.render_feeds(site)
+    feeds.render_feeds(site, cache.feed_memo)
     out["feeds"] = time.perf_counter() - t
     t = time.perf_counter()
     search.render_search(site, cache.search_memo)

@@ -7,9 +7,10 @@ templates receive ordered lists of ready views and never compute anything.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from operator import attrgetter
 from typing import Any
 
 from digest import bibtex, urls, views
@@ -19,6 +20,8 @@ from digest.site import SiteData
 from digest.slugs import name_slug, title_key
 
 RECENT_DAYS = 365
+_ID = attrgetter("id")
+_LISTING = attrgetter("listing")
 TOP_UPVOTED = 10
 
 
@@ -68,10 +71,16 @@ class Planner:
         self.editions = sorted(site.listings, key=lambda lst: (lst.date or "", lst.id),
                                reverse=True)
         self.authors: dict[str, tuple[str, list[Paper]]] = {}
+        authors = self.authors
         for paper in self.ordered:
-            for name in paper.authors:
-                slug = name_slug(name)
-                self.authors.setdefault(slug, (name, []))[1].append(paper)
+            for slug, name in zip(map(name_slug, paper.authors), paper.authors, strict=True):
+                found = authors.get(slug)
+                if found is None:
+                    authors[slug] = (name, [paper])
+                else:
+                    found[1].append(paper)
+        self._topic_versions: dict[str, tuple[int, ...]] = {}  # for ``inputs``
+        self._topic_versions_of: Mapping[str, int] | None = None
         self.topics_by_slug = site.topic_by_slug()
 
     def card(self, paper: Paper, prefix: str) -> dict[str, object]:
@@ -147,36 +156,51 @@ class Planner:
     def plan(self) -> list[Page]:
         return [page for spec in self.specs() for page in self.make(spec)]
 
-    def inputs(self, spec: tuple[str, Any], version: Callable[[Paper], int],
-               listing_version: Callable[[Listing], int]) -> tuple[Any, ...] | None:
+    def inputs(self, spec: tuple[str, Any], versions: Mapping[str, int],
+               listing_versions: Mapping[str, int]) -> tuple[Any, ...] | None:
         """What the pages of ``spec`` are made from, for a rebuild to compare (the config,
         topics and notes aside, which the caller compares as a whole); None: always remake.
 
-        ``version`` numbers a paper's record and ``listing_version`` a listing's, so the
-        inputs stay small: equal inputs make equal pages.
+        ``versions`` numbers each paper's record by id and ``listing_versions`` each
+        listing's, a changed record taking a number never used before, so the inputs are
+        small tuples of numbers: equal inputs make equal pages.
         """
         kind, arg = spec
         if kind == "paper":
-            primary = arg.topics[0] if arg.topics else None
-            siblings = self.by_topic.get(primary, []) if primary else []
-            index = self.position.get((primary, arg.id), -1) if primary else -1
-            around = siblings[max(index - 1, 0):index + 2] if index >= 0 else []
-            listings = [self.listings.get(s.listing) for s in arg.sources]
-            return (arg.id, version(arg), tuple((p.id, version(p)) for p in around),
-                    tuple(listing_version(lst) for lst in listings if lst is not None))
+            sources = tuple(map(listing_versions.get, map(_LISTING, arg.sources)))
+            index = self.position.get((arg.topics[0], arg.id), -1) if arg.topics else -1
+            if index < 0:
+                return (versions[arg.id], sources)
+            # the paper and its neighbours in its first topic, for "previous" and "next"
+            seq = self._topic_sequence(arg.topics[0], versions)
+            return (seq[max(index - 1, 0):index + 2], sources)
         if kind == "topic":
-            return (arg, tuple((p.id, version(p)) for p in self.by_topic.get(arg, [])))
+            return (arg, self._topic_sequence(arg, versions))
         if kind == "edition":
-            return (arg.id, listing_version(arg),
-                    tuple((p.id, version(p)) for p in self.edition_papers(arg)))
+            return (arg.id, listing_versions[arg.id],
+                    self._versions(self.edition_papers(arg), versions))
         if kind == "month_page":
-            return (arg, tuple((p.id, version(p)) for p in self.month_groups()[arg]))
+            return (arg, self._versions(self.month_groups()[arg], versions))
         if kind == "author":
             name, papers = self.authors[arg]
-            return (arg, name, tuple((p.id, version(p)) for p in papers))
+            return (arg, name, self._versions(papers, versions))
         if kind == "static":
             return (arg,)
         return None
+
+    def _topic_sequence(self, slug: str, versions: Mapping[str, int]) -> tuple[int, ...]:
+        """The versions of a topic's papers in order, made once per topic and numbering."""
+        if self._topic_versions_of is not versions:
+            self._topic_versions, self._topic_versions_of = {}, versions
+        seq = self._topic_versions.get(slug)
+        if seq is None:
+            seq = self._topic_versions[slug] = self._versions(self.by_topic.get(slug, []),
+                                                              versions)
+        return seq
+
+    @staticmethod
+    def _versions(papers: list[Paper], versions: Mapping[str, int]) -> tuple[int, ...]:
+        return tuple(map(versions.__getitem__, map(_ID, papers)))
 
     def static(self, page: StaticPage, html: str) -> Page:
         return Page(urls.page_path(page.slug), "page.html", page.title, {"body": html},
