@@ -138,7 +138,8 @@ class Planner:
             "home", "topics_index", "editions_index", "archive_index", "authors_index",
             "search", "not_found")]
         specs += [("paper", p) for p in self.site.papers]
-        specs += [("topic", topic.slug) for topic in self.site.topics]
+        specs += [("topic_page", (topic.slug, number)) for topic in self.site.topics
+                  for number in range(1, self.topic_pages(topic.slug) + 1)]
         specs += [("edition", listing) for listing in self.site.listings]
         specs += [("month_page", key) for key in self.month_groups()]
         specs += [("author", slug) for slug in sorted(self.authors)]
@@ -174,8 +175,11 @@ class Planner:
             # the paper and its neighbours in its first topic, for "previous" and "next"
             seq = self._topic_sequence(arg.topics[0], versions)
             return (seq[max(index - 1, 0):index + 2], sources)
-        if kind == "topic":
-            return (arg, self._topic_sequence(arg, versions))
+        if kind == "topic_page":
+            slug, number = arg
+            per_page = self.site.config.per_page
+            seq = self._topic_sequence(slug, versions)
+            return (arg, len(seq), seq[(number - 1) * per_page:number * per_page])
         if kind == "edition":
             return (arg.id, listing_versions[arg.id],
                     self._versions(self.edition_papers(arg), versions))
@@ -300,29 +304,38 @@ class Planner:
             "next": self.card(next_paper, prefix) if next_paper else None,
         }, description=views.snippet(paper.abstract, 155))
 
+    def topic_pages(self, slug: str) -> int:
+        """How many pages a topic has (one, empty, for a topic with no paper)."""
+        return max(-(-len(self.by_topic.get(slug, [])) // self.site.config.per_page), 1)
+
     def topic(self, slug: str) -> list[Page]:
+        return [self.topic_page((slug, number))
+                for number in range(1, self.topic_pages(slug) + 1)]
+
+    def topic_page(self, which: tuple[str, int]) -> Page:
+        """Page ``number`` of a topic: each is its own step, so an edit remakes only the
+        pages whose papers changed."""
+        slug, number = which
         topic = self.topics_by_slug[slug]
         papers = self.by_topic.get(slug, [])
         per_page = self.site.config.per_page
-        chunks = [papers[i:i + per_page] for i in range(0, len(papers), per_page)] or [[]]
-        pages = []
-        for number, chunk in enumerate(chunks, start=1):
-            path = urls.topic(slug, number)
-            prefix = prefix_for(path, self.site.config.base_path)
-            pager = [{"number": n, "url": prefix + urls.topic(slug, n), "current": n == number}
-                     for n in range(1, len(chunks) + 1)]
-            title = topic.name if number == 1 else f"{topic.name} (page {number})"
-            pages.append(Page(path, "topic.html", title, {
-                "topic": {"name": topic.name, "description": topic.description,
-                          "count": len(papers), "feed": prefix + urls.topic_feed(slug)},
-                "months": self.months(chunk, prefix),
-                "pager": pager if len(chunks) > 1 else [],
-                "prev_url": pager[number - 2]["url"] if number > 1 else None,
-                "next_url": pager[number]["url"] if number < len(chunks) else None,
-                "page_number": number, "page_count": len(chunks),
-            }, description=topic.description or f"Papers about {topic.name}.",
-                feeds=((f"{topic.name} feed", urls.topic_feed(slug)),)))
-        return pages
+        count = self.topic_pages(slug)
+        chunk = papers[(number - 1) * per_page:number * per_page]
+        path = urls.topic(slug, number)
+        prefix = prefix_for(path, self.site.config.base_path)
+        pager = [{"number": n, "url": prefix + urls.topic(slug, n), "current": n == number}
+                 for n in range(1, count + 1)]
+        title = topic.name if number == 1 else f"{topic.name} (page {number})"
+        return Page(path, "topic.html", title, {
+            "topic": {"name": topic.name, "description": topic.description,
+                      "count": len(papers), "feed": prefix + urls.topic_feed(slug)},
+            "months": self.months(chunk, prefix),
+            "pager": pager if count > 1 else [],
+            "prev_url": pager[number - 2]["url"] if number > 1 else None,
+            "next_url": pager[number]["url"] if number < count else None,
+            "page_number": number, "page_count": count,
+        }, description=topic.description or f"Papers about {topic.name}.",
+            feeds=((f"{topic.name} feed", urls.topic_feed(slug)),))
 
     def topics_index(self) -> Page:
         prefix = prefix_for(urls.TOPICS, self.site.config.base_path)

@@ -184,8 +184,8 @@ def _weights(planner: pages.Planner, specs: list[tuple[str, Any]]) -> list[int]:
     even in time and bounded in memory."""
     out = []
     for kind, arg in specs:
-        if kind == "topic":
-            out.append(len(planner.by_topic.get(arg, [])) + 1)
+        if kind == "topic_page":
+            out.append(planner.site.config.per_page + 1)
         elif kind == "month_page":
             out.append(len(planner.month_groups()[arg]) + 1)
         elif kind == "author":
