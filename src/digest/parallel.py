@@ -223,6 +223,7 @@ def render_and_write(site: SiteData, output: Path, extra_nav: list[tuple[str, st
                      processes: int, progress: Callable[[str], None] | None = None
                      ) -> tuple[write.WriteReport, int]:
     """Every output of ``site`` staged by workers and the parent, then committed."""
+    fresh = not output.exists()  # then nothing in it can be stale (commit skips the walk)
     planner = pages.Planner(site)
     specs = planner.specs()
     # The search index first: it is the longest task (the pool takes tasks in order).
@@ -260,7 +261,7 @@ def render_and_write(site: SiteData, output: Path, extra_nav: list[tuple[str, st
         write.discard(staged)
         raise
     names |= set(extra)
-    return write.commit(output, staged, names, unchanged), len(paths)
+    return write.commit(output, staged, names, unchanged, fresh=fresh), len(paths)
 
 
 def _reraise(job: _PageJob, share: list[int] | None, error: BaseException) -> None:
