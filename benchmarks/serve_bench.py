@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import io
 import shutil
 import statistics
@@ -73,7 +74,17 @@ def quietly(step: Callable[[], object]) -> float:
 
 
 def stages(cfg: config_mod.Config, cache: BuildCache) -> dict[str, float]:
-    """The rebuild's steps one by one, with the config, cache and date the preview uses."""
+    """The rebuild's steps one by one, with the config, cache, date and memos the preview
+    uses, and its garbage collection (none until the site is published)."""
+    gc.disable()
+    try:
+        return _stages(cfg, cache)
+    finally:
+        gc.enable()
+        gc.collect(0)
+
+
+def _stages(cfg: config_mod.Config, cache: BuildCache) -> dict[str, float]:
     problems = Problems()
     root = cfg.root
     day = build_date()  # the preview's: the parse cache is keyed by it

@@ -271,8 +271,7 @@ def render_site(site: SiteData, progress: Progress | None = None, *,
                              authoring.nav_entries(site.static_pages))
     outputs.update(feeds.render_feeds(site, cache.feed_memo if cache else None))
     outputs.update(search.render_search(site, cache.search_memo if cache else None))
-    lastmod = {p.path: p.context["paper"]["iso_date"] for p in planned
-               if p.template == "paper.html" and p.context["paper"]["iso_date"]}
+    lastmod = {urls.paper(p.id): p.date for p in site.papers if p.date}  # paper pages
     outputs.update(sitefiles.extras(site.config, [p.path for p in planned], lastmod))
     return outputs, len(planned)
 

@@ -134,9 +134,12 @@ def _papers_by_listing(site: SiteData) -> dict[str, list[Paper]]:
     found: dict[str, dict[str, tuple[int, Paper]]] = {}
     for p in site.papers:
         for s in p.sources:
-            seen = found.setdefault(s.listing, {})
-            seen[p.id] = min(seen.get(p.id, (s.position, p)), (s.position, p),
-                             key=lambda t: t[0])
+            seen = found.get(s.listing)
+            if seen is None:
+                seen = found[s.listing] = {}
+            old = seen.get(p.id)
+            if old is None or s.position < old[0]:
+                seen[p.id] = (s.position, p)
     return {k: [p for _, p in sorted(v.values(), key=lambda t: (t[0], t[1].id))]
             for k, v in found.items()}
 
@@ -146,12 +149,13 @@ class FeedMemo:
     """The last build's feed items and files, for a rebuild to reuse what is equal.
 
     An item is kept while its paper is the same record (held here, so its id is not
-    reused) with the same note, and the config and topic names are the same; a file
-    is kept while its ``Feed`` is equal.
+    reused) with the same note, an edition's while its listing and papers are, and
+    the config and topic names are the same; a file is kept while its ``Feed`` is equal.
     """
 
     context: tuple[object, ...] = ()
     items: dict[int, tuple[Paper, str | None, FeedItem]] = field(default_factory=dict)
+    editions: dict[int, tuple[Listing, list[Paper], FeedItem]] = field(default_factory=dict)
     files: dict[str, tuple[Feed, bytes]] = field(default_factory=dict)
 
 
@@ -178,7 +182,7 @@ def build_feeds(site: SiteData, memo: FeedMemo | None = None) -> list[Feed]:
     if memo is not None:
         context = (cfg, tuple(names.values()))
         if memo.context != context:
-            memo.context, memo.items, memo.files = context, {}, {}
+            memo.context, memo.items, memo.editions, memo.files = context, {}, {}, {}
     previous = memo.items if memo is not None else {}
     made: dict[int, tuple[Paper, str | None, FeedItem]] = {}
 
@@ -203,11 +207,20 @@ def build_feeds(site: SiteData, memo: FeedMemo | None = None) -> list[Feed]:
     listings = sorted(site.listings, key=lambda li: li.id)
     listings.sort(key=lambda li: li.date or "", reverse=True)  # stable: ids ascend; undated last
     members = _papers_by_listing(site)
-    editions = [edition_item(site, li, members.get(li.id, [])) for li in listings[:size]]
+    old_editions = memo.editions if memo is not None else {}
+    kept: dict[int, tuple[Listing, list[Paper], FeedItem]] = {}
+    editions = []
+    for li in listings[:size]:
+        papers = members.get(li.id, [])
+        found = old_editions.get(id(li))
+        if found is None or found[0] is not li or found[1] != papers:
+            found = (li, papers, edition_item(site, li, papers))
+        kept[id(li)] = found
+        editions.append(found[2])
     feeds.append(_feed(site, urls.FEED_EDITIONS, urls.EDITIONS, f"{cfg.title}: editions",
                        "One item per listing, with its papers.", editions))
     if memo is not None:
-        memo.items = made
+        memo.items, memo.editions = made, kept
     return feeds
 
 

@@ -70,18 +70,38 @@ class Planner:
         self.listings = {listing.id: listing for listing in site.listings}
         self.editions = sorted(site.listings, key=lambda lst: (lst.date or "", lst.id),
                                reverse=True)
-        self.authors: dict[str, tuple[str, list[Paper]]] = {}
-        authors = self.authors
-        for paper in self.ordered:
-            for slug, name in zip(map(name_slug, paper.authors), paper.authors, strict=True):
-                found = authors.get(slug)
-                if found is None:
-                    authors[slug] = (name, [paper])
-                else:
-                    found[1].append(paper)
+        self.authors = self._authors()
         self._topic_versions: dict[str, tuple[int, ...]] = {}  # for ``inputs``
         self._topic_versions_of: Mapping[str, int] | None = None
         self.topics_by_slug = site.topic_by_slug()
+
+    def _authors(self) -> dict[str, tuple[str, list[Paper]]]:
+        """Each author's slug → (name as first seen, papers newest first, once per byline
+        mention), in order of first mention.
+
+        Grouped by name first, then slugged once per name (the slugging is what costs);
+        names sharing a slug ("Zoë Kim", "Zoe Kim") take the plain per-mention loop.
+        """
+        by_name: dict[str, list[Paper]] = {}
+        for paper in self.ordered:
+            for name in paper.authors:
+                found = by_name.get(name)
+                if found is None:
+                    by_name[name] = [paper]
+                else:
+                    found.append(paper)
+        authors = {name_slug(name): (name, papers) for name, papers in by_name.items()}
+        if len(authors) == len(by_name):
+            return authors
+        authors = {}
+        for paper in self.ordered:
+            for name in paper.authors:
+                slug = name_slug(name)
+                if slug in authors:
+                    authors[slug][1].append(paper)
+                else:
+                    authors[slug] = (name, [paper])
+        return authors
 
     def card(self, paper: Paper, prefix: str) -> dict[str, object]:
         """One view per paper and depth: the same card appears on many pages."""
@@ -190,6 +210,8 @@ class Planner:
             return (arg, name, self._versions(papers, versions))
         if kind == "static":
             return (arg,)
+        if kind == "authors_index":
+            return tuple((slug, name, len(papers)) for slug, (name, papers) in self.authors.items())
         return None
 
     def _topic_sequence(self, slug: str, versions: Mapping[str, int]) -> tuple[int, ...]:
