@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import io
 import shutil
 import statistics
@@ -73,7 +74,17 @@ def quietly(step: Callable[[], object]) -> float:
 
 
 def stages(cfg: config_mod.Config, cache: BuildCache) -> dict[str, float]:
-    """The rebuild's steps one by one, with the config, cache and date the preview uses."""
+    """The rebuild's steps one by one, with the config, cache, date and memos the preview
+    uses, and its garbage collection (none until the site is published)."""
+    gc.disable()
+    try:
+        return _stages(cfg, cache)
+    finally:
+        gc.enable()
+        gc.collect(0)
+
+
+def _stages(cfg: config_mod.Config, cache: BuildCache) -> dict[str, float]:
     problems = Problems()
     root = cfg.root
     day = build_date()  # the preview's: the parse cache is keyed by it
@@ -82,7 +93,7 @@ def stages(cfg: config_mod.Config, cache: BuildCache) -> dict[str, float]:
     corpus = parse_cached(listing_files(root, cfg.content_dir), day, problems, cache)
     out["read+parse+merge"] = time.perf_counter() - t
     t = time.perf_counter()
-    site = site_data(cfg, corpus, day)
+    site = site_data(cfg, corpus, day, cache=cache)
     out["notes+topics"] = time.perf_counter() - t
     t = time.perf_counter()
     planned = plan_cached(site, cache.plan)
@@ -91,7 +102,7 @@ def stages(cfg: config_mod.Config, cache: BuildCache) -> dict[str, float]:
     render_planned(cfg, planned, cache=cache)
     out["render changed"] = time.perf_counter() - t
     t = time.perf_counter()
-    feeds.render_feeds(site)
+    feeds.render_feeds(site, cache.feed_memo)
     out["feeds"] = time.perf_counter() - t
     t = time.perf_counter()
     search.render_search(site, cache.search_memo)

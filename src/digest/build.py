@@ -70,6 +70,8 @@ class PlanMemo:
     steps: dict[tuple[str, str], tuple[tuple[object, ...], list[pages.Page]]] = \
         field(default_factory=dict)
     counter: itertools.count[int] = field(default_factory=itertools.count)
+    # ids of the paper records new since the last render (None: everything may differ)
+    changed: set[str] | None = None
 
 
 @dataclass
@@ -85,7 +87,13 @@ class BuildCache:
         field(default_factory=dict)
     memo: PageMemo | None = None
     plan: PlanMemo = field(default_factory=PlanMemo)
-    merged: dict[tuple[object, ...], Paper] = field(default_factory=dict)  # sightings → paper
+    # id(listing) → (listing, its sightings by title key); ids of a group's sightings →
+    # (the group, its merged paper)
+    sightings: dict[int, tuple[Listing, list[tuple[str, Sighting]]]] = \
+        field(default_factory=dict)
+    merged: dict[tuple[int, ...], tuple[list[Sighting], Paper]] = field(default_factory=dict)
+    topic_memo: topics.AssignMemo = field(default_factory=topics.AssignMemo)
+    feed_memo: feeds.FeedMemo = field(default_factory=feeds.FeedMemo)
     search_memo: search.SearchMemo = field(default_factory=search.SearchMemo)
     parsed: list[str] = field(default_factory=list)  # listing files parsed by the last build
     rendered: list[str] = field(default_factory=list)  # output files rendered by the last build
@@ -111,25 +119,36 @@ def plan_cached(site: SiteData, memo: PlanMemo) -> list[pages.Page]:
     if context != memo.context:
         memo.steps = {}
     memo.context = context
+    fresh: set[str] | None = None if not memo.steps else set()
 
     def numbered(records: dict[str, tuple[Any, int]], items: Iterable[Any]
                  ) -> dict[str, tuple[Any, int]]:
         out = {}
         for item in items:
             old = records.get(item.id)
-            same = old is not None and (old[0] is item or old[0] == item)
-            out[item.id] = (item, old[1] if same else next(memo.counter))  # type: ignore[index]
+            if old is not None and (old[0] is item or old[0] == item):
+                out[item.id] = (item, old[1])
+            else:
+                out[item.id] = (item, next(memo.counter))  # type: ignore[index]
+                if fresh is not None:
+                    fresh.add(item.id)
         return out
 
     memo.papers = numbered(memo.papers, site.papers)
     memo.listings = numbered(memo.listings, site.listings)
-    papers, listings = memo.papers, memo.listings
+    if fresh is None:
+        memo.changed = None
+    elif memo.changed is not None:  # until a render forgets their cards
+        memo.changed |= fresh
+    versions = {key: number for key, (_, number) in memo.papers.items()}
+    listing_versions = {key: number for key, (_, number) in memo.listings.items()}
     steps = {}
     planned: list[pages.Page] = []
+    previous = memo.steps
     for spec in planner.specs():
         step = _step_id(spec)
-        inputs = planner.inputs(spec, lambda p: papers[p.id][1], lambda lst: listings[lst.id][1])
-        old = memo.steps.get(step)
+        inputs = planner.inputs(spec, versions, listing_versions)
+        old = previous.get(step)
         if inputs is not None and old is not None and old[0] == inputs:
             made = old[1]
         else:
@@ -142,17 +161,30 @@ def plan_cached(site: SiteData, memo: PlanMemo) -> list[pages.Page]:
 
 
 def merge_cached(listings: list[Listing], cache: BuildCache) -> list[Paper]:
-    """``merge.merge``, merging again only the papers whose sightings changed."""
+    """``merge.merge``, merging again only the papers whose sightings changed.
+
+    A listing the parse cache kept is the same object as last time, so its sightings
+    (and their title keys) are kept too, and a group of sightings is known by the
+    identities of its members: hashing every sighting's fields took most of the time.
+    The cache holds the objects whose ids it keys by, so no id is reused meanwhile.
+    """
     groups: dict[str, list[Sighting]] = defaultdict(list)
-    for s in sightings(listings):
-        groups[title_key(s.entry.title)].append(s)
-    kept: dict[tuple[object, ...], Paper] = {}
+    seen: dict[int, tuple[Listing, list[tuple[str, Sighting]]]] = {}
+    for listing in listings:
+        old = cache.sightings.get(id(listing))
+        keyed = old[1] if old is not None and old[0] is listing else \
+            [(title_key(s.entry.title), s) for s in sightings([listing])]
+        seen[id(listing)] = (listing, keyed)
+        for key, s in keyed:
+            groups[key].append(s)
+    kept: dict[tuple[int, ...], tuple[list[Sighting], Paper]] = {}
     for group in groups.values():
-        key = tuple(group)
-        paper = cache.merged.get(key)
-        kept[key] = paper if paper is not None else merge_one(group)
+        key = tuple(map(id, group))
+        found = cache.merged.get(key)
+        kept[key] = found if found is not None else (group, merge_one(group))
+    cache.sightings = seen
     cache.merged = kept
-    return sorted(kept.values(), key=lambda p: p.id)
+    return sorted((paper for _, paper in kept.values()), key=lambda p: p.id)
 
 
 def parse_cached(files: list[SourceFile], build: date, problems: Problems,
@@ -178,13 +210,17 @@ def parse_cached(files: list[SourceFile], build: date, problems: Problems,
 
 def site_data(config: Config, corpus: Corpus, build: date, problems: Problems | None = None,
               note_files: list[SourceFile] | None = None,
-              page_files: list[SourceFile] | None = None) -> SiteData:
-    """Notes, topics and pages joined to the papers; note problems go to ``problems``."""
+              page_files: list[SourceFile] | None = None, *,
+              cache: BuildCache | None = None) -> SiteData:
+    """Notes, topics and pages joined to the papers; note problems go to ``problems``.
+
+    With a cache, topics are matched again only for the papers whose record changed.
+    """
     found = problems if problems is not None else Problems()
     written = authoring.read(note_files or [], page_files or [], corpus.papers, found)
     rules = topics.taxonomy_for(config)
     papers, used = topics.assign(list(corpus.papers), rules, list(corpus.listings),
-                                 written.topic_overrides())
+                                 written.topic_overrides(), cache.topic_memo if cache else None)
     in_use = {slug for paper in papers for slug in paper.topics}
     rendered = authoring.render(config, written, papers, found)
     return SiteData(config=config, papers=tuple(sorted(papers, key=lambda p: p.id)),
@@ -205,11 +241,14 @@ def render_planned(config: Config, planned: list[pages.Page], progress: Progress
     memo = cache.memo if cache and cache.memo and cache.memo.config == config else None
     if memo is None:
         memo = PageMemo(config, render.environment(config))
-    render.reset_cards(memo.env)
+    else:  # the cards of unchanged records stay valid: same config, templates and topics
+        render.reset_cards(memo.env, cache.plan.changed if cache else None)
+    if cache is not None:
+        cache.plan.changed = set()
     previous = memo.pages
     files = [urls.output_file(p.path) for p in planned]
     todo = [page for page, out in zip(planned, files, strict=True)
-            if out not in previous or previous[out][0] != page]
+            if out not in previous or (previous[out][0] is not page and previous[out][0] != page)]
     fresh: dict[str, bytes] = {}
     for start in range(0, len(todo), RENDER_STEP):
         fresh.update(render.render_pages(memo.env, config, todo[start:start + RENDER_STEP],
@@ -230,10 +269,9 @@ def render_site(site: SiteData, progress: Progress | None = None, *,
     planned = pages.plan(site) if cache is None else plan_cached(site, cache.plan)
     outputs = render_planned(site.config, planned, progress, cache,
                              authoring.nav_entries(site.static_pages))
-    outputs.update(feeds.render_feeds(site))
+    outputs.update(feeds.render_feeds(site, cache.feed_memo if cache else None))
     outputs.update(search.render_search(site, cache.search_memo if cache else None))
-    lastmod = {p.path: p.context["paper"]["iso_date"] for p in planned
-               if p.template == "paper.html" and p.context["paper"]["iso_date"]}
+    lastmod = {urls.paper(p.id): p.date for p in site.papers if p.date}  # paper pages
     outputs.update(sitefiles.extras(site.config, [p.path for p in planned], lastmod))
     return outputs, len(planned)
 
@@ -267,7 +305,7 @@ def _build(config: Config, build_date: date, problems: Problems, *, write: bool,
         return None
     site = site_data(config, corpus, build_date, problems,
                      markdown_files(config.root, config.content_dir, "notes"),
-                     markdown_files(config.root, config.content_dir, "pages"))
+                     markdown_files(config.root, config.content_dir, "pages"), cache=cache)
     if strict and problems.errors:
         return None
     if jobs is None:

@@ -12,13 +12,14 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from email.utils import format_datetime
 from html import escape
 
 from digest import urls
+from digest.config import TopicRule
 from digest.dates import parse_iso
 from digest.model import Listing, Paper
 from digest.site import SiteData
@@ -84,9 +85,10 @@ def _paper_html(paper: Paper, note_html: str | None) -> str:
     return "\n".join(parts)
 
 
-def paper_item(site: SiteData, paper: Paper) -> FeedItem:
+def paper_item(site: SiteData, paper: Paper,
+               names: dict[str, TopicRule] | None = None) -> FeedItem:
     """The feed entry of one paper: abstract as text, topics as categories."""
-    names = site.topic_by_slug()
+    names = site.topic_by_slug() if names is None else names
     return FeedItem(
         url=urls.absolute(site.config, urls.paper(paper.id)),
         title=clean(paper.title),
@@ -132,31 +134,93 @@ def _papers_by_listing(site: SiteData) -> dict[str, list[Paper]]:
     found: dict[str, dict[str, tuple[int, Paper]]] = {}
     for p in site.papers:
         for s in p.sources:
-            seen = found.setdefault(s.listing, {})
-            seen[p.id] = min(seen.get(p.id, (s.position, p)), (s.position, p),
-                             key=lambda t: t[0])
+            seen = found.get(s.listing)
+            if seen is None:
+                seen = found[s.listing] = {}
+            old = seen.get(p.id)
+            if old is None or s.position < old[0]:
+                seen[p.id] = (s.position, p)
     return {k: [p for _, p in sorted(v.values(), key=lambda t: (t[0], t[1].id))]
             for k, v in found.items()}
 
 
-def build_feeds(site: SiteData) -> list[Feed]:
-    """Site feed, one feed per topic, then the editions feed; items newest first."""
+@dataclass
+class FeedMemo:
+    """The last build's feed items and files, for a rebuild to reuse what is equal.
+
+    An item is kept while its paper is the same record (held here, so its id is not
+    reused) with the same note, an edition's while its listing and papers are, and
+    the config and topic names are the same; a file is kept while its ``Feed`` is equal.
+    """
+
+    context: tuple[object, ...] = ()
+    items: dict[int, tuple[Paper, str | None, FeedItem]] = field(default_factory=dict)
+    editions: dict[int, tuple[Listing, list[Paper], FeedItem]] = field(default_factory=dict)
+    files: dict[str, tuple[Feed, bytes]] = field(default_factory=dict)
+
+
+def _newest_by_topic(ordered: list[Paper], topics: Iterable[str], size: int
+                     ) -> dict[str, list[Paper]]:
+    """The first ``size`` papers of ``ordered`` in each topic, in one pass."""
+    chosen: dict[str, list[Paper]] = {slug: [] for slug in topics}
+    for paper in ordered:
+        for slug in paper.topics:
+            group = chosen.get(slug)
+            if group is not None and len(group) < size:
+                group.append(paper)
+    return chosen
+
+
+def build_feeds(site: SiteData, memo: FeedMemo | None = None) -> list[Feed]:
+    """Site feed, one feed per topic, then the editions feed; items newest first.
+
+    Items are made only for the papers some feed shows (a feed holds ``feed_size``).
+    """
     cfg, size = site.config, site.config.feed_size
     ordered = site.by_date()
-    items = {p.id: paper_item(site, p) for p in ordered}
+    names = site.topic_by_slug()
+    if memo is not None:
+        context = (cfg, tuple(names.values()))
+        if memo.context != context:
+            memo.context, memo.items, memo.editions, memo.files = context, {}, {}, {}
+    previous = memo.items if memo is not None else {}
+    made: dict[int, tuple[Paper, str | None, FeedItem]] = {}
+
+    def item(paper: Paper) -> FeedItem:
+        found = made.get(id(paper))
+        if found is None:
+            note = site.notes_feed_html.get(paper.id)
+            found = previous.get(id(paper))
+            if found is None or found[0] is not paper or found[1] != note:
+                found = (paper, note, paper_item(site, paper, names))
+            made[id(paper)] = found
+        return found[2]
+
     feeds = [_feed(site, urls.FEED_RSS, urls.HOME, cfg.title, cfg.description,
-                   [items[p.id] for p in ordered[:size]])]
+                   [item(p) for p in ordered[:size]])]
+    newest = _newest_by_topic(ordered, (topic.slug for topic in site.topics), size)
     for topic in site.topics:
-        chosen = [items[p.id] for p in ordered if topic.slug in p.topics][:size]
         feeds.append(_feed(site, urls.topic_feed(topic.slug), urls.topic(topic.slug),
                            f"{cfg.title}: {topic.name}",
-                           topic.description or f"Papers on {topic.name}.", chosen))
+                           topic.description or f"Papers on {topic.name}.",
+                           [item(p) for p in newest[topic.slug]]))
     listings = sorted(site.listings, key=lambda li: li.id)
     listings.sort(key=lambda li: li.date or "", reverse=True)  # stable: ids ascend; undated last
     members = _papers_by_listing(site)
-    editions = [edition_item(site, li, members.get(li.id, [])) for li in listings[:size]]
+    old_editions = memo.editions if memo is not None else {}
+    kept: dict[int, tuple[Listing, list[Paper], FeedItem]] = {}
+    editions = []
+    for li in listings[:size]:
+        papers = members.get(li.id, [])
+        found = old_editions.get(id(li))
+        if found is None or found[0] is not li or found[1] != papers:
+            found = (li, papers, edition_item(site, li, papers))
+        kept[id(li)] = found
+        editions.append(found[2])
     feeds.append(_feed(site, urls.FEED_EDITIONS, urls.EDITIONS, f"{cfg.title}: editions",
                        "One item per listing, with its papers.", editions))
+    if memo is not None:
+        memo.items, memo.editions = made, kept
     return feeds
 
 
@@ -257,13 +321,26 @@ def to_json_feed(feed: Feed, author: str) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
 
 
-def render_feeds(site: SiteData) -> dict[str, bytes]:
-    """Every feed file, by output path relative to the site root."""
-    feeds = build_feeds(site)
-    out = {feed.path: to_rss(feed) for feed in feeds}
+def render_feeds(site: SiteData, memo: FeedMemo | None = None) -> dict[str, bytes]:
+    """Every feed file, by output path relative to the site root; with a memo, a feed
+    equal to last time's is not serialised again."""
+    feeds = build_feeds(site, memo)
+    previous = memo.files if memo is not None else {}
+    files: dict[str, tuple[Feed, bytes]] = {}
+
+    def serialised(feed: Feed, render: Callable[[Feed], bytes]) -> bytes:
+        old = previous.get(feed.path)
+        data = old[1] if old is not None and old[0] == feed else render(feed)
+        files[feed.path] = (feed, data)
+        return data
+
+    out = {feed.path: serialised(feed, to_rss) for feed in feeds}
     site_feed = feeds[0]
     author = clean(site.config.author or site.config.title)
     for path, render in ((urls.FEED_ATOM, to_atom), (urls.FEED_JSON, to_json_feed)):
         url = urls.absolute(site.config, path)
-        out[path] = render(replace(site_feed, path=path, url=url), author)
+        out[path] = serialised(replace(site_feed, path=path, url=url),
+                               lambda feed, render=render: render(feed, author))
+    if memo is not None:
+        memo.files = files
     return dict(sorted(out.items()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -67,13 +68,14 @@ class Paper:
     sources: tuple[Source, ...] = field(default_factory=tuple)
     fixed_topics: tuple[str, ...] = ()  # topics set outright (structured record, note)
 
-    @property
+    # Cached: sorting by it and grouping by month read it for every paper many times.
+    # (A frozen dataclass still has an instance __dict__ for cached_property to fill.)
+    @cached_property
     def effective_date(self) -> str | None:
         """Own date when known, else the earliest date of a listing it appeared in."""
         if self.date:
             return self.date
-        dates = sorted(s.date for s in self.sources if s.date)
-        return dates[0] if dates else None
+        return min((s.date for s in self.sources if s.date), default=None)
 
     def to_record(self) -> dict[str, object]:
         """The export shape: plain JSON-able values, fields in a fixed order."""

@@ -7,9 +7,10 @@ templates receive ordered lists of ready views and never compute anything.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from operator import attrgetter
 from typing import Any
 
 from digest import bibtex, urls, views
@@ -19,6 +20,8 @@ from digest.site import SiteData
 from digest.slugs import name_slug, title_key
 
 RECENT_DAYS = 365
+_ID = attrgetter("id")
+_LISTING = attrgetter("listing")
 TOP_UPVOTED = 10
 
 
@@ -67,12 +70,38 @@ class Planner:
         self.listings = {listing.id: listing for listing in site.listings}
         self.editions = sorted(site.listings, key=lambda lst: (lst.date or "", lst.id),
                                reverse=True)
-        self.authors: dict[str, tuple[str, list[Paper]]] = {}
+        self.authors = self._authors()
+        self._topic_versions: dict[str, tuple[int, ...]] = {}  # for ``inputs``
+        self._topic_versions_of: Mapping[str, int] | None = None
+        self.topics_by_slug = site.topic_by_slug()
+
+    def _authors(self) -> dict[str, tuple[str, list[Paper]]]:
+        """Each author's slug → (name as first seen, papers newest first, once per byline
+        mention), in order of first mention.
+
+        Grouped by name first, then slugged once per name (the slugging is what costs);
+        names sharing a slug ("Zoë Kim", "Zoe Kim") take the plain per-mention loop.
+        """
+        by_name: dict[str, list[Paper]] = {}
+        for paper in self.ordered:
+            for name in paper.authors:
+                found = by_name.get(name)
+                if found is None:
+                    by_name[name] = [paper]
+                else:
+                    found.append(paper)
+        authors = {name_slug(name): (name, papers) for name, papers in by_name.items()}
+        if len(authors) == len(by_name):
+            return authors
+        authors = {}
         for paper in self.ordered:
             for name in paper.authors:
                 slug = name_slug(name)
-                self.authors.setdefault(slug, (name, []))[1].append(paper)
-        self.topics_by_slug = site.topic_by_slug()
+                if slug in authors:
+                    authors[slug][1].append(paper)
+                else:
+                    authors[slug] = (name, [paper])
+        return authors
 
     def card(self, paper: Paper, prefix: str) -> dict[str, object]:
         """One view per paper and depth: the same card appears on many pages."""
@@ -129,7 +158,8 @@ class Planner:
             "home", "topics_index", "editions_index", "archive_index", "authors_index",
             "search", "not_found")]
         specs += [("paper", p) for p in self.site.papers]
-        specs += [("topic", topic.slug) for topic in self.site.topics]
+        specs += [("topic_page", (topic.slug, number)) for topic in self.site.topics
+                  for number in range(1, self.topic_pages(topic.slug) + 1)]
         specs += [("edition", listing) for listing in self.site.listings]
         specs += [("month_page", key) for key in self.month_groups()]
         specs += [("author", slug) for slug in sorted(self.authors)]
@@ -147,36 +177,56 @@ class Planner:
     def plan(self) -> list[Page]:
         return [page for spec in self.specs() for page in self.make(spec)]
 
-    def inputs(self, spec: tuple[str, Any], version: Callable[[Paper], int],
-               listing_version: Callable[[Listing], int]) -> tuple[Any, ...] | None:
+    def inputs(self, spec: tuple[str, Any], versions: Mapping[str, int],
+               listing_versions: Mapping[str, int]) -> tuple[Any, ...] | None:
         """What the pages of ``spec`` are made from, for a rebuild to compare (the config,
         topics and notes aside, which the caller compares as a whole); None: always remake.
 
-        ``version`` numbers a paper's record and ``listing_version`` a listing's, so the
-        inputs stay small: equal inputs make equal pages.
+        ``versions`` numbers each paper's record by id and ``listing_versions`` each
+        listing's, a changed record taking a number never used before, so the inputs are
+        small tuples of numbers: equal inputs make equal pages.
         """
         kind, arg = spec
         if kind == "paper":
-            primary = arg.topics[0] if arg.topics else None
-            siblings = self.by_topic.get(primary, []) if primary else []
-            index = self.position.get((primary, arg.id), -1) if primary else -1
-            around = siblings[max(index - 1, 0):index + 2] if index >= 0 else []
-            listings = [self.listings.get(s.listing) for s in arg.sources]
-            return (arg.id, version(arg), tuple((p.id, version(p)) for p in around),
-                    tuple(listing_version(lst) for lst in listings if lst is not None))
-        if kind == "topic":
-            return (arg, tuple((p.id, version(p)) for p in self.by_topic.get(arg, [])))
+            sources = tuple(map(listing_versions.get, map(_LISTING, arg.sources)))
+            index = self.position.get((arg.topics[0], arg.id), -1) if arg.topics else -1
+            if index < 0:
+                return (versions[arg.id], sources)
+            # the paper and its neighbours in its first topic, for "previous" and "next"
+            seq = self._topic_sequence(arg.topics[0], versions)
+            return (seq[max(index - 1, 0):index + 2], sources)
+        if kind == "topic_page":
+            slug, number = arg
+            per_page = self.site.config.per_page
+            seq = self._topic_sequence(slug, versions)
+            return (arg, len(seq), seq[(number - 1) * per_page:number * per_page])
         if kind == "edition":
-            return (arg.id, listing_version(arg),
-                    tuple((p.id, version(p)) for p in self.edition_papers(arg)))
+            return (arg.id, listing_versions[arg.id],
+                    self._versions(self.edition_papers(arg), versions))
         if kind == "month_page":
-            return (arg, tuple((p.id, version(p)) for p in self.month_groups()[arg]))
+            return (arg, self._versions(self.month_groups()[arg], versions))
         if kind == "author":
             name, papers = self.authors[arg]
-            return (arg, name, tuple((p.id, version(p)) for p in papers))
+            return (arg, name, self._versions(papers, versions))
         if kind == "static":
             return (arg,)
+        if kind == "authors_index":
+            return tuple((slug, name, len(papers)) for slug, (name, papers) in self.authors.items())
         return None
+
+    def _topic_sequence(self, slug: str, versions: Mapping[str, int]) -> tuple[int, ...]:
+        """The versions of a topic's papers in order, made once per topic and numbering."""
+        if self._topic_versions_of is not versions:
+            self._topic_versions, self._topic_versions_of = {}, versions
+        seq = self._topic_versions.get(slug)
+        if seq is None:
+            seq = self._topic_versions[slug] = self._versions(self.by_topic.get(slug, []),
+                                                              versions)
+        return seq
+
+    @staticmethod
+    def _versions(papers: list[Paper], versions: Mapping[str, int]) -> tuple[int, ...]:
+        return tuple(map(versions.__getitem__, map(_ID, papers)))
 
     def static(self, page: StaticPage, html: str) -> Page:
         return Page(urls.page_path(page.slug), "page.html", page.title, {"body": html},
@@ -276,29 +326,38 @@ class Planner:
             "next": self.card(next_paper, prefix) if next_paper else None,
         }, description=views.snippet(paper.abstract, 155))
 
+    def topic_pages(self, slug: str) -> int:
+        """How many pages a topic has (one, empty, for a topic with no paper)."""
+        return max(-(-len(self.by_topic.get(slug, [])) // self.site.config.per_page), 1)
+
     def topic(self, slug: str) -> list[Page]:
+        return [self.topic_page((slug, number))
+                for number in range(1, self.topic_pages(slug) + 1)]
+
+    def topic_page(self, which: tuple[str, int]) -> Page:
+        """Page ``number`` of a topic: each is its own step, so an edit remakes only the
+        pages whose papers changed."""
+        slug, number = which
         topic = self.topics_by_slug[slug]
         papers = self.by_topic.get(slug, [])
         per_page = self.site.config.per_page
-        chunks = [papers[i:i + per_page] for i in range(0, len(papers), per_page)] or [[]]
-        pages = []
-        for number, chunk in enumerate(chunks, start=1):
-            path = urls.topic(slug, number)
-            prefix = prefix_for(path, self.site.config.base_path)
-            pager = [{"number": n, "url": prefix + urls.topic(slug, n), "current": n == number}
-                     for n in range(1, len(chunks) + 1)]
-            title = topic.name if number == 1 else f"{topic.name} (page {number})"
-            pages.append(Page(path, "topic.html", title, {
-                "topic": {"name": topic.name, "description": topic.description,
-                          "count": len(papers), "feed": prefix + urls.topic_feed(slug)},
-                "months": self.months(chunk, prefix),
-                "pager": pager if len(chunks) > 1 else [],
-                "prev_url": pager[number - 2]["url"] if number > 1 else None,
-                "next_url": pager[number]["url"] if number < len(chunks) else None,
-                "page_number": number, "page_count": len(chunks),
-            }, description=topic.description or f"Papers about {topic.name}.",
-                feeds=((f"{topic.name} feed", urls.topic_feed(slug)),)))
-        return pages
+        count = self.topic_pages(slug)
+        chunk = papers[(number - 1) * per_page:number * per_page]
+        path = urls.topic(slug, number)
+        prefix = prefix_for(path, self.site.config.base_path)
+        pager = [{"number": n, "url": prefix + urls.topic(slug, n), "current": n == number}
+                 for n in range(1, count + 1)]
+        title = topic.name if number == 1 else f"{topic.name} (page {number})"
+        return Page(path, "topic.html", title, {
+            "topic": {"name": topic.name, "description": topic.description,
+                      "count": len(papers), "feed": prefix + urls.topic_feed(slug)},
+            "months": self.months(chunk, prefix),
+            "pager": pager if count > 1 else [],
+            "prev_url": pager[number - 2]["url"] if number > 1 else None,
+            "next_url": pager[number]["url"] if number < count else None,
+            "page_number": number, "page_count": count,
+        }, description=topic.description or f"Papers about {topic.name}.",
+            feeds=((f"{topic.name} feed", urls.topic_feed(slug)),))
 
     def topics_index(self) -> Page:
         prefix = prefix_for(urls.TOPICS, self.site.config.base_path)

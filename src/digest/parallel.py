@@ -184,8 +184,8 @@ def _weights(planner: pages.Planner, specs: list[tuple[str, Any]]) -> list[int]:
     even in time and bounded in memory."""
     out = []
     for kind, arg in specs:
-        if kind == "topic":
-            out.append(len(planner.by_topic.get(arg, [])) + 1)
+        if kind == "topic_page":
+            out.append(planner.site.config.per_page + 1)
         elif kind == "month_page":
             out.append(len(planner.month_groups()[arg]) + 1)
         elif kind == "author":
@@ -223,6 +223,7 @@ def render_and_write(site: SiteData, output: Path, extra_nav: list[tuple[str, st
                      processes: int, progress: Callable[[str], None] | None = None
                      ) -> tuple[write.WriteReport, int]:
     """Every output of ``site`` staged by workers and the parent, then committed."""
+    fresh = not output.exists()  # then nothing in it can be stale (commit skips the walk)
     planner = pages.Planner(site)
     specs = planner.specs()
     # The search index first: it is the longest task (the pool takes tasks in order).
@@ -260,7 +261,7 @@ def render_and_write(site: SiteData, output: Path, extra_nav: list[tuple[str, st
         write.discard(staged)
         raise
     names |= set(extra)
-    return write.commit(output, staged, names, unchanged), len(paths)
+    return write.commit(output, staged, names, unchanged, fresh=fresh), len(paths)
 
 
 def _reraise(job: _PageJob, share: list[int] | None, error: BaseException) -> None:

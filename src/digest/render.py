@@ -7,6 +7,7 @@ ChoiceLoader, plus a prefix so the default stays reachable).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -67,9 +68,16 @@ def environment(config: Config) -> jinja2.Environment:
     return env
 
 
-def reset_cards(env: jinja2.Environment) -> None:
-    """Start a build with an empty card cache (records may have changed since the last)."""
-    env.globals["render_card"] = _card_renderer(env)
+def reset_cards(env: jinja2.Environment, changed: Collection[str] | None = None) -> None:
+    """Start a build with an empty card cache (records may have changed since the last),
+    or forget only the cards of the papers in ``changed`` (ids) when every other card's
+    record, topic names, config and templates are known to be the same."""
+    renderer = env.globals.get("render_card")
+    if changed is None or not isinstance(renderer, _CardRenderer):
+        env.globals["render_card"] = _CardRenderer(env)
+        return
+    for paper_id in changed:
+        renderer.cache.pop(urls.paper(paper_id), None)
 
 
 # Stands for a card's link prefix (``../../``) while its HTML is cached: not changed by
@@ -88,7 +96,7 @@ def _with_prefix(value: Any, prefix: str) -> Any:
     return value
 
 
-def _card_renderer(env: jinja2.Environment) -> Any:
+class _CardRenderer:
     """Render ``partials/card.html`` once per paper and reuse the HTML.
 
     A paper's card appears on its topic, month, edition and author pages; its view
@@ -96,21 +104,22 @@ def _card_renderer(env: jinja2.Environment) -> Any:
     ends its ``url``. The HTML is rendered once with ``_PREFIX`` in every link and the
     page's prefix is put in its place.
     """
-    cache: dict[str, str] = {}
 
-    def render_card(card: dict[str, Any]) -> markupsafe.Markup:
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.env = env
+        self.cache: dict[str, str] = {}  # by the paper's page
+
+    def __call__(self, card: dict[str, Any]) -> markupsafe.Markup:
         url = str(card["url"])
         own = urls.paper(str(card.get("id")))
         if not url.endswith(own) or card.keys() != views.CARD_FIELDS:  # not a plain card
-            return markupsafe.Markup(env.get_template("partials/card.html").render(card=card))
+            return markupsafe.Markup(self.env.get_template("partials/card.html").render(card=card))
         prefix = url[:len(url) - len(own)]
-        html = cache.get(own)
+        html = self.cache.get(own)
         if html is None:
-            html = cache[own] = env.get_template("partials/card.html").render(
+            html = self.cache[own] = self.env.get_template("partials/card.html").render(
                 card=_with_prefix(card, prefix))
         return markupsafe.Markup(html.replace(_PREFIX, prefix))
-
-    return render_card
 
 
 def nav(config: Config, prefix: str, extra: list[tuple[str, str]]) -> list[dict[str, str]]:

@@ -9,6 +9,7 @@ Requests are answered only from the outputs, by exact key: no URL reaches the di
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import itertools
 import mimetypes
@@ -298,8 +299,9 @@ class Preview:
         try:
             config = self.load_config(problems)
             if not problems.errors:
-                result = build(config, build_date(), problems, write=False, cache=self.cache,
-                               strict=False)
+                with _collect_after():
+                    result = build(config, build_date(), problems, write=False,
+                                   cache=self.cache, strict=False)
         except Exception as exc:  # noqa: BLE001 (a template error: keep serving, say where)
             if self.debug:
                 traceback.print_exc()
@@ -326,6 +328,7 @@ class Preview:
             if moved:
                 click.echo(f"the site moved with its base_url: now serving {self.url}")
         self.state.publish(self.snapshot, covers)
+        gc.collect(0)  # what _collect_after put off, now that the pages are out
         return self.snapshot
 
     def _report_problems(self, problems: Problems) -> None:
@@ -348,6 +351,20 @@ class Preview:
 
 
 # --------------------------------------------------------------------------- command
+
+
+@contextmanager
+def _collect_after() -> Iterator[None]:
+    """Run no cycle collection during a rebuild: the memos keep a large heap, and the
+    young-generation passes over a rebuild's allocations cost a tenth of a one-listing
+    rebuild at 10,000 papers. ``rebuild`` collects once the new site is published."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def url_host(host: str) -> str:

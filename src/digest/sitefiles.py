@@ -6,8 +6,6 @@ Theme assets, ``.nojekyll`` (so folders starting with ``_`` are served),
 
 from __future__ import annotations
 
-from xml.etree import ElementTree as ET
-
 from digest import urls
 from digest.config import Config
 from digest.render import default_templates
@@ -29,17 +27,28 @@ def assets(config: Config) -> dict[str, bytes]:
 
 
 def sitemap(config: Config, page_paths: list[str], lastmod: dict[str, str]) -> bytes:
-    ET.register_namespace("", SITEMAP_NS)
-    root = ET.Element(f"{{{SITEMAP_NS}}}urlset")
+    """The sitemap, byte for byte what ElementTree writes (indented, escaped), made as text:
+    ElementTree took a tenth of a second for 15,000 pages on every preview rebuild."""
+    lines = ["<?xml version='1.0' encoding='utf-8'?>", f'<urlset xmlns="{SITEMAP_NS}">']
     for path in sorted(page_paths):
         if path == urls.NOT_FOUND or path == urls.SEARCH:
             continue
-        node = ET.SubElement(root, f"{{{SITEMAP_NS}}}url")
-        ET.SubElement(node, f"{{{SITEMAP_NS}}}loc").text = urls.absolute(config, path)
+        lines.append(f"  <url>\n    <loc>{_text(urls.absolute(config, path))}</loc>")
         if path in lastmod:
-            ET.SubElement(node, f"{{{SITEMAP_NS}}}lastmod").text = lastmod[path]
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+            lines.append(f"    <lastmod>{_text(lastmod[path])}</lastmod>")
+        lines.append("  </url>")
+    if len(lines) == 2:
+        lines[1] = f'<urlset xmlns="{SITEMAP_NS}" />'
+    else:
+        lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _text(value: str) -> str:
+    """XML character data as ElementTree escapes it."""
+    if "&" in value or "<" in value or ">" in value:
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value
 
 
 def robots(config: Config) -> bytes:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib.resources import files
 from itertools import pairwise
@@ -253,11 +253,27 @@ def _key(name: str) -> str:
     return name_slug(name.strip())
 
 
+@dataclass
+class AssignMemo:
+    """What ``assign`` worked out for each paper last time, for a rebuild to reuse.
+
+    Keyed by the identity of the merged record (a rebuild's merge keeps the records of
+    unchanged papers), holding the record so its id is not reused: its best rules (the
+    costly text matching, valid while the rules are the same) and the assigned record,
+    returned again when its topics are the same, so later steps see the same object.
+    """
+
+    rules: tuple[TopicRule, ...] = ()
+    papers: dict[int, tuple[Paper, list[int] | None, Paper]] = field(default_factory=dict)
+
+
 def assign(papers: Sequence[Paper], rules: Sequence[TopicRule],
            listings: Iterable[Listing] = (),
            overrides: Mapping[str, Sequence[str]] = MappingProxyType({}),
+           memo: AssignMemo | None = None,
            ) -> tuple[list[Paper], list[TopicRule]]:
-    """Set every paper's ``topics`` (slugs, best first) and list every topic.
+    """Set every paper's ``topics`` (slugs, best first) and list every topic; ``memo``
+    makes a rebuild match only the papers it has not seen.
 
     Topics set outright (``overrides[paper.id]``, else ``paper.fixed_topics``) replace
     the rules. Otherwise a paper gets the topics of the listings it appears in, then its
@@ -293,19 +309,35 @@ def assign(papers: Sequence[Paper], rules: Sequence[TopicRule],
 
     listing_topics = {listing.id: listing.topics for listing in listings if listing.topics}
     matcher = _matcher(rules)
+    if memo is not None and memo.rules != rules:
+        memo.rules, memo.papers = rules, {}
+    previous = memo.papers if memo is not None else {}
+    kept: dict[int, tuple[Paper, list[int] | None, Paper]] = {}
     result = []
     for paper in papers:
+        old = previous.get(id(paper))
+        if old is not None and old[0] is not paper:
+            old = None
+        best: list[int] | None = None  # not matched: its topics are set outright
         fixed = overrides.get(paper.id) or paper.fixed_topics
         if fixed:
             slugs = resolve(fixed)
         else:
             added = [t for s in paper.sources for t in listing_topics.get(s.listing, ())]
             slugs = resolve(added) if added else []
-            matched = [rules[i].slug for i in best_topics(_scores(paper, matcher))]
+            best = old[1] if old is not None and old[1] is not None else \
+                best_topics(_scores(paper, matcher))
+            matched = [rules[i].slug for i in best]
             if slugs:
                 matched = [s for s in matched if s not in slugs]
             slugs += matched[:max(1, MAX_TOPICS - len(slugs))]
-        result.append(replace(paper, topics=tuple(slugs) or (other.slug,)))
+        chosen = tuple(slugs) or (other.slug,)
+        assigned = old[2] if old is not None and old[2].topics == chosen else \
+            replace(paper, topics=chosen)
+        kept[id(paper)] = (paper, best, assigned)
+        result.append(assigned)
+    if memo is not None:
+        memo.papers = kept
     extra = sorted(created.values(), key=lambda r: (r.name.casefold(), r.slug))
     return result, [*taxonomy, *extra, other]
 
@@ -416,6 +448,6 @@ def report(papers: Sequence[Paper], topics: Sequence[TopicRule], examples: int =
 
 
 __all__ = ["BACKGROUND_SAMPLE", "KEEP_FRACTION", "MAX_TOPICS", "MIN_SCORE", "OTHER",
-           "REPEAT_CAP", "STOP_WORDS", "TITLE_WEIGHT", "Score", "TopicRule", "assign",
+           "REPEAT_CAP", "STOP_WORDS", "TITLE_WEIGHT", "AssignMemo", "Score", "TopicRule", "assign",
            "best_topics", "default_taxonomy", "distinctive_terms", "papers_by_topic",
            "parse_taxonomy", "report", "scores", "taxonomy_for", "words"]

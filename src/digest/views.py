@@ -39,6 +39,7 @@ def month_key(paper: Paper) -> str:
     return when[:7] if when else urls.UNDATED
 
 
+@lru_cache(maxsize=1 << 17)  # a rebuild asks again for the cards of unchanged papers
 def snippet(text: str, limit: int = 240) -> str:
     """The first sentence or two of an abstract, cut at a word boundary."""
     if len(text) <= limit:

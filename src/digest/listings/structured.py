@@ -40,8 +40,14 @@ def _json_items(path: str, text: str, problems: Problems) -> list[tuple[int, Any
     """JSON is read as JSON; each element is decoded on its own to learn its line."""
     decoder = json.JSONDecoder()
 
+    counted = [0, 1]  # an index and its line: items come in order, so count on from there
+
     def line_at(index: int) -> int:
-        return text.count("\n", 0, index) + 1
+        start, line = counted
+        if index < start:
+            start, line = 0, 1
+        counted[:] = [index, line + text.count("\n", start, index)]
+        return counted[1]
 
     def skip(index: int) -> int:
         while index < len(text) and text[index] in " \t\r\n":

@@ -47,12 +47,19 @@ def decode(path: str, data: bytes, problems: Problems) -> str | None:
         return data.decode("cp1252", errors="replace")
 
 
+def has_text(text: str) -> bool:
+    """Whether ``split_lines(text)`` would find a line (the spaces it maps are whitespace to
+    ``strip``; only the zero-width ones it drops need removing)."""
+    return bool(text.strip().replace("\ufeff", "").replace("\u200b", "").strip())
+
+
 def split_lines(text: str, first_number: int = 1) -> list[Line]:
     """Non-blank lines with CRLF/CR endings and non-breaking spaces normalised."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = []
     for offset, raw in enumerate(text.split("\n")):
-        cleaned = " ".join(raw.translate(_SPACE_LIKE).split())
+        # str.translate is slow on non-ASCII text, and ASCII has none of these spaces
+        cleaned = " ".join((raw if raw.isascii() else raw.translate(_SPACE_LIKE)).split())
         if cleaned:
             lines.append(Line(first_number + offset, cleaned))
     return lines
