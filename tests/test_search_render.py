@@ -128,3 +128,24 @@ def test_a_memo_rebuild_gives_the_outputs_of_a_fresh_build(site: SiteData,
     assert memo.pack.codes["zyzzyva"]
     assert search.render_search(site, memo) == outputs  # and back
     assert "zyzzyva" not in memo.pack.codes
+
+
+def test_a_memo_reuses_what_did_not_change(site: SiteData) -> None:
+    memo = search.SearchMemo()
+    first = search.render_search(site, memo)
+    counts = [s.counts for s in memo.seen]
+    # Every record made again, equal but not the same objects (a listing parsed again);
+    # and one paper's title changed.
+    papers = [replace(p) for p in site.papers]
+    papers[70] = replace(papers[70], title=papers[70].title + " zyzzyva")
+    again = search.render_search(replace(site, papers=tuple(papers)), memo)
+    assert [s.counts is c for s, c in zip(memo.seen, counts, strict=True)].count(False) == 1
+    changed = {name for name in first if first[name] != again[name]}
+    shards = sorted(int(name[len(search.SHARDS):-5]) for name in again
+                    if name.startswith(search.SHARDS))
+    last = f"{search.SHARDS}{shards[-1]}.json"  # where the new term sorts: its postings
+    assert changed == {search.INDEX, f"{search.DOCS}1.json", last}
+    papers[70] = replace(papers[70], title=site.papers[70].title)  # and back
+    back = search.render_search(replace(site, papers=tuple(papers)), memo)
+    assert back == first
+    assert back[f"{search.DOCS}0.json"] is again[f"{search.DOCS}0.json"]  # not encoded again

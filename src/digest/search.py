@@ -50,45 +50,80 @@ def field_texts(paper: Paper, topic_names: Mapping[str, str], note: str = "") ->
 
 
 @dataclass
+class Seen:
+    """A paper as the last build indexed it, with what was made of it."""
+
+    paper: Paper
+    note: str
+    names: tuple[str, ...]
+    texts: tuple[str, ...]  # the indexed fields' texts
+    counts: searchindex.Row
+    row: list[str]
+
+
+@dataclass
 class SearchMemo:
     """What a rebuild may reuse: each word's term, each paper's term counts (the same
-    object while its indexed texts stay the same), result rows, and the pack's codes."""
+    object while its indexed texts stay the same) and result row, the document chunks
+    and the pack's codes. A paper is recognised by identity: the preview's memos hand
+    back the very record of a paper that did not change."""
 
     terms: dict[str, str] = field(default_factory=dict)
     counts: dict[tuple[str, ...], searchindex.Row] = field(default_factory=dict)
-    papers: dict[tuple[Paper, str, tuple[str, ...]], searchindex.Row] = field(default_factory=dict)
-    docs: dict[Paper, list[str]] = field(default_factory=dict)
+    seen: list[Seen] = field(default_factory=list)
+    chunks: dict[int, tuple[list[list[str]], bytes]] = field(default_factory=dict)
     pack: searchindex.PackMemo = field(default_factory=searchindex.PackMemo)
 
 
-def document_rows(builder: searchindex.WordBuilder, papers: Sequence[Paper],
-                  topic_names: Mapping[str, str], notes: Mapping[str, str] | None = None,
-                  memo: SearchMemo | None = None) -> list[searchindex.Row]:
-    """Each paper's term counts per field, in ref order.
+def _recall(memo: SearchMemo, papers: Sequence[Paper]) -> list[Seen | None]:
+    """The last build's record of each paper, where it is the same object."""
+    seen = memo.seen
+    if len(seen) == len(papers) and all(s.paper is p for s, p in zip(seen, papers, strict=True)):
+        return list(seen)
+    by_id = {id(s.paper): s for s in seen}  # the memo holds the papers: ids stay theirs
+    return [by_id.get(id(p)) for p in papers]
+
+
+def _row(paper: Paper) -> list[str]:
+    return [paper.title, urls.paper(paper.id), views.byline(paper), paper.effective_date or "",
+            views.snippet(paper.abstract, SNIPPET)]
+
+
+def index_papers(builder: searchindex.WordBuilder, papers: Sequence[Paper],
+                 topic_names: Mapping[str, str], notes: Mapping[str, str] | None = None,
+                 memo: SearchMemo | None = None) -> list[Seen]:
+    """Each paper's term counts per field and result row, in ref order.
 
     With a memo, a paper whose indexed texts did not change reuses its counts object.
     """
     memo = SearchMemo() if memo is None else memo
     kept: dict[tuple[str, ...], searchindex.Row] = {}
-    known: dict[tuple[Paper, str, tuple[str, ...]], searchindex.Row] = {}
     out = []
-    for paper in papers:
+    for paper, before in zip(papers, _recall(memo, papers), strict=True):
         note = (notes or {}).get(paper.id, "")
         names = tuple(map(topic_names.get, paper.topics, paper.topics))
-        counts = memo.papers.get((paper, note, names))
+        if before is not None and before.note == note and before.names == names:
+            out.append(before)
+            continue
+        texts = field_texts(paper, topic_names, note)
+        key = tuple(texts[name] for name, _ in FIELDS)
+        counts = kept.get(key) or memo.counts.get(key)
         if counts is None:
-            texts = field_texts(paper, topic_names, note)
-            key = tuple(texts[name] for name, _ in FIELDS)
-            counts = kept.get(key) or memo.counts.get(key)
-            if counts is None:
-                counts = builder.count_words({name: searchtext.words(texts[name])
-                                              for name, _ in FIELDS})
-            kept[key] = counts
-        known[paper, note, names] = counts
-        out.append(counts)
-    memo.papers = known
-    memo.counts = kept or memo.counts
+            counts = builder.count_words({name: searchtext.words(texts[name])
+                                          for name, _ in FIELDS})
+        kept[key] = counts
+        out.append(Seen(paper, note, names, key, counts, before.row if before else _row(paper)))
+    memo.seen = out
+    if kept:  # a paper made again with the same texts keeps its counts object
+        memo.counts = {s.texts: s.counts for s in out}
     return out
+
+
+def document_rows(builder: searchindex.WordBuilder, papers: Sequence[Paper],
+                  topic_names: Mapping[str, str], notes: Mapping[str, str] | None = None,
+                  memo: SearchMemo | None = None) -> list[searchindex.Row]:
+    """Each paper's term counts per field, in ref order."""
+    return [s.counts for s in index_papers(builder, papers, topic_names, notes, memo)]
 
 
 def build_index(papers: Sequence[Paper], topic_names: Mapping[str, str],
@@ -101,19 +136,24 @@ def build_index(papers: Sequence[Paper], topic_names: Mapping[str, str],
     return builder
 
 
-def documents(site: SiteData, memo: SearchMemo | None = None) -> list[list[str]]:
+def documents(site: SiteData) -> list[list[str]]:
     """What each result shows, in ref order."""
-    known = memo.docs if memo else {}
-    out = []
-    for p in site.papers:
-        row = known.get(p)
-        if row is None:
-            row = [p.title, urls.paper(p.id), views.byline(p), p.effective_date or "",
-                   views.snippet(p.abstract, SNIPPET)]
-        out.append(row)
+    return [_row(p) for p in site.papers]
+
+
+def chunks(rows: Sequence[list[str]], memo: SearchMemo | None = None) -> dict[str, bytes]:
+    """The document files; with a memo, a chunk of the very same rows is not encoded again."""
+    known = memo.chunks if memo else {}
+    out: dict[int, tuple[list[list[str]], bytes]] = {}
+    for start in range(0, len(rows), CHUNK):
+        part = list(rows[start:start + CHUNK])
+        before = known.get(start)
+        same = before is not None and len(before[0]) == len(part) and all(
+            a is b for a, b in zip(before[0], part, strict=True))
+        out[start] = (part, before[1] if same and before else dumps(part))
     if memo is not None:
-        memo.docs = dict(zip(site.papers, out, strict=True))
-    return out
+        memo.chunks = out
+    return {f"{DOCS}{start // CHUNK}.json": data for start, (_, data) in out.items()}
 
 
 def manifest(site: SiteData, packed: searchindex.Packed) -> dict[str, Any]:
@@ -142,14 +182,11 @@ def render_search(site: SiteData, memo: SearchMemo | None = None,
     notes = {paper_id: note.body for paper_id, note in site.notes.items()}
     memo = SearchMemo() if memo is None else memo
     builder = searchindex.WordBuilder(FIELDS, memo.terms)
-    packed = searchindex.pack(builder, shard_size,
-                              document_rows(builder, site.papers, topic_names, notes, memo),
-                              memo.pack)
-    docs = documents(site, memo)
+    indexed = index_papers(builder, site.papers, topic_names, notes, memo)
+    packed = searchindex.pack(builder, shard_size, [s.counts for s in indexed], memo.pack)
     return {
         INDEX: dumps(manifest(site, packed)),
         **{f"{SHARDS}{n}.json": dumps(shard) for n, shard in enumerate(packed.shards)},
-        **{f"{DOCS}{n // CHUNK}.json": dumps(docs[n:n + CHUNK])
-           for n in range(0, len(docs), CHUNK)},
+        **chunks([s.row for s in indexed], memo),
         **vendor.lunr_assets(),
     }
