@@ -5,7 +5,9 @@ is pure, so a failure anywhere leaves the previous site as it was.
 
 A ``BuildCache`` makes a rebuild incremental (the preview server keeps one): a listing
 whose bytes did not change is not parsed again, and a page whose record did not change
-is not rendered again. Merging, topics, planning and feeds always run on everything.
+is not rendered again. Merging, topics, planning and feeds still look at every paper,
+but reuse what they made for a record the previous build had (the same object: each
+memo holds the records it keys by identity), so they do real work only for changes.
 """
 
 from __future__ import annotations
