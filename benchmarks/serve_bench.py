@@ -157,7 +157,7 @@ def bench(name: str, root: Path, runs: int) -> None:
           + f" ({stage_rendered} pages rendered)")
     latency = save_to_event(root, editor, runs)
     print(f"  save → browser notified (median)       {statistics.median(latency):7.2f} s"
-          "   watcher + 0.1 s debounce + rebuild")
+          "   watcher + 0.05 s debounce + rebuild")
     editor.path.write_text(editor.original, encoding="utf-8")
 
 
