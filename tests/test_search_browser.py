@@ -99,6 +99,32 @@ def test_results_update_as_you_type_a_prefix(page: Page, base: str) -> None:
     assert page.url.endswith("search/?q=diffus")  # shareable while typing
 
 
+STATUSES = """() => {
+    window.statuses = [];
+    new MutationObserver(() => window.statuses.push(
+        document.getElementById("search-status").textContent))
+        .observe(document.getElementById("search-status"), {childList: true});
+}"""
+
+
+@pytest.mark.parametrize("slow", [False, True])
+def test_typing_waits_for_a_pause_only_when_searches_are_slow(page: Page, base: str,
+                                                              slow: bool) -> None:
+    # Every search seems to take a second (a common word at 100,000 papers), or no time.
+    step = 1000 if slow else 0
+    page.add_init_script(f"(() => {{ let clock = 0; performance.now = () => (clock += {step}); }})()")
+    search(page, base, "clip")
+    page.evaluate(STATUSES)
+    page.fill("#search-input", "")
+    page.locator("#search-input").press_sequentially("diffusion", delay=60)
+    expect(page.locator("#search-status")).to_contain_text("\u201cdiffusion\u201d")
+    typed = {s for s in page.evaluate("window.statuses") if "\u201cdiff" in s}
+    if slow:  # one search, after the pause
+        assert len(typed) == 1, typed
+    else:  # a search per keystroke
+        assert len(typed) >= 3, typed
+
+
 def test_matched_words_are_highlighted(page: Page, base: str) -> None:
     search(page, base, "diffusion transformers")
     marks = page.locator("#search-results mark").all_inner_texts()

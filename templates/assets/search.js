@@ -441,6 +441,8 @@
   var PAGE = 50; // results shown before "Show more"
   var CHIPS = 8; // topic chips shown before "+N more"
   var IDLE = 1500; // ms without typing after which the next keystroke is a new search
+  var SLOW = 150;  // ms a search took, from which typing waits for a pause...
+  var PAUSE = 200; // ...of this many ms before searching
 
   function mount(core, doc, win) {
     var input = doc.getElementById("search-input");
@@ -489,7 +491,11 @@
         draw(text, null);
         return Promise.resolve();
       }
-      if (text !== last.text) last = { text: text, found: engine.search(text) };
+      if (text !== last.text) {
+        var started = win.performance.now();
+        last = { text: text, found: engine.search(text) };
+        last.found.then(function () { slow = win.performance.now() - started; }, function () {});
+      }
       var wanted = shown;
       return last.found.then(function (found) {
         var results = narrowed(found);
@@ -629,7 +635,16 @@
       filters.hidden = false;
     }
 
+    // A keystroke searches at the next frame; when the last search took long (a large
+    // digest, a common word), typing waits for a pause instead, so the page keeps up.
+    var slow = 0, waiting = null;
     function schedule() {
+      if (waiting !== null) win.clearTimeout(waiting);
+      waiting = null;
+      if (slow > SLOW) {
+        waiting = win.setTimeout(function () { waiting = null; render(); }, PAUSE);
+        return;
+      }
       if (pending) return;
       pending = true;
       (win.requestAnimationFrame || win.setTimeout)(render);
@@ -652,6 +667,8 @@
         event.preventDefault();
         if (readLocation().q !== input.value) win.history.pushState(null, "", url());
         fresh = true;
+        if (waiting !== null) win.clearTimeout(waiting); // Enter searches now
+        waiting = null;
         render();
       });
     }
