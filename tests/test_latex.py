@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from ingest_support import parse_clean
+from sitebuild import REPO
 
+from digest import latex
 from digest.latex import to_text
 
 CASES = [
@@ -68,3 +70,42 @@ def test_latex_fixture_end_to_end() -> None:
         "Math with a less-than sign": "Zero-shot classification with less (<35%) training cost.",
         "Fréchet Distances in a Title": "The title of this entry carries LaTeX too.",
     }
+
+
+def whole(prepared: str) -> str:
+    """pylatexenc on the whole text at once, as ``latex._convert`` would without cutting."""
+    return " ".join(latex._converter().latex_to_text(prepared).split())
+
+
+SENTENCES = [
+    r"We study $x. Y$ in math. Then \textbf{bold. Still} grouped. A 17.5$\times$ gain.",
+    r"Plain first. Then \begin{quote} One. Two. \end{quote}. After it. Last.",
+    r"Quotes ``here.'' And ''there.'' So --- dashes -- too. Done!` Ok?` Yes.",
+    r"Set A_1. B^2 here. The \% of 5\&6. Curly {A. B} end. \model wins. Mr. Smith agrees.",
+    r"One sentence only with \emph{LaTeX} and no cut",
+    r"Escaped \{ brace. Then \} closes. Then \$ sign. Then {open. Not closed",
+]
+
+
+@pytest.mark.parametrize("prepared", SENTENCES)
+def test_only_the_sentences_with_latex_are_converted_and_the_text_is_the_same(
+        prepared: str) -> None:
+    assert " ".join(latex._convert(prepared).split()) == whole(prepared)
+
+
+def test_sentences_are_cut_only_outside_groups_math_and_environments() -> None:
+    pieces = latex._sentences(SENTENCES[0])
+    assert pieces == [r"We study $x. Y$ in math.", r"Then \textbf{bold. Still} grouped.",
+                      r"A 17.5$\times$ gain."]
+    assert latex._sentences(SENTENCES[1]) == [  # the environment stays whole
+        "Plain first.", r"Then \begin{quote} One. Two. \end{quote}.", "After it.", "Last."]
+
+
+def test_seed_lines_read_as_converting_them_whole_would(monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = [line.strip() for path in sorted((REPO / "content" / "listings").glob("*.txt"))
+             for line in path.read_text(encoding="utf-8").splitlines()
+             if latex._TRIGGER.search(line)]
+    assert len(lines) > 20
+    cut = [latex.to_text(line) for line in lines]
+    monkeypatch.setattr(latex, "_convert", latex._converter().latex_to_text)
+    assert cut == [latex.to_text(line) for line in lines]
