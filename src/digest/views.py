@@ -7,6 +7,7 @@ level, or the base path on the 404 page), so templates only print values.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
 from urllib.parse import quote_plus, urlsplit
@@ -39,13 +40,22 @@ def month_key(paper: Paper) -> str:
     return when[:7] if when else urls.UNDATED
 
 
+def _sentences(text: str) -> Iterator[str]:
+    """``_SENTENCE_END.split(text)``, lazily: a snippet needs the first few only."""
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        yield text[start:m.start()]
+        start = m.end()
+    yield text[start:]
+
+
 @lru_cache(maxsize=1 << 17)  # a rebuild asks again for the cards of unchanged papers
 def snippet(text: str, limit: int = 240) -> str:
     """The first sentence or two of an abstract, cut at a word boundary."""
     if len(text) <= limit:
         return text
     out = ""
-    for sentence in _SENTENCE_END.split(text):
+    for sentence in _sentences(text):
         if out and len(out) + len(sentence) + 1 > limit:
             break
         out = f"{out} {sentence}".strip()

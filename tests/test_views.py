@@ -1,0 +1,32 @@
+"""views: the snippet of an abstract, on the shipped content's abstracts."""
+
+from __future__ import annotations
+
+import pytest
+from sitebuild import shipped_site_data
+
+from digest import views
+
+ABSTRACTS = [p.abstract for p in shipped_site_data().papers] + [
+    "One. Two!  Three? four. Five", "x" * 500, "A. B. C.", ""]
+
+
+def test_sentences_are_the_split_made_lazily() -> None:
+    for text in ABSTRACTS:
+        assert list(views._sentences(text)) == views._SENTENCE_END.split(text)
+
+
+@pytest.mark.parametrize("limit", [20, 155, 240])
+def test_a_snippet_is_whole_sentences_or_cut_at_a_word(limit: int) -> None:
+    for text in ABSTRACTS:
+        cut = views.snippet(text, limit)
+        if len(text) <= limit:
+            assert cut == text
+        elif cut.endswith("…"):  # no first sentence fits: cut at a space
+            assert len(cut) <= limit + 1 and text.startswith(cut[:-1])
+        else:
+            sentences = views._SENTENCE_END.split(text)
+            taken = next(n for n in range(1, len(sentences) + 1)
+                         if " ".join(sentences[:n]) == cut)
+            assert len(cut) <= limit
+            assert len(" ".join(sentences[:taken + 1])) > limit  # the next one did not fit
