@@ -69,7 +69,6 @@ class SearchMemo:
     back the very record of a paper that did not change."""
 
     terms: dict[str, str] = field(default_factory=dict)
-    counts: dict[tuple[str, ...], searchindex.Row] = field(default_factory=dict)
     seen: list[Seen] = field(default_factory=list)
     chunks: dict[int, tuple[list[list[str]], bytes]] = field(default_factory=dict)
     pack: searchindex.PackMemo = field(default_factory=searchindex.PackMemo)
@@ -97,7 +96,9 @@ def index_papers(builder: searchindex.WordBuilder, papers: Sequence[Paper],
     With a memo, a paper whose indexed texts did not change reuses its counts object.
     """
     memo = SearchMemo() if memo is None else memo
-    kept: dict[tuple[str, ...], searchindex.Row] = {}
+    # Counts by texts, of this build's papers and the last one's (made on the first miss):
+    # a paper made again with the same texts keeps its counts object.
+    by_texts: dict[tuple[str, ...], searchindex.Row] | None = None
     out = []
     for paper, before in zip(papers, _recall(memo, papers), strict=True):
         note = (notes or {}).get(paper.id, "")
@@ -107,23 +108,15 @@ def index_papers(builder: searchindex.WordBuilder, papers: Sequence[Paper],
             continue
         texts = field_texts(paper, topic_names, note)
         key = tuple(texts[name] for name, _ in FIELDS)
-        counts = kept.get(key) or memo.counts.get(key)
+        if by_texts is None:
+            by_texts = {s.texts: s.counts for s in memo.seen}
+        counts = by_texts.get(key)
         if counts is None:
-            counts = builder.count_words({name: searchtext.words(texts[name])
-                                          for name, _ in FIELDS})
-        kept[key] = counts
+            counts = by_texts[key] = builder.count_words(
+                {name: searchtext.words(texts[name]) for name, _ in FIELDS})
         out.append(Seen(paper, note, names, key, counts, before.row if before else _row(paper)))
     memo.seen = out
-    if kept:  # a paper made again with the same texts keeps its counts object
-        memo.counts = {s.texts: s.counts for s in out}
     return out
-
-
-def document_rows(builder: searchindex.WordBuilder, papers: Sequence[Paper],
-                  topic_names: Mapping[str, str], notes: Mapping[str, str] | None = None,
-                  memo: SearchMemo | None = None) -> list[searchindex.Row]:
-    """Each paper's term counts per field, in ref order."""
-    return [s.counts for s in index_papers(builder, papers, topic_names, notes, memo)]
 
 
 def build_index(papers: Sequence[Paper], topic_names: Mapping[str, str],
@@ -131,14 +124,9 @@ def build_index(papers: Sequence[Paper], topic_names: Mapping[str, str],
                 ) -> searchindex.WordBuilder:
     """A lunr.py builder holding every paper; paper ``n`` is ref ``"n"``."""
     builder = searchindex.WordBuilder(FIELDS, memo.terms if memo else None)
-    for counts in document_rows(builder, papers, topic_names, notes, memo):
-        builder.add_counts(counts)
+    for seen in index_papers(builder, papers, topic_names, notes, memo):
+        builder.add_counts(seen.counts)
     return builder
-
-
-def documents(site: SiteData) -> list[list[str]]:
-    """What each result shows, in ref order."""
-    return [_row(p) for p in site.papers]
 
 
 def chunks(rows: Sequence[list[str]], memo: SearchMemo | None = None) -> dict[str, bytes]:

@@ -421,9 +421,7 @@
 
       return { count: count, topics: manifest.topics, search: search, documents: documents,
                document: document, docTopics: function (ref) { return manifest.doc_topics[ref]; },
-               highlight: highlight, groups: groups, shardsOf: function (terms) {
-                 return terms.map(function (term) { return cat.shardOf[cat.numbers.get(term)]; });
-               } };
+               highlight: highlight };
     }
 
     function humanDate(iso) {
