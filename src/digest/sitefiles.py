@@ -6,6 +6,8 @@ Theme assets, ``.nojekyll`` (so folders starting with ``_`` are served),
 
 from __future__ import annotations
 
+from xml.sax.saxutils import escape  # what ElementTree escapes in text: & < >
+
 from digest import urls
 from digest.config import Config
 from digest.render import default_templates
@@ -33,22 +35,15 @@ def sitemap(config: Config, page_paths: list[str], lastmod: dict[str, str]) -> b
     for path in sorted(page_paths):
         if path == urls.NOT_FOUND or path == urls.SEARCH:
             continue
-        lines.append(f"  <url>\n    <loc>{_text(urls.absolute(config, path))}</loc>")
+        lines.append(f"  <url>\n    <loc>{escape(urls.absolute(config, path))}</loc>")
         if path in lastmod:
-            lines.append(f"    <lastmod>{_text(lastmod[path])}</lastmod>")
+            lines.append(f"    <lastmod>{escape(lastmod[path])}</lastmod>")
         lines.append("  </url>")
     if len(lines) == 2:
         lines[1] = f'<urlset xmlns="{SITEMAP_NS}" />'
     else:
         lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode()
-
-
-def _text(value: str) -> str:
-    """XML character data as ElementTree escapes it."""
-    if "&" in value or "<" in value or ">" in value:
-        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return value
 
 
 def robots(config: Config) -> bytes:
