@@ -23,9 +23,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from digest import config as config_mod
+from digest.corpus.ingest import load_corpus
 from digest.errors import Problems
-from digest.ingest import load_corpus
-from digest.slugs import title_key
+from digest.text.slugs import title_key
 
 REPO = Path(__file__).resolve().parent.parent
 PER_LISTING = 100

@@ -34,11 +34,14 @@ from corpus import write_project
 from playwright.sync_api import sync_playwright
 
 from digest import config as config_mod
-from digest import pages, render, search, searchindex, sitefiles
 from digest.build import site_data
+from digest.corpus.ingest import load_corpus
 from digest.errors import Problems
-from digest.ingest import load_corpus
-from digest.site import SiteData
+from digest.output import render, sitefiles
+from digest.output.search import build as search
+from digest.output.search import index as searchindex
+from digest.site import routes as pages
+from digest.site.data import SiteData
 
 DAY = date(2026, 3, 31)
 # Cold-cache queries: a word, the most frequent words, a name, one letter, a phrase,

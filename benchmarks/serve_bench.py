@@ -30,13 +30,14 @@ sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from digest import config as config_mod
-from digest import feeds, search
 from digest.build import BuildCache, build, parse_cached, plan_cached, render_planned, site_data
-from digest.dates import build_date
 from digest.errors import Problems
-from digest.read import listing_files
-from digest.serve import Preview, PreviewServer, SiteState, serving
-from digest.watch import Change, Kind
+from digest.inputs.files import listing_files
+from digest.output import feeds
+from digest.output.search import build as search
+from digest.serve.server import Preview, PreviewServer, SiteState, serving
+from digest.serve.watch import Change, Kind
+from digest.text.dates import build_date
 
 DAY = date(2026, 3, 31)
 

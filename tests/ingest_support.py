@@ -6,11 +6,11 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from digest.corpus.ingest import Corpus, parse_all
 from digest.errors import Problems
-from digest.ingest import Corpus, parse_all
-from digest.listings import parse_listing
+from digest.inputs.files import listing_files
+from digest.inputs.listings import parse_listing
 from digest.model import Entry, Listing
-from digest.read import listing_files
 
 ROOT = Path(__file__).resolve().parents[1]
 LISTINGS = ROOT / "content" / "listings"

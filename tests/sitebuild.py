@@ -8,9 +8,9 @@ from pathlib import Path
 
 from digest import config as config_mod
 from digest.build import BuildResult, build, site_data
+from digest.corpus.ingest import load_corpus
 from digest.errors import Problems
-from digest.ingest import load_corpus
-from digest.site import SiteData
+from digest.site.data import SiteData
 
 REPO = Path(__file__).resolve().parents[1]
 GOLDEN_SITE = REPO / "tests" / "fixtures" / "golden_site"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from digest.bibtex import entries, entry
 from digest.model import Paper
+from digest.text.bibtex import entries, entry
 
 
 def balanced(text: str) -> bool:

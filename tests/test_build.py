@@ -12,7 +12,7 @@ from sitebuild import GOLDEN_SITE, build_project, tree
 
 from digest.config import load
 from digest.errors import Problems
-from digest.render import environment
+from digest.output.render import environment
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from ingest_support import parse_bytes, parse_clean
 
-from digest.dates import build_date, latest_year, parse_iso, parse_month_day
+from digest.text.dates import build_date, latest_year, parse_iso, parse_month_day
 
 
 @pytest.mark.parametrize(("month", "day", "reference", "expected"), [

@@ -14,12 +14,12 @@ import feedparser  # type: ignore[import-untyped]
 import pytest
 from feed_checks import check_atom, check_json_feed, check_rss
 
-from digest import urls
 from digest.config import Config, TopicRule
-from digest.feeds import render_feeds
 from digest.model import Listing, Paper, Source
-from digest.site import SiteData
-from digest.slugs import paper_slug
+from digest.output.feeds import render_feeds
+from digest.site import urls
+from digest.site.data import SiteData
+from digest.text.slugs import paper_slug
 
 BASE = "https://user.github.io/papers/"
 ROOT = Path(__file__).resolve().parents[1]
@@ -330,8 +330,8 @@ def test_checks_flag_missing_atom_and_json_fields() -> None:
 @pytest.fixture(scope="module")
 def shipped() -> tuple[SiteData, dict[str, bytes]]:
     from digest.config import load
+    from digest.corpus.ingest import load_corpus
     from digest.errors import Problems
-    from digest.ingest import load_corpus
 
     problems = Problems()
     config = load(ROOT, problems).with_base_url(BASE)

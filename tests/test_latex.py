@@ -6,8 +6,8 @@ import pytest
 from ingest_support import parse_clean
 from sitebuild import REPO
 
-from digest import latex
-from digest.latex import to_text
+from digest.text import latex
+from digest.text.latex import to_text
 
 CASES = [
     # (input, expected) — the list first, then prose that must survive

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from ingest_support import parse_clean
 
-from digest.links import extract_links
+from digest.text.links import extract_links
 
 
 @pytest.mark.parametrize(("text", "links"), [

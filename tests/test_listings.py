@@ -18,7 +18,7 @@ from ingest_support import (
     shipped,
 )
 
-from digest.listings import frontmatter, paperpage
+from digest.inputs.listings import frontmatter, paperpage
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 SHIPPED = (PRE_TRAINING, CHECKPOINTS, SELF_SUPERVISED, MULTIMODAL, XIE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from ingest_support import XIE, by_title, parse_clean, parse_fixture, shipped
 
-from digest.listings.authorlist import looks_like_authors, looks_like_owner, swap_names
+from digest.inputs.listings.authorlist import looks_like_authors, looks_like_owner, swap_names
 
 
 def test_seed_count_and_owner() -> None:

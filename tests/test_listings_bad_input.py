@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from ingest_support import BAD, BUILD, FIXTURES, parse_bytes
 
+from digest.corpus.ingest import parse_all
 from digest.errors import Problems
-from digest.ingest import parse_all
-from digest.read import SourceFile
+from digest.inputs.files import SourceFile
 
 # file → (severity, line, words in the message) for every problem it must produce
 EXPECTED: dict[str, list[tuple[str, int, str]]] = {

@@ -14,11 +14,11 @@ from ingest_support import (
     shipped_corpus,
 )
 
+from digest.corpus.ingest import parse_all
+from digest.corpus.merge import merge
 from digest.errors import Problems
-from digest.ingest import parse_all
-from digest.merge import merge
+from digest.inputs.files import SourceFile
 from digest.model import Entry, Listing
-from digest.read import SourceFile
 
 
 def listing(name: str, *entries: Entry, when: str | None = None) -> Listing:

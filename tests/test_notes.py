@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from digest.errors import Problems
-from digest.markdown import Renderer
+from digest.inputs.files import SourceFile
+from digest.inputs.notes import attach, parse_note, parse_page
 from digest.model import Paper
-from digest.notes import attach, parse_note, parse_page
-from digest.read import SourceFile
+from digest.text.markdown import Renderer
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notes"
 PAPERS = (Paper(id="sit-self", title="SiT: Self Study"), Paper(id="deep-dive", title="Deep Dive"))

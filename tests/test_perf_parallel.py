@@ -19,11 +19,13 @@ import pytest
 from sitebuild import FIXED_DAY, GOLDEN_SITE, REPO, tree
 
 from digest import config as config_mod
-from digest import pages, parallel, render
+from digest import executor as parallel
 from digest.build import BuildCache, build
+from digest.corpus.ingest import parse_all
 from digest.errors import Problems, describe
-from digest.ingest import parse_all
-from digest.read import listing_files
+from digest.inputs.files import listing_files
+from digest.output import render
+from digest.site import routes as pages
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from corpus import write_project

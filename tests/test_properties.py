@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from digest.errors import Problems
-from digest.latex import to_text
-from digest.links import extract_links
-from digest.listings import FORMATS, parse_listing
+from digest.inputs.listings import FORMATS, parse_listing
 from digest.model import Listing
+from digest.text.latex import to_text
+from digest.text.links import extract_links
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 BUILD = date(2026, 6, 1)

@@ -10,8 +10,8 @@ from lunr.stop_word_filter import stop_word_filter  # type: ignore[import-untype
 from lunr.trimmer import trimmer  # type: ignore[import-untyped]
 from vlq import decode
 
-from digest import searchindex
-from digest.searchtext import words
+from digest.output.search import index as searchindex
+from digest.output.search.text import words
 
 FIELDS = (("title", 10), ("body", 1))
 DOCS = [

@@ -16,8 +16,10 @@ import pytest
 from sitebuild import REPO, shipped_site_data
 from vlq import decode
 
-from digest import porter, search, searchtext
-from digest.site import SiteData
+from digest.output.search import build as search
+from digest.output.search import porter
+from digest.output.search import text as searchtext
+from digest.site.data import SiteData
 
 SEARCH_JS = REPO / "templates" / "assets" / "search.js"
 RUNNER = r"""

@@ -12,9 +12,10 @@ import pytest
 from sitebuild import REPO, build_project, shipped_site_data
 from vlq import decode
 
-from digest import search, searchtext
 from digest.model import Paper
-from digest.site import SiteData
+from digest.output.search import build as search
+from digest.output.search import text as searchtext
+from digest.site.data import SiteData
 
 
 @pytest.fixture(scope="module")

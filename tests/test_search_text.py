@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from digest import porter
-from digest.searchtext import FOLD, fold, words
+from digest.output.search import porter
+from digest.output.search.text import FOLD, fold, words
 
 
 @pytest.mark.parametrize(("text", "folded"), [

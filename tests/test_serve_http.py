@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from digest import config as config_mod
-from digest import livereload
-from digest.serve import (
+from digest.serve import livereload
+from digest.serve.server import (
     Preview,
     PreviewServer,
     Route,
@@ -28,7 +28,7 @@ from digest.serve import (
     resolve,
     serving,
 )
-from digest.watch import Change, Kind
+from digest.serve.watch import Change, Kind
 
 REPO = Path(__file__).resolve().parents[1]
 TINY = REPO / "tests" / "fixtures" / "golden_site"  # base_url https://example.github.io/tiny/

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.watch import Change, Kind, Watcher, classify, collect, rerenders_everything
+from digest.serve.watch import Change, Kind, Watcher, classify, collect, rerenders_everything
 
 L, A, T, C, Y = Kind.LISTING, Kind.ASSET, Kind.TEMPLATE, Kind.CONTENT, Kind.CONFIG
 

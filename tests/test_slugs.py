@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from ingest_support import BUILD, FIXTURES, LISTINGS, shipped_corpus
 
+from digest.corpus.ingest import parse_all
 from digest.errors import Problems
-from digest.ingest import parse_all
-from digest.read import SourceFile
-from digest.slugs import MAX_SLUG, name_slug, paper_slug, title_key
+from digest.inputs.files import SourceFile
+from digest.text.slugs import MAX_SLUG, name_slug, paper_slug, title_key
 
 
 def shipped_files() -> list[SourceFile]:

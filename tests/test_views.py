@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sitebuild import shipped_site_data
 
-from digest import views
+from digest.site import views
 
 ABSTRACTS = [p.abstract for p in shipped_site_data().papers] + [
     "One. Two!  Three? four. Five", "x" * 500, "A. B. C.", ""]

@@ -23,16 +23,21 @@ from typing import Any
 
 import jinja2
 
-from digest import authoring, feeds, pages, parallel, render, search, sitefiles, topics, urls
+from digest import executor as parallel
 from digest.config import Config
+from digest.corpus import authoring, topics
+from digest.corpus.ingest import Corpus, load_corpus, unique_listings
+from digest.corpus.merge import Sighting, merge_one, sightings
 from digest.errors import Problem, Problems
-from digest.ingest import Corpus, load_corpus, unique_listings
-from digest.listings import parse_listing
-from digest.merge import Sighting, merge_one, sightings
+from digest.inputs.files import SourceFile, listing_files, markdown_files
+from digest.inputs.listings import parse_listing
 from digest.model import Listing, Paper
-from digest.read import SourceFile, listing_files, markdown_files
-from digest.site import SiteData
-from digest.slugs import title_key
+from digest.output import feeds, render, sitefiles
+from digest.output.search import build as search
+from digest.site import routes as pages
+from digest.site import urls
+from digest.site.data import SiteData
+from digest.text.slugs import title_key
 from digest.write import WriteReport, check_output_dir, write_site
 
 Progress = Callable[[str], None]

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import click
 
-from digest import bibtex
 from digest import config as config_mod
-from digest.dates import build_date
+from digest.corpus.ingest import Corpus, load_corpus
 from digest.errors import Problems, describe
-from digest.ingest import Corpus, load_corpus
+from digest.text import bibtex
+from digest.text.dates import build_date
 
 
 class Context:
@@ -113,7 +113,7 @@ def export(ctx: Context, fmt: str) -> None:
 @click.pass_obj
 def topics_command(ctx: Context) -> None:
     """Print the topic table and, for papers in "Other", terms to write new rules from."""
-    from digest import topics
+    from digest.corpus import topics
 
     problems = Problems()
     cfg, corpus = _corpus(ctx, problems)
@@ -183,7 +183,7 @@ def build_command(ctx: Context, base_url: str | None, output: Path | None, quiet
 @click.option("--title", help="The site's title (default: from the folder name).")
 def new_command(folder: Path, title: str | None) -> None:
     """Create a ready-to-build digest in FOLDER (new or empty)."""
-    from digest.scaffold import ScaffoldError, new_site
+    from digest.commands.scaffold import ScaffoldError, new_site
 
     try:
         written = new_site(folder, title)
@@ -206,7 +206,7 @@ def new_command(folder: Path, title: str | None) -> None:
 def add_command(ctx: Context, source: io.TextIOBase, when: object, title: str | None,
                 fmt: str | None) -> None:
     """Save a pasted listing (standard input or SOURCE) and show what was found in it."""
-    from digest.scaffold import ScaffoldError, add_listing
+    from digest.commands.scaffold import ScaffoldError, add_listing
 
     problems = Problems()
     cfg, corpus = _corpus(ctx, problems)
@@ -240,7 +240,7 @@ def add_command(ctx: Context, source: io.TextIOBase, when: object, title: str | 
 @click.pass_obj
 def serve_command(ctx: Context, host: str, port: int, open_browser: bool) -> None:
     """Preview the site: serve it, rebuild on every change and reload open pages."""
-    from digest import serve
+    from digest.serve import server as serve
 
     sys.exit(serve.run(ctx.load, host=host, port=port, open_browser=open_browser,
                        debug=ctx.debug))

@@ -79,7 +79,7 @@ def _line_of(text: str, key: str) -> int:
 
 
 def _topics(where: str, text: str, value: Any, problems: Problems) -> tuple[TopicRule, ...] | None:
-    from digest.slugs import name_slug
+    from digest.text.slugs import name_slug
 
     line = _line_of(text, "topics")
     if not isinstance(value, list):

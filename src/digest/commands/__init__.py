@@ -1,0 +1,1 @@
+"""Command implementations beyond the build: scaffold, topics report, export."""

@@ -1,0 +1,1 @@
+"""Pure steps from parsed listings to canonical papers: merge, notes attached, topics."""

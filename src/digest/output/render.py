@@ -1,0 +1,168 @@
+"""Jinja2 rendering: autoescape on, undefined variables are errors, user templates first.
+
+A site's own ``templates/`` overrides any single file of the default theme, and can
+``{% extends "default/<name>" %}`` to extend the file it replaces (Pelican's
+ChoiceLoader, plus a prefix so the default stays reachable).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markupsafe
+
+from digest.config import Config
+from digest.site import urls, views
+from digest.site.routes import Page, prefix_for
+
+ASSET_CSS = "assets/style.css"
+ASSET_JS = "assets/digest.js"
+
+
+def default_templates() -> Path:
+    """The theme shipped in the package (a link to the repository's ``templates/``)."""
+    return Path(str(resources.files("digest") / "templates"))
+
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's environment, with ``view.key`` on a plain dict found without an exception.
+
+    Jinja tries ``getattr(view, "key")`` first and falls back to ``view["key"]``; views
+    are dicts, so every lookup raised and caught an AttributeError (a quarter of the
+    render time). Names that are dict attributes (``items``…) still go Jinja's way.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
+def environment(config: Config) -> jinja2.Environment:
+    default = jinja2.FileSystemLoader(str(default_templates()))
+    loaders: list[jinja2.BaseLoader] = []
+    own = config.root / "templates"
+    if own.is_dir() and own.resolve() != default_templates().resolve():
+        loaders.append(jinja2.FileSystemLoader(str(own)))
+    loaders.append(default)
+    loader = jinja2.PrefixLoader({"default": default})
+    env = _Environment(
+        loader=jinja2.ChoiceLoader([*loaders, loader]),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    reset_cards(env)
+    return env
+
+
+def reset_cards(env: jinja2.Environment, changed: Collection[str] | None = None) -> None:
+    """Start a build with an empty card cache (records may have changed since the last),
+    or forget only the cards of the papers in ``changed`` (ids) when every other card's
+    record, topic names, config and templates are known to be the same."""
+    renderer = env.globals.get("render_card")
+    if changed is None or not isinstance(renderer, _CardRenderer):
+        env.globals["render_card"] = _CardRenderer(env)
+        return
+    for paper_id in changed:
+        renderer.cache.pop(urls.paper(paper_id), None)
+
+
+# Stands for a card's link prefix (``../../``) while its HTML is cached: not changed by
+# escaping, and in no text (NUL is not allowed in a page).
+_PREFIX = "\x00prefix\x00"
+
+
+def _with_prefix(value: Any, prefix: str) -> Any:
+    """The card view with ``prefix`` of every ``url`` replaced by ``_PREFIX``."""
+    if isinstance(value, dict):
+        return {k: (_PREFIX + v[len(prefix):] if k == "url" and isinstance(v, str)
+                    and v.startswith(prefix) else _with_prefix(v, prefix))
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_prefix(v, prefix) for v in value]
+    return value
+
+
+class _CardRenderer:
+    """Render ``partials/card.html`` once per paper and reuse the HTML.
+
+    A paper's card appears on its topic, month, edition and author pages; its view
+    differs between pages only by the prefix of its links (``../`` per level), which
+    ends its ``url``. The HTML is rendered once with ``_PREFIX`` in every link and the
+    page's prefix is put in its place.
+    """
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.env = env
+        self.cache: dict[str, str] = {}  # by the paper's page
+
+    def __call__(self, card: dict[str, Any]) -> markupsafe.Markup:
+        url = str(card["url"])
+        own = urls.paper(str(card.get("id")))
+        if not url.endswith(own) or card.keys() != views.CARD_FIELDS:  # not a plain card
+            return markupsafe.Markup(self.env.get_template("partials/card.html").render(card=card))
+        prefix = url[:len(url) - len(own)]
+        html = self.cache.get(own)
+        if html is None:
+            html = self.cache[own] = self.env.get_template("partials/card.html").render(
+                card=_with_prefix(card, prefix))
+        return markupsafe.Markup(html.replace(_PREFIX, prefix))
+
+
+def nav(config: Config, prefix: str, extra: list[tuple[str, str]]) -> list[dict[str, str]]:
+    items = [("Home", urls.HOME), ("Topics", urls.TOPICS), ("Editions", urls.EDITIONS),
+             ("Archive", urls.ARCHIVE), ("Authors", urls.AUTHORS), *extra]
+    return [{"label": label, "url": prefix + path if prefix + path else "./", "path": path}
+            for label, path in items]
+
+
+def page_context(config: Config, page: Page, extra_nav: list[tuple[str, str]]) -> dict[str, Any]:
+    prefix = prefix_for(page.path, config.base_path)
+    feeds = [{"title": f"{config.title} (RSS)", "url": prefix + urls.FEED_RSS}]
+    feeds += [{"title": title, "url": prefix + path} for title, path in page.feeds]
+    canonical = urls.absolute(config, "" if page.path == urls.NOT_FOUND else page.path)
+    return {
+        "site": {"title": config.title, "description": config.description,
+                 "language": config.language, "author": config.author},
+        "page": {"title": page.title, "description": page.description, "path": page.path,
+                 "canonical": canonical, "is_404": page.path == urls.NOT_FOUND},
+        "root": prefix or "./",
+        "home_url": prefix or "./",
+        "css_url": prefix + ASSET_CSS,
+        "js_url": prefix + ASSET_JS,
+        "search_url": prefix + urls.SEARCH,
+        "topics_url": prefix + urls.TOPICS,
+        "archive_url": prefix + urls.ARCHIVE,
+        "feed_url": prefix + urls.FEED_RSS,
+        "atom_url": prefix + urls.FEED_ATOM,
+        "json_feed_url": prefix + urls.FEED_JSON,
+        "feeds": feeds,
+        "nav": nav(config, prefix, extra_nav),
+        **page.context,
+    }
+
+
+def render_pages(env: jinja2.Environment, config: Config, pages: list[Page],
+                 extra_nav: list[tuple[str, str]] | None = None) -> dict[str, bytes]:
+    """Render every page; a template error names the template and line."""
+    out: dict[str, bytes] = {}
+    cache: dict[str, jinja2.Template] = {}
+    for page in pages:
+        template = cache.get(page.template) or cache.setdefault(
+            page.template, env.get_template(page.template))
+        html = template.render(page_context(config, page, extra_nav or []))
+        out[urls.output_file(page.path)] = html.encode("utf-8")
+    return out

@@ -1,0 +1,183 @@
+"""The search page's data: a sharded lunr index, the documents results show, and lunr.js.
+
+``search/index.json`` is the manifest (see ``searchindex``) with what the page needs
+before any result: the folding table, the topics, each document's topic numbers (for the
+topic filters) and the size of a documents chunk. ``search/shards/N.json`` hold the
+postings, ``search/docs/N.json`` the documents ``N * chunk`` onwards, each a list, to
+keep them small: ``[title, path, byline, iso date, snippet]``; ``path`` is relative to
+the site root. Document ``n`` is lunr ref ``"n"``. ``assets/search.js`` fetches them on
+the search page only, and only the shards and chunks a query needs: the transfer before
+the first results stays small however many papers the digest holds.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from digest import vendor
+from digest.model import Paper
+from digest.output.search import index as searchindex
+from digest.output.search import text as searchtext
+from digest.site import urls, views
+from digest.site.data import SiteData
+
+INDEX = "search/index.json"
+SHARDS = "search/shards/"
+DOCS = "search/docs/"
+CHUNK = 64  # documents a chunk holds: 50 results fetch tens of KB, not the whole store
+# Title and authors weigh more than the abstract: a word there says what a paper is.
+FIELDS: tuple[tuple[str, int], ...] = (("title", 10), ("authors", 8), ("topics", 3),
+                                       ("abstract", 1))
+SNIPPET = 200  # characters of abstract a result shows
+_URL = re.compile(r"\b(?:https?://|www\.)\S+")  # code links: words nobody searches for
+
+
+def without_urls(text: str) -> str:
+    return _URL.sub(" ", text) if "://" in text or "www." in text else text
+
+
+def field_texts(paper: Paper, topic_names: Mapping[str, str], note: str = "") -> dict[str, str]:
+    """The text of each indexed field; a submitter counts as an author, and the
+    curator's note is searched like the abstract."""
+    people = [*paper.authors, *([paper.submitter] if paper.submitter else [])]
+    return {
+        "title": paper.title,
+        "authors": " ".join(people),
+        "topics": " ".join(topic_names.get(t, t) for t in paper.topics),
+        "abstract": without_urls(f"{paper.abstract} {note}" if note else paper.abstract),
+    }
+
+
+@dataclass
+class Seen:
+    """A paper as the last build indexed it, with what was made of it."""
+
+    paper: Paper
+    note: str
+    names: tuple[str, ...]
+    texts: tuple[str, ...]  # the indexed fields' texts
+    counts: searchindex.Row
+    row: list[str]
+
+
+@dataclass
+class SearchMemo:
+    """What a rebuild may reuse: each word's term, each paper's term counts (the same
+    object while its indexed texts stay the same) and result row, the document chunks
+    and the pack's codes. A paper is recognised by identity: the preview's memos hand
+    back the very record of a paper that did not change."""
+
+    terms: dict[str, str] = field(default_factory=dict)
+    seen: list[Seen] = field(default_factory=list)
+    chunks: dict[int, tuple[list[list[str]], bytes]] = field(default_factory=dict)
+    pack: searchindex.PackMemo = field(default_factory=searchindex.PackMemo)
+
+
+def _recall(memo: SearchMemo, papers: Sequence[Paper]) -> list[Seen | None]:
+    """The last build's record of each paper, where it is the same object."""
+    seen = memo.seen
+    if len(seen) == len(papers) and all(s.paper is p for s, p in zip(seen, papers, strict=True)):
+        return list(seen)
+    by_id = {id(s.paper): s for s in seen}  # the memo holds the papers: ids stay theirs
+    return [by_id.get(id(p)) for p in papers]
+
+
+def _row(paper: Paper) -> list[str]:
+    return [paper.title, urls.paper(paper.id), views.byline(paper), paper.effective_date or "",
+            views.snippet(paper.abstract, SNIPPET)]
+
+
+def index_papers(builder: searchindex.WordBuilder, papers: Sequence[Paper],
+                 topic_names: Mapping[str, str], notes: Mapping[str, str] | None = None,
+                 memo: SearchMemo | None = None) -> list[Seen]:
+    """Each paper's term counts per field and result row, in ref order.
+
+    With a memo, a paper whose indexed texts did not change reuses its counts object.
+    """
+    memo = SearchMemo() if memo is None else memo
+    # Counts by texts, of this build's papers and the last one's (made on the first miss):
+    # a paper made again with the same texts keeps its counts object.
+    by_texts: dict[tuple[str, ...], searchindex.Row] | None = None
+    out = []
+    for paper, before in zip(papers, _recall(memo, papers), strict=True):
+        note = (notes or {}).get(paper.id, "")
+        names = tuple(map(topic_names.get, paper.topics, paper.topics))
+        if before is not None and before.note == note and before.names == names:
+            out.append(before)
+            continue
+        texts = field_texts(paper, topic_names, note)
+        key = tuple(texts[name] for name, _ in FIELDS)
+        if by_texts is None:
+            by_texts = {s.texts: s.counts for s in memo.seen}
+        counts = by_texts.get(key)
+        if counts is None:
+            counts = by_texts[key] = builder.count_words(
+                {name: searchtext.words(texts[name]) for name, _ in FIELDS})
+        out.append(Seen(paper, note, names, key, counts, before.row if before else _row(paper)))
+    memo.seen = out
+    return out
+
+
+def build_index(papers: Sequence[Paper], topic_names: Mapping[str, str],
+                notes: Mapping[str, str] | None = None, memo: SearchMemo | None = None
+                ) -> searchindex.WordBuilder:
+    """A lunr.py builder holding every paper; paper ``n`` is ref ``"n"``."""
+    builder = searchindex.WordBuilder(FIELDS, memo.terms if memo else None)
+    for seen in index_papers(builder, papers, topic_names, notes, memo):
+        builder.add_counts(seen.counts)
+    return builder
+
+
+def chunks(rows: Sequence[list[str]], memo: SearchMemo | None = None) -> dict[str, bytes]:
+    """The document files; with a memo, a chunk of the very same rows is not encoded again."""
+    known = memo.chunks if memo else {}
+    out: dict[int, tuple[list[list[str]], bytes]] = {}
+    for start in range(0, len(rows), CHUNK):
+        part = list(rows[start:start + CHUNK])
+        before = known.get(start)
+        same = before is not None and len(before[0]) == len(part) and all(
+            a is b for a, b in zip(before[0], part, strict=True))
+        out[start] = (part, before[1] if same and before else dumps(part))
+    if memo is not None:
+        memo.chunks = out
+    return {f"{DOCS}{start // CHUNK}.json": data for start, (_, data) in out.items()}
+
+
+def manifest(site: SiteData, packed: searchindex.Packed) -> dict[str, Any]:
+    """The index's manifest with the folding table ``search.js`` shares with Python,
+    the topics, and each document's topic numbers."""
+    numbers = {t.slug: n for n, t in enumerate(site.topics)}
+    return {
+        **packed.manifest,
+        "fold": searchtext.FOLD,
+        "topics": [[t.slug, t.name] for t in site.topics],
+        "doc_topics": [[numbers[t] for t in p.topics if t in numbers] for p in site.papers],
+        "chunk": CHUNK,
+    }
+
+
+def dumps(data: object) -> bytes:
+    """Compact, deterministic JSON (UTF-8, sorted keys)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True,
+                      allow_nan=False).encode("utf-8")
+
+
+def render_search(site: SiteData, memo: SearchMemo | None = None,
+                  shard_size: int = searchindex.SHARD_SIZE) -> dict[str, bytes]:
+    """The search outputs: manifest, shards, document chunks, and lunr.js with its licence."""
+    topic_names = {t.slug: t.name for t in site.topics}
+    notes = {paper_id: note.body for paper_id, note in site.notes.items()}
+    memo = SearchMemo() if memo is None else memo
+    builder = searchindex.WordBuilder(FIELDS, memo.terms)
+    indexed = index_papers(builder, site.papers, topic_names, notes, memo)
+    packed = searchindex.pack(builder, shard_size, [s.counts for s in indexed], memo.pack)
+    return {
+        INDEX: dumps(manifest(site, packed)),
+        **{f"{SHARDS}{n}.json": dumps(shard) for n, shard in enumerate(packed.shards)},
+        **chunks([s.row for s in indexed], memo),
+        **vendor.lunr_assets(),
+    }

@@ -1,0 +1,335 @@
+"""The lunr index: built with lunr.py, shipped packed and sharded, unpacked by ``search.js``.
+
+lunr's own JSON holds every posting twice (``invertedIndex`` and ``fieldVectors``)
+with a BM25 weight per posting; at 10,000 papers that is ~33 MB (10 MB gzipped), and
+lunr.js must load all of it before the first result. The pack keeps what those weights
+are computed from instead: per term and field the documents (gaps, as base64 VLQ) with
+their term frequency when it is above one, and every field's length per document. It
+is cut into a manifest (terms, document frequencies, field lengths: what ranking needs
+across the whole collection) and shards of postings by term range, so the browser
+fetches only the shards holding a query's terms. ``search.js`` recomputes the weights
+with lunr's formula (``Builder._create_field_vectors``; lunr.js scores a document by
+its weights for the query's terms only, so a partial index ranks as the whole one) and
+hands lunr.js the serialized index that ``WordBuilder.build().serialize()`` gives,
+restricted to the loaded terms; ``tests/test_search_node.py`` checks it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import lunr  # type: ignore[import-untyped]
+from lunr.builder import Builder  # type: ignore[import-untyped]
+from lunr.stop_word_filter import stop_word_filter  # type: ignore[import-untyped]
+from lunr.token import Token  # type: ignore[import-untyped]
+from lunr.trimmer import trimmer  # type: ignore[import-untyped]
+
+from digest.output.search import porter
+
+FORMAT = "digest-lunr-shards/1"
+SHARD_SIZE = 24_000  # characters of postings a shard holds, about 12 KB gzipped
+_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def stemmer(token: Token, i: int | None = None, tokens: list[Token] | None = None) -> Token:
+    """lunr.js's stemmer (ported) as a lunr.py pipeline function."""
+    return token.update(lambda text, metadata=None: porter.stem(text))
+
+
+# The label lunr.js knows it by: the serialized index names its search pipeline.
+stemmer.label = "stemmer"  # type: ignore[attr-defined]
+
+
+class WordBuilder(Builder):  # type: ignore[misc]
+    """lunr.py's Builder fed words: each distinct word runs the pipeline once.
+
+    ``Builder.add`` wraps every token in an object and runs each pipeline function on
+    it (17 s for 10,000 abstracts). The pipeline is pure and per token, so running it
+    once per distinct word gives the same terms. ``add_words`` fills the builder's term
+    frequencies and field lengths; ``build`` derives lunr.py's inverted index from them
+    (``pack`` does not need it).
+    """
+
+    def __init__(self, fields: Sequence[tuple[str, int]],
+                 terms: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self.ref("ref")
+        for name, boost in fields:
+            self.field(name, boost=boost)
+        self.pipeline.add(trimmer, stop_word_filter, stemmer)
+        self.search_pipeline.add(stemmer)
+        self._terms: dict[str, str] = {} if terms is None else terms  # word → term, shareable
+
+    def term(self, word: str) -> str:
+        """The word through the pipeline: its stem, or "" for a stop word."""
+        known = self._terms.get(word)
+        if known is None:
+            out = [t for t in self.pipeline.run_string(word) if t]
+            if len(out) > 1:
+                raise ValueError(f"the pipeline made {out} of one word {word!r}")
+            known = self._terms[word] = out[0] if out else ""
+        return known
+
+    def add_words(self, fields: Mapping[str, Iterable[str]]) -> str:
+        """Index the next document from its words per field; return its ref."""
+        return self.add_counts(self.count_words(fields))
+
+    def count_words(self, fields: Mapping[str, Iterable[str]]) -> dict[str, Counter[str]]:
+        """The term frequencies of each field of a document, from its words."""
+        known = self._terms
+        out = {}
+        for name in self._fields:
+            words = list(fields.get(name, ()))
+            for word in set(words).difference(known):
+                self.term(word)
+            frequencies = Counter(map(known.__getitem__, words))
+            frequencies.pop("", None)
+            out[name] = frequencies
+        return out
+
+    def add_counts(self, counts: Mapping[str, Counter[str]]) -> str:
+        """Index the next document from ``count_words``'s result; return its ref."""
+        ref = str(self.document_count)
+        self._documents[ref] = {}
+        self.document_count += 1
+        for name in self._fields:
+            frequencies = counts[name]
+            self.field_term_frequencies[f"{name}/{ref}"] = frequencies
+            self.field_lengths[f"{name}/{ref}"] = frequencies.total()
+        return ref
+
+    def build(self) -> Any:
+        """lunr.py's own Index of these documents (terms numbered in sorted order)."""
+        postings: dict[str, dict[str, Any]] = {}
+        for field_ref, frequencies in self.field_term_frequencies.items():
+            name, ref = field_ref.split("/", 1)
+            for term in frequencies:
+                posting = postings.setdefault(term, {f: {} for f in self._fields})
+                posting[name][ref] = {}
+        for index, term in enumerate(sorted(postings)):
+            self.inverted_index[term] = {**postings[term], "_index": index}
+        self.term_index = len(postings)
+        return super().build()
+
+
+def _vlq(number: int) -> str:
+    """A non-negative int in base64 VLQ: 5 bits a character, continuation in the sixth."""
+    out = []
+    while number >= 32:
+        out.append(_B64[32 + (number & 31)])
+        number >>= 5
+    out.append(_B64[number])
+    return "".join(out)
+
+
+_TABLE = [_vlq(n) for n in range(1 << 15)]  # every 1-, 2- and 3-character code
+_DIGITS = {char: n for n, char in enumerate(_B64)}
+
+
+def _encode(numbers: list[int]) -> str:
+    """The numbers in base64 VLQ."""
+    table = _TABLE
+    if max(numbers, default=0) < len(table):
+        return "".join(map(table.__getitem__, numbers))
+    return "".join([table[n] if n < len(table) else _vlq(n) for n in numbers])
+
+
+Row = Mapping[str, Counter[str]]  # one document: each field's term frequencies
+
+
+def _postings(rows: Sequence[Row], name: str) -> dict[str, list[int]]:
+    """Term → [last document, documents, codes...] of one field: ``pack``'s numbers."""
+    lists: dict[str, list[int]] = {}
+    get = lists.get
+    for number, row in enumerate(rows):  # one pass, in document order
+        for term, tf in row[name].items():
+            entry = get(term)
+            if entry is None:
+                entry = lists[term] = [-1, 0]
+            gap = (number - entry[0] - 1) * 2
+            entry[0] = number
+            entry[1] += 1
+            if tf > 1:
+                entry += (gap + 1, tf - 2)
+            else:
+                entry.append(gap)
+    return lists
+
+
+def _encode_entries(entries: Sequence[tuple[int, int]]) -> str:
+    """A field's postings of one term from its (document, tf) pairs, as ``_postings``."""
+    numbers, last = [len(entries)], -1
+    for doc, tf in entries:
+        gap = (doc - last - 1) * 2
+        last = doc
+        if tf > 1:
+            numbers += (gap + 1, tf - 2)
+        else:
+            numbers.append(gap)
+    return _encode(numbers)
+
+
+def _decode_entries(code: str) -> list[tuple[int, int]]:
+    """``_encode_entries`` undone."""
+    numbers: list[int] = []
+    value, shift = 0, 0
+    for char in code:
+        digit = _DIGITS[char]
+        value += (digit & 31) << shift
+        if digit & 32:
+            shift += 5
+        else:
+            numbers.append(value)
+            value, shift = 0, 0
+    entries, at, doc = [], 1, -1
+    for _ in range(numbers[0]):
+        code_ = numbers[at]
+        doc += (code_ >> 1) + 1
+        tf = 1
+        if code_ & 1:
+            at += 1
+            tf = numbers[at] + 2
+        at += 1
+        entries.append((doc, tf))
+    return entries
+
+
+@dataclass
+class PackMemo:
+    """What packing nearly the same documents again may reuse: the rows packed last
+    (a row that did not change is the same object) and every term's codes and df."""
+
+    rows: list[Row] = field(default_factory=list)
+    codes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    df: dict[str, int] = field(default_factory=dict)
+    lengths: list[list[int]] = field(default_factory=list)  # per field, per document
+
+
+PATCH_LIMIT = 50  # changed documents up to which a memo is patched rather than rebuilt
+
+
+def _patch(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str]) -> bool:
+    """Update the memo's codes for the rows that changed; False when it cannot."""
+    old = memo.rows
+    if len(old) != len(rows) or not old:
+        return False
+    changed = [n for n, (was, now) in enumerate(zip(old, rows, strict=True)) if was is not now]
+    if len(changed) > PATCH_LIMIT:
+        return False
+    gone = set(changed)
+    dirty: set[str] = set()
+    for n in changed:  # the terms whose frequency in a changed document changed
+        for name in fields:
+            was, now = old[n][name], rows[n][name]
+            if was != now:
+                dirty.update(t for t in was.keys() | now.keys() if was.get(t) != now.get(t))
+    for term in dirty:
+        codes, df = [], 0
+        for f, name in enumerate(fields):
+            entries = [e for e in (_decode_entries(memo.codes[term][f]) if term in memo.codes
+                                   else []) if e[0] not in gone]
+            entries += [(n, rows[n][name][term]) for n in changed if term in rows[n][name]]
+            entries.sort()
+            df += len(entries)
+            codes.append(_encode_entries(entries))
+        if df:
+            memo.codes[term], memo.df[term] = tuple(codes), df
+        else:
+            memo.codes.pop(term, None)
+            memo.df.pop(term, None)
+    for f, name in enumerate(fields):
+        for n in changed:
+            memo.lengths[f][n] = rows[n][name].total()
+    memo.rows = list(rows)
+    return True
+
+
+def _fill(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str]) -> None:
+    """The memo's codes and df from all rows."""
+    per_field = [_postings(rows, name) for name in fields]
+    codes: dict[str, tuple[str, ...]] = {}
+    df: dict[str, int] = {}
+    for term in set().union(*per_field):
+        entries = [lists.get(term) for lists in per_field]
+        codes[term] = tuple("A" if e is None else _encode(e[1:]) for e in entries)  # A: 0
+        df[term] = sum(e[1] for e in entries if e is not None)
+    memo.rows, memo.codes, memo.df = list(rows), codes, df
+    memo.lengths = [[row[name].total() for row in rows] for name in fields]
+
+
+@dataclass(frozen=True)
+class Packed:
+    """The shipped index: a manifest every query needs, and shards of postings.
+
+    ``manifest["terms"]`` lists every term in sorted order, with lunr's document
+    frequency (documents per field, summed, as lunr's idf counts them) in ``df`` and
+    in ``shards`` how many consecutive terms each shard holds. Shard ``s`` holds, per
+    field, the postings of its terms: for each term the number of documents with it in
+    that field, then per document twice the gap from the previous one, plus one when
+    the term frequency follows (as ``tf - 2``). ``lengths`` gives every document's
+    field lengths. Together they are lunr's serialized index without the weights, which
+    ``search.js`` recomputes, for the shards a query needs only.
+    """
+
+    manifest: dict[str, Any]
+    shards: list[dict[str, Any]]
+
+
+def rows(builder: WordBuilder) -> list[Row]:
+    """The builder's documents as rows, in ref order."""
+    frequencies = builder.field_term_frequencies
+    return [{name: frequencies[f"{name}/{n}"] for name in builder._fields}
+            for n in range(builder.document_count)]
+
+
+def pack(builder: WordBuilder, shard_size: int = SHARD_SIZE, documents: Sequence[Row] | None = None,
+         memo: PackMemo | None = None) -> Packed:
+    """The index as a manifest and shards of about ``shard_size`` characters each.
+
+    Shards cut the sorted terms into consecutive runs, so a word's completions share a
+    shard or two, and a term is never split: one frequent term may make a larger shard.
+    ``documents`` stands for the builder's own (``rows``), which it then needs not hold;
+    with a memo, only the terms of the documents that changed since are packed again.
+    """
+    fields = list(builder._fields)
+    documents = rows(builder) if documents is None else documents
+    memo = PackMemo() if memo is None else memo
+    if not _patch(memo, documents, fields):
+        _fill(memo, documents, fields)
+    terms = sorted(memo.codes)
+    codes = list(zip(*map(memo.codes.__getitem__, terms), strict=True)) or [() for _ in fields]
+    df = list(map(memo.df.__getitem__, terms))
+    counts: list[int] = []
+    shards: list[dict[str, Any]] = []
+    sizes = [len(term) for term in terms]
+    for column in codes:
+        sizes = list(map(int.__add__, sizes, map(len, column)))
+    start, size = 0, 0
+    for number in range(len(terms) + 1):
+        if number == len(terms) or (size >= shard_size and number > start):
+            if number > start:
+                counts.append(number - start)
+                shards.append({"postings": ["".join(column[start:number])
+                                            for column in codes]})
+            start, size = number, 0
+        if number < len(terms):
+            size += sizes[number]
+    lengths = [_encode(column) for column in memo.lengths]
+    manifest = {
+        "format": FORMAT,
+        "version": lunr.__TARGET_JS_VERSION__,
+        "pipeline": builder.search_pipeline.serialize(),
+        "fields": fields,
+        "boosts": [builder._fields[name].boost for name in fields],
+        "k1": builder._k1,
+        "b": builder._b,
+        "count": len(documents),
+        "terms": " ".join(terms),
+        "df": _encode(df),
+        "shards": _encode(counts),
+        "lengths": lengths,
+    }
+    return Packed(manifest, shards)

@@ -1,0 +1,1 @@
+"""The preview server: in-memory site, HTTP, file watching, live reload."""

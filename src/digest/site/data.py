@@ -1,0 +1,35 @@
+"""Everything a render step needs, gathered before anything is written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from digest.config import Config, TopicRule
+from digest.model import Listing, Paper
+from digest.inputs.notes import Note, StaticPage
+
+
+@dataclass(frozen=True)
+class SiteData:
+    """The finished records: papers with topics, the topics in use, the listings."""
+
+    config: Config
+    papers: tuple[Paper, ...]  # topics assigned (slugs, best first); sorted by id
+    topics: tuple[TopicRule, ...]  # display order; "Other" last when used
+    listings: tuple[Listing, ...]
+    build_date: date
+    notes_html: dict[str, str] = field(default_factory=dict)  # paper id → note, for its page
+    notes_feed_html: dict[str, str] = field(default_factory=dict)  # … with absolute links
+    notes: dict[str, Note] = field(default_factory=dict)  # paper id → note (rating, featured…)
+    static_pages: tuple[tuple[StaticPage, str], ...] = ()  # content/pages and their HTML
+
+    def topic_by_slug(self) -> dict[str, TopicRule]:
+        return {t.slug: t for t in self.topics}
+
+    def by_date(self) -> list[Paper]:
+        """Newest effective date first; undated last; ties broken by id (stable)."""
+        dated = sorted((p for p in self.papers if p.effective_date), key=lambda p: p.id)
+        dated.sort(key=lambda p: p.effective_date or "", reverse=True)  # stable: ids ascend
+        undated = sorted((p for p in self.papers if not p.effective_date), key=lambda p: p.id)
+        return [*dated, *undated]

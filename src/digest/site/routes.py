@@ -1,0 +1,441 @@
+"""The route table: every page's path, template and context, computed once.
+
+Grouping (topics, editions, months, authors) happens here on whole lists, so
+templates receive ordered lists of ready views and never compute anything.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from operator import attrgetter
+from typing import Any
+
+from digest.text import bibtex
+from digest.site import urls
+from digest.site import views
+from digest.model import Listing, Paper
+from digest.inputs.notes import StaticPage
+from digest.site.data import SiteData
+from digest.text.slugs import name_slug, title_key
+
+RECENT_DAYS = 365
+_ID = attrgetter("id")
+_LISTING = attrgetter("listing")
+TOP_UPVOTED = 10
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # site-relative, "" for home, ends in "/" for pages
+    template: str
+    title: str
+    context: dict[str, Any]
+    description: str = ""
+    feeds: tuple[tuple[str, str], ...] = ()  # extra (title, path) feeds for this page
+
+
+def rating_view(value: int) -> dict[str, object]:
+    """``4`` → ★★★★☆ with a label a screen reader can say."""
+    return {"value": value, "stars": "★" * value + "☆" * (5 - value),
+            "label": f"Rated {value} out of 5"}
+
+
+def prefix_for(path: str, base_path: str) -> str:
+    """Relative prefix back to the site root; the 404 page is served at any depth."""
+    if path == urls.NOT_FOUND:
+        return base_path
+    return "../" * path.count("/")
+
+
+class Planner:
+    """Builds the page list for one SiteData; holds lookups shared by several pages."""
+
+    def __init__(self, site: SiteData) -> None:
+        self.site = site
+        self.topic_names = {t.slug: t.name for t in site.topics}
+        self.ordered = site.by_date()
+        self.by_topic: dict[str, list[Paper]] = defaultdict(list)
+        for paper in self.ordered:
+            for slug in paper.topics:
+                self.by_topic[slug].append(paper)
+        self._cards: dict[tuple[str, str], dict[str, object]] = {}
+        self._snippets: dict[str, str] = {}
+        self._author_links: dict[tuple[str, str], dict[str, str]] = {}
+        self._months: dict[str, list[Paper]] | None = None
+        self.position: dict[tuple[str, str], int] = {
+            (slug, p.id): i for slug, group in self.by_topic.items() for i, p in enumerate(group)}
+        self.by_key = {title_key(p.title): p for p in site.papers}
+        self.papers_by_id = {p.id: p for p in site.papers}
+        self.listings = {listing.id: listing for listing in site.listings}
+        self.editions = sorted(site.listings, key=lambda lst: (lst.date or "", lst.id),
+                               reverse=True)
+        self.authors = self._authors()
+        self._topic_versions: dict[str, tuple[int, ...]] = {}  # for ``inputs``
+        self._topic_versions_of: Mapping[str, int] | None = None
+        self.topics_by_slug = site.topic_by_slug()
+
+    def _authors(self) -> dict[str, tuple[str, list[Paper]]]:
+        """Each author's slug → (name as first seen, papers newest first, once per byline
+        mention), in order of first mention.
+
+        Grouped by name first, then slugged once per name (the slugging is what costs);
+        names sharing a slug ("Zoë Kim", "Zoe Kim") take the plain per-mention loop.
+        """
+        by_name: dict[str, list[Paper]] = {}
+        for paper in self.ordered:
+            for name in paper.authors:
+                found = by_name.get(name)
+                if found is None:
+                    by_name[name] = [paper]
+                else:
+                    found.append(paper)
+        authors = {name_slug(name): (name, papers) for name, papers in by_name.items()}
+        if len(authors) == len(by_name):
+            return authors
+        authors = {}
+        for paper in self.ordered:
+            for name in paper.authors:
+                slug = name_slug(name)
+                if slug in authors:
+                    authors[slug][1].append(paper)
+                else:
+                    authors[slug] = (name, [paper])
+        return authors
+
+    def card(self, paper: Paper, prefix: str) -> dict[str, object]:
+        """One view per paper and depth: the same card appears on many pages."""
+        key = (paper.id, prefix)
+        found = self._cards.get(key)
+        if found is None:
+            summary = self._snippets.get(paper.id)
+            if summary is None:
+                summary = self._snippets[paper.id] = views.snippet(paper.abstract)
+            found = self._cards[key] = views.card(paper, prefix, self.topic_names, summary,
+                                                  self.author_links(paper, prefix))
+        return found
+
+    def author_links(self, paper: Paper, prefix: str) -> list[dict[str, str]]:
+        """``views.author_links``, each link made once per author and depth."""
+        links = self._author_links
+        out = []
+        for name in paper.authors:
+            link = links.get((name, prefix))
+            if link is None:
+                link = links[(name, prefix)] = {"name": name,
+                                                "url": prefix + views.author_path(name)}
+            out.append(link)
+        return out
+
+    def cards(self, papers: list[Paper], prefix: str) -> list[dict[str, object]]:
+        return [self.card(p, prefix) for p in papers]
+
+    def months(self, papers: list[Paper], prefix: str) -> list[dict[str, object]]:
+        """Consecutive papers grouped by month of effective date (input already ordered)."""
+        groups: list[dict[str, object]] = []
+        for paper in papers:
+            key = views.month_key(paper)
+            if not groups or groups[-1]["key"] != key:
+                groups.append({"key": key, "label": views.month_label(key),
+                               "url": prefix + urls.month(key), "papers": []})
+            groups[-1]["papers"].append(self.card(paper, prefix))  # type: ignore[attr-defined]
+        return groups
+
+    def edition_papers(self, listing: Listing) -> list[Paper]:
+        """The listing's papers in their original order (a duplicate entry shows once)."""
+        seen: dict[str, Paper] = {}
+        for entry in listing.entries:
+            paper = self.by_key.get(title_key(entry.title))
+            if paper is not None:
+                seen.setdefault(paper.id, paper)
+        return list(seen.values())
+
+    # --- pages -----------------------------------------------------------------------
+
+    def specs(self) -> list[tuple[str, Any]]:
+        """Every page-making step, cheap to list: ``plan`` runs them all, a worker its share."""
+        specs: list[tuple[str, Any]] = [(kind, None) for kind in (
+            "home", "topics_index", "editions_index", "archive_index", "authors_index",
+            "search", "not_found")]
+        specs += [("paper", p) for p in self.site.papers]
+        specs += [("topic_page", (topic.slug, number)) for topic in self.site.topics
+                  for number in range(1, self.topic_pages(topic.slug) + 1)]
+        specs += [("edition", listing) for listing in self.site.listings]
+        specs += [("month_page", key) for key in self.month_groups()]
+        specs += [("author", slug) for slug in sorted(self.authors)]
+        specs += [("static", item) for item in self.site.static_pages]
+        return specs
+
+    def make(self, spec: tuple[str, Any]) -> list[Page]:
+        """The pages of one step of ``specs``."""
+        kind, arg = spec
+        if kind == "static":
+            return [self.static(*arg)]
+        made = getattr(self, kind)() if arg is None else getattr(self, kind)(arg)
+        return made if isinstance(made, list) else [made]
+
+    def plan(self) -> list[Page]:
+        return [page for spec in self.specs() for page in self.make(spec)]
+
+    def inputs(self, spec: tuple[str, Any], versions: Mapping[str, int],
+               listing_versions: Mapping[str, int]) -> tuple[Any, ...] | None:
+        """What the pages of ``spec`` are made from, for a rebuild to compare (the config,
+        topics and notes aside, which the caller compares as a whole); None: always remake.
+
+        ``versions`` numbers each paper's record by id and ``listing_versions`` each
+        listing's, a changed record taking a number never used before, so the inputs are
+        small tuples of numbers: equal inputs make equal pages.
+        """
+        kind, arg = spec
+        if kind == "paper":
+            sources = tuple(map(listing_versions.get, map(_LISTING, arg.sources)))
+            index = self.position.get((arg.topics[0], arg.id), -1) if arg.topics else -1
+            if index < 0:
+                return (versions[arg.id], sources)
+            # the paper and its neighbours in its first topic, for "previous" and "next"
+            seq = self._topic_sequence(arg.topics[0], versions)
+            return (seq[max(index - 1, 0):index + 2], sources)
+        if kind == "topic_page":
+            slug, number = arg
+            per_page = self.site.config.per_page
+            seq = self._topic_sequence(slug, versions)
+            return (arg, len(seq), seq[(number - 1) * per_page:number * per_page])
+        if kind == "edition":
+            return (arg.id, listing_versions[arg.id],
+                    self._versions(self.edition_papers(arg), versions))
+        if kind == "month_page":
+            return (arg, self._versions(self.month_groups()[arg], versions))
+        if kind == "author":
+            name, papers = self.authors[arg]
+            return (arg, name, self._versions(papers, versions))
+        if kind == "static":
+            return (arg,)
+        if kind == "authors_index":
+            return tuple((slug, name, len(papers)) for slug, (name, papers) in self.authors.items())
+        return None
+
+    def _topic_sequence(self, slug: str, versions: Mapping[str, int]) -> tuple[int, ...]:
+        """The versions of a topic's papers in order, made once per topic and numbering."""
+        if self._topic_versions_of is not versions:
+            self._topic_versions, self._topic_versions_of = {}, versions
+        seq = self._topic_versions.get(slug)
+        if seq is None:
+            seq = self._topic_versions[slug] = self._versions(self.by_topic.get(slug, []),
+                                                              versions)
+        return seq
+
+    @staticmethod
+    def _versions(papers: list[Paper], versions: Mapping[str, int]) -> tuple[int, ...]:
+        return tuple(map(versions.__getitem__, map(_ID, papers)))
+
+    def static(self, page: StaticPage, html: str) -> Page:
+        return Page(urls.page_path(page.slug), "page.html", page.title, {"body": html},
+                    description=page.description or page.title)
+
+    def home(self) -> Page:
+        prefix = ""
+        dated = [lst for lst in self.editions if lst.date]
+        newest = dated[0] if dated else (self.editions[0] if self.editions else None)
+        recent = self.recent_top()
+        return Page(urls.HOME, "home.html", self.site.config.title, {
+            "edition": self.edition_view(newest, prefix) if newest else None,
+            "edition_papers": self.cards(self.edition_papers(newest), prefix) if newest else [],
+            "editions": [self.edition_view(lst, prefix) for lst in self.editions
+                         if lst is not newest],
+            "topics": self.topic_views(prefix),
+            "top_upvoted": self.cards(recent, prefix),
+            "featured": self.featured(prefix),
+            "paper_count": len(self.site.papers),
+        }, description=self.site.config.description)
+
+    def featured(self, prefix: str) -> list[dict[str, object]]:
+        """Papers whose note says ``featured: true``, newest note first."""
+        picked = [(note.date or self.papers_by_id[pid].effective_date or "", pid)
+                  for pid, note in self.site.notes.items() if note.featured]
+        picked.sort(key=lambda item: (item[0], item[1]), reverse=True)
+        out = []
+        for _, pid in picked:
+            card = views.card(self.papers_by_id[pid], prefix, self.topic_names)
+            note = self.site.notes[pid]
+            card["rating"] = rating_view(note.rating) if note.rating else None
+            out.append(card)
+        return out
+
+    def recent_top(self) -> list[Paper]:
+        """Most upvoted papers dated within a year of the newest paper."""
+        dated = [p for p in self.ordered if p.effective_date]
+        if not dated:
+            return []
+        newest = date.fromisoformat(dated[0].effective_date or "")
+        cutoff = (newest - timedelta(days=RECENT_DAYS)).isoformat()
+        voted = [p for p in dated if (p.upvotes or 0) > 0 and (p.effective_date or "") >= cutoff]
+        voted.sort(key=lambda p: (-(p.upvotes or 0), p.id))
+        return voted[:TOP_UPVOTED]
+
+    def topic_views(self, prefix: str) -> list[dict[str, object]]:
+        return [{"name": t.name, "slug": t.slug, "description": t.description,
+                 "count": len(self.by_topic.get(t.slug, [])), "url": prefix + urls.topic(t.slug),
+                 "feed": prefix + urls.topic_feed(t.slug)}
+                for t in self.site.topics]
+
+    def edition_view(self, listing: Listing, prefix: str) -> dict[str, object]:
+        return {"title": listing.title, "date": views.human_date(listing.date),
+                "iso_date": listing.date or "", "source": listing.source,
+                "url": prefix + urls.edition(listing.id), "count": len(listing.entries),
+                "format": listing.format}
+
+    def paper(self, paper: Paper) -> Page:
+        path = urls.paper(paper.id)
+        prefix = prefix_for(path, self.site.config.base_path)
+        primary = paper.topics[0] if paper.topics else None
+        siblings = self.by_topic.get(primary, []) if primary else []
+        index = self.position.get((primary, paper.id), -1) if primary else -1
+        prev_paper = siblings[index - 1] if index > 0 else None
+        next_paper = siblings[index + 1] if 0 <= index < len(siblings) - 1 else None
+        editions = []
+        for source in paper.sources:
+            listing = self.listings.get(source.listing)
+            if listing and all(e["url"] != prefix + urls.edition(listing.id) for e in editions):
+                editions.append(self.edition_view(listing, prefix))
+        canonical = urls.absolute(self.site.config, path)
+        note = self.site.notes.get(paper.id)
+        return Page(path, "paper.html", paper.title, {
+            "paper": {
+                "id": paper.id, "title": paper.title, "abstract": paper.abstract,
+                "authors": self.author_links(paper, prefix), "byline": views.byline(paper),
+                "author_count": paper.author_count, "submitter": paper.submitter,
+                "date": views.human_date(paper.date) if paper.date else None,
+                "iso_date": paper.date or "",
+                "effective_date": views.human_date(paper.effective_date),
+                "upvotes": paper.upvotes,
+                "topics": [{"name": self.topic_names.get(t, t), "url": prefix + urls.topic(t)}
+                           for t in paper.topics],
+                "links": [{"url": u, "kind": views.link_kind(u)} for u in paper.links],
+                "search": views.search_links(paper),
+                # Without the abstract, shown just above (``digest export`` keeps it).
+                "bibtex": bibtex.entry(replace(paper, abstract=""), canonical),
+                "editions": editions,
+                "citation_date": (paper.effective_date or "").replace("-", "/"),
+                "note": self.site.notes_html.get(paper.id),
+                "rating": rating_view(note.rating) if note and note.rating else None,
+                "tags": list(note.tags) if note else [],
+            },
+            "topic": ({"name": self.topic_names.get(primary, primary),
+                       "url": prefix + urls.topic(primary)} if primary else None),
+            "prev": self.card(prev_paper, prefix) if prev_paper else None,
+            "next": self.card(next_paper, prefix) if next_paper else None,
+        }, description=views.snippet(paper.abstract, 155))
+
+    def topic_pages(self, slug: str) -> int:
+        """How many pages a topic has (one, empty, for a topic with no paper)."""
+        return max(-(-len(self.by_topic.get(slug, [])) // self.site.config.per_page), 1)
+
+    def topic(self, slug: str) -> list[Page]:
+        return [self.topic_page((slug, number))
+                for number in range(1, self.topic_pages(slug) + 1)]
+
+    def topic_page(self, which: tuple[str, int]) -> Page:
+        """Page ``number`` of a topic: each is its own step, so an edit remakes only the
+        pages whose papers changed."""
+        slug, number = which
+        topic = self.topics_by_slug[slug]
+        papers = self.by_topic.get(slug, [])
+        per_page = self.site.config.per_page
+        count = self.topic_pages(slug)
+        chunk = papers[(number - 1) * per_page:number * per_page]
+        path = urls.topic(slug, number)
+        prefix = prefix_for(path, self.site.config.base_path)
+        pager = [{"number": n, "url": prefix + urls.topic(slug, n), "current": n == number}
+                 for n in range(1, count + 1)]
+        title = topic.name if number == 1 else f"{topic.name} (page {number})"
+        return Page(path, "topic.html", title, {
+            "topic": {"name": topic.name, "description": topic.description,
+                      "count": len(papers), "feed": prefix + urls.topic_feed(slug)},
+            "months": self.months(chunk, prefix),
+            "pager": pager if count > 1 else [],
+            "prev_url": pager[number - 2]["url"] if number > 1 else None,
+            "next_url": pager[number]["url"] if number < count else None,
+            "page_number": number, "page_count": count,
+        }, description=topic.description or f"Papers about {topic.name}.",
+            feeds=((f"{topic.name} feed", urls.topic_feed(slug)),))
+
+    def topics_index(self) -> Page:
+        prefix = prefix_for(urls.TOPICS, self.site.config.base_path)
+        return Page(urls.TOPICS, "topics.html", "Topics", {"topics": self.topic_views(prefix)},
+                    description="Every topic of the digest with its number of papers.")
+
+    def edition(self, listing: Listing) -> Page:
+        path = urls.edition(listing.id)
+        prefix = prefix_for(path, self.site.config.base_path)
+        return Page(path, "edition.html", listing.title, {
+            "edition": self.edition_view(listing, prefix),
+            "papers": self.cards(self.edition_papers(listing), prefix),
+        }, description=f"{listing.title}: {len(listing.entries)} papers.")
+
+    def editions_index(self) -> Page:
+        prefix = prefix_for(urls.EDITIONS, self.site.config.base_path)
+        return Page(urls.EDITIONS, "editions.html", "Editions",
+                    {"editions": [self.edition_view(lst, prefix) for lst in self.editions],
+                     "feed": prefix + urls.FEED_EDITIONS},
+                    description="Every listing of the digest, newest first.",
+                    feeds=(("Editions feed", urls.FEED_EDITIONS),))
+
+    def month_groups(self) -> dict[str, list[Paper]]:
+        if self._months is None:
+            groups: dict[str, list[Paper]] = defaultdict(list)
+            for paper in self.ordered:
+                groups[views.month_key(paper)].append(paper)
+            self._months = dict(groups)
+        return self._months
+
+    def archive_index(self) -> Page:
+        prefix = prefix_for(urls.ARCHIVE, self.site.config.base_path)
+        years: list[dict[str, Any]] = []
+        for key, papers in self.month_groups().items():
+            year = key[:4] if key != urls.UNDATED else "Undated"
+            if not years or years[-1]["year"] != year:
+                years.append({"year": year, "months": []})
+            years[-1]["months"].append({"label": views.month_label(key), "count": len(papers),
+                                        "url": prefix + urls.month(key)})
+        return Page(urls.ARCHIVE, "archive.html", "Archive", {"years": years},
+                    description="Papers by month, newest first.")
+
+    def month_page(self, key: str) -> Page:
+        papers = self.month_groups()[key]
+        path = urls.month(key)
+        prefix = prefix_for(path, self.site.config.base_path)
+        return Page(path, "month.html", views.month_label(key), {
+            "label": views.month_label(key), "papers": self.cards(papers, prefix),
+            "archive_url": prefix + urls.ARCHIVE,
+        }, description=f"Papers from {views.month_label(key)}.")
+
+    def author(self, slug: str) -> Page:
+        name, papers = self.authors[slug]
+        path = urls.author(slug)
+        prefix = prefix_for(path, self.site.config.base_path)
+        return Page(path, "author.html", name, {"name": name, "papers": self.cards(papers, prefix)},
+                    description=f"Papers by {name} in this digest.")
+
+    def authors_index(self) -> Page:
+        prefix = prefix_for(urls.AUTHORS, self.site.config.base_path)
+        people = sorted(((name, slug, len(papers)) for slug, (name, papers) in self.authors.items()),
+                        key=lambda a: (a[0].split()[-1].casefold(), a[0].casefold()))
+        return Page(urls.AUTHORS, "authors.html", "Authors", {
+            "authors": [{"name": n, "count": c, "url": prefix + urls.author(s)}
+                        for n, s, c in people]}, description="Everyone named in the digest.")
+
+    def search(self) -> Page:
+        return Page(urls.SEARCH, "search.html", "Search", {},
+                    description="Search the digest by title, author, topic or abstract.")
+
+    def not_found(self) -> Page:
+        prefix = self.site.config.base_path
+        return Page(urls.NOT_FOUND, "404.html", "Page not found",
+                    {"topics": self.topic_views(prefix)},
+                    description="This page does not exist.")
+
+
+def plan(site: SiteData) -> list[Page]:
+    return Planner(site).plan()

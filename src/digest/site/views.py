@@ -1,0 +1,129 @@
+"""Template-ready views of records: labels, dates and links already worked out.
+
+Every URL here is relative to the page being rendered (``prefix`` is ``../`` per
+level, or the base path on the 404 page), so templates only print values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from functools import lru_cache
+from urllib.parse import quote_plus, urlsplit
+
+from digest.site import urls
+from digest.model import Paper
+from digest.text.slugs import name_slug
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+@lru_cache(maxsize=1 << 14)
+def human_date(iso: str | None) -> str:
+    """``2024-06-20`` → ``Jun 20, 2024``; None → ``undated``."""
+    if not iso:
+        return "undated"
+    d = date.fromisoformat(iso)
+    return f"{d:%b} {d.day}, {d.year}"
+
+
+def month_label(key: str) -> str:
+    if key == urls.UNDATED:
+        return "Undated"
+    d = date.fromisoformat(key + "-01")
+    return f"{d:%B %Y}"
+
+
+def month_key(paper: Paper) -> str:
+    when = paper.effective_date
+    return when[:7] if when else urls.UNDATED
+
+
+def _sentences(text: str) -> Iterator[str]:
+    """``_SENTENCE_END.split(text)``, lazily: a snippet needs the first few only."""
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        yield text[start:m.start()]
+        start = m.end()
+    yield text[start:]
+
+
+@lru_cache(maxsize=1 << 17)  # a rebuild asks again for the cards of unchanged papers
+def snippet(text: str, limit: int = 240) -> str:
+    """The first sentence or two of an abstract, cut at a word boundary."""
+    if len(text) <= limit:
+        return text
+    out = ""
+    for sentence in _sentences(text):
+        if out and len(out) + len(sentence) + 1 > limit:
+            break
+        out = f"{out} {sentence}".strip()
+    if not out or len(out) > limit:
+        out = text[:limit].rsplit(" ", 1)[0] + "…"
+    return out
+
+
+def byline(paper: Paper) -> str:
+    """What Hugging Face shows when names are unknown: ``5 authors`` or the organisation."""
+    if paper.authors:
+        return ", ".join(paper.authors)
+    if paper.submitter:
+        return paper.submitter
+    if paper.author_count:
+        return f"{paper.author_count} author{'s' if paper.author_count != 1 else ''}"
+    return "Authors unknown"
+
+
+def link_kind(url: str) -> str:
+    host = urlsplit(url).netloc.lower()
+    if any(h in host for h in ("github.com", "gitlab.com", "bitbucket.org", "4open.science")):
+        return "Code"
+    if "huggingface.co" in host:
+        return "Hugging Face"
+    return "Project page"
+
+
+def search_links(paper: Paper) -> list[dict[str, str]]:
+    q = quote_plus(paper.title)
+    return [
+        {"label": "Search arXiv", "url": f"https://arxiv.org/search/?query={q}&searchtype=title"},
+        {"label": "Google Scholar", "url": f"https://scholar.google.com/scholar?q=%22{q}%22"},
+    ]
+
+
+@lru_cache(maxsize=1 << 17)
+def author_path(name: str) -> str:
+    """An author's page, relative to the site root (slugging is the costly part)."""
+    return urls.author(name_slug(name))
+
+
+def author_links(paper: Paper, prefix: str) -> list[dict[str, str]]:
+    return [{"name": a, "url": prefix + author_path(a)} for a in paper.authors]
+
+
+CARD_FIELDS = frozenset({"id", "title", "url", "authors", "byline", "topics", "snippet", "date",
+                         "iso_date", "upvotes"})  # what ``card`` gives
+
+
+def card(paper: Paper, prefix: str, topic_names: dict[str, str], summary: str | None = None,
+         authors: list[dict[str, str]] | None = None) -> dict[str, object]:
+    """A paper as lists show it: title, byline, topics, a line of the abstract.
+
+    ``summary`` and ``authors`` are ``snippet(paper.abstract)`` and ``author_links``
+    when the caller already has them (a planner makes each snippet once per paper and
+    each author link once per depth).
+    """
+    return {
+        "id": paper.id,
+        "title": paper.title,
+        "url": prefix + urls.paper(paper.id),
+        "authors": author_links(paper, prefix) if authors is None else authors,
+        "byline": byline(paper),
+        "topics": [{"name": topic_names.get(t, t), "url": prefix + urls.topic(t)}
+                   for t in paper.topics],
+        "snippet": snippet(paper.abstract) if summary is None else summary,
+        "date": human_date(paper.effective_date),
+        "iso_date": paper.effective_date or "",
+        "upvotes": paper.upvotes,
+    }
