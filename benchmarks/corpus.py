@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from digest import config as config_mod
-from digest.corpus.ingest import load_corpus
+from digest.build import load_corpus
 from digest.errors import Problems
 from digest.text.slugs import title_key
 

@@ -35,7 +35,7 @@ from playwright.sync_api import sync_playwright
 
 from digest import config as config_mod
 from digest.build import site_data
-from digest.corpus.ingest import load_corpus
+from digest.build import load_corpus
 from digest.errors import Problems
 from digest.output import render, sitefiles
 from digest.output.search import build as search

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from digest import config as config_mod
 from digest.build import BuildResult, build, site_data
-from digest.corpus.ingest import load_corpus
+from digest.build import load_corpus
 from digest.errors import Problems
 from digest.site.data import SiteData
 

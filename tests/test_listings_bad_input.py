@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from ingest_support import BAD, BUILD, FIXTURES, parse_bytes
 
-from digest.corpus.ingest import parse_all
+from digest.build import parse_all
 from digest.errors import Problems
 from digest.inputs.files import SourceFile
 

@@ -17,7 +17,8 @@ from pathlib import Path
 import click
 
 from digest import config as config_mod
-from digest.corpus.ingest import Corpus, load_corpus
+from digest.build import load_corpus
+from digest.corpus.ingest import Corpus
 from digest.errors import Problems, describe
 from digest.text import bibtex
 from digest.text.dates import build_date

@@ -64,8 +64,18 @@ class Problems:
         return bool(self.items)
 
 
-def describe(exc: Exception) -> str:
+class TemplateFailure(Exception):
+    """A template error already described as ``file:line: message``.
+
+    Made where the template ran, while its traceback is at hand: a worker process
+    sends back the exception without it.
+    """
+
+
+def describe(exc: BaseException) -> str:
     """A template error as ``file:line: message``; anything else as its message."""
+    if isinstance(exc, TemplateFailure):
+        return str(exc)
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}"
     if isinstance(exc, jinja2.UndefinedError):

@@ -7,7 +7,7 @@ ChoiceLoader, plus a prefix so the default stays reachable).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -64,20 +64,7 @@ def environment(config: Config) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    reset_cards(env)
     return env
-
-
-def reset_cards(env: jinja2.Environment, changed: Collection[str] | None = None) -> None:
-    """Start a build with an empty card cache (records may have changed since the last),
-    or forget only the cards of the papers in ``changed`` (ids) when every other card's
-    record, topic names, config and templates are known to be the same."""
-    renderer = env.globals.get("render_card")
-    if changed is None or not isinstance(renderer, _CardRenderer):
-        env.globals["render_card"] = _CardRenderer(env)
-        return
-    for paper_id in changed:
-        renderer.cache.pop(urls.paper(paper_id), None)
 
 
 # Stands for a card's link prefix (``../../``) while its HTML is cached: not changed by
@@ -96,30 +83,42 @@ def _with_prefix(value: Any, prefix: str) -> Any:
     return value
 
 
-class _CardRenderer:
-    """Render ``partials/card.html`` once per paper and reuse the HTML.
+class CardCache:
+    """Each paper's card HTML, rendered once and reused on every page that lists it.
 
     A paper's card appears on its topic, month, edition and author pages; its view
     differs between pages only by the prefix of its links (``../`` per level), which
-    ends its ``url``. The HTML is rendered once with ``_PREFIX`` in every link and the
-    page's prefix is put in its place.
+    ends its ``url``. The HTML is kept with ``_PREFIX`` in every link and the page's
+    prefix is put in its place. The build owns the cache and says which papers changed.
     """
 
-    def __init__(self, env: jinja2.Environment) -> None:
-        self.env = env
-        self.cache: dict[str, str] = {}  # by the paper's page
+    def __init__(self) -> None:
+        self.html: dict[str, str] = {}  # by the paper's page
 
-    def __call__(self, card: dict[str, Any]) -> markupsafe.Markup:
-        url = str(card["url"])
-        own = urls.paper(str(card.get("id")))
-        if not url.endswith(own) or card.keys() != views.CARD_FIELDS:  # not a plain card
-            return markupsafe.Markup(self.env.get_template("partials/card.html").render(card=card))
-        prefix = url[:len(url) - len(own)]
-        html = self.cache.get(own)
-        if html is None:
-            html = self.cache[own] = self.env.get_template("partials/card.html").render(
-                card=_with_prefix(card, prefix))
-        return markupsafe.Markup(html.replace(_PREFIX, prefix))
+    def forget(self, changed: Collection[str] | None) -> None:
+        """Forget the cards of these papers (ids); ``None``: every card."""
+        if changed is None:
+            self.html.clear()
+            return
+        for paper_id in changed:
+            self.html.pop(urls.paper(paper_id), None)
+
+    def renderer(self, env: jinja2.Environment) -> Callable[[dict[str, Any]], markupsafe.Markup]:
+        """The ``render_card`` the templates call, for one environment's card template."""
+        template = env.get_template("partials/card.html")
+
+        def render_card(card: dict[str, Any]) -> markupsafe.Markup:
+            url = str(card["url"])
+            own = urls.paper(str(card.get("id")))
+            if not url.endswith(own) or card.keys() != views.CARD_FIELDS:  # not a plain card
+                return markupsafe.Markup(template.render(card=card))
+            prefix = url[:len(url) - len(own)]
+            html = self.html.get(own)
+            if html is None:
+                html = self.html[own] = template.render(card=_with_prefix(card, prefix))
+            return markupsafe.Markup(html.replace(_PREFIX, prefix))
+
+        return render_card
 
 
 def nav(config: Config, prefix: str, extra: list[tuple[str, str]]) -> list[dict[str, str]]:
@@ -156,13 +155,18 @@ def page_context(config: Config, page: Page, extra_nav: list[tuple[str, str]]) -
 
 
 def render_pages(env: jinja2.Environment, config: Config, pages: list[Page],
+                 cards: CardCache | None = None,
                  extra_nav: list[tuple[str, str]] | None = None) -> dict[str, bytes]:
     """Render every page; a template error names the template and line."""
     out: dict[str, bytes] = {}
+    if not pages:
+        return out
+    render_card = (cards or CardCache()).renderer(env)
     cache: dict[str, jinja2.Template] = {}
     for page in pages:
         template = cache.get(page.template) or cache.setdefault(
             page.template, env.get_template(page.template))
-        html = template.render(page_context(config, page, extra_nav or []))
+        html = template.render(page_context(config, page, extra_nav or []),
+                               render_card=render_card)
         out[urls.output_file(page.path)] = html.encode("utf-8")
     return out
