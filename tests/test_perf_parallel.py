@@ -23,7 +23,8 @@ from digest import build as build_mod
 from digest import executor
 from digest.build import BuildCache, build
 from digest.build import parse_all
-from digest.errors import Problems, describe
+from digest.errors import Problems
+from digest.output.render import describe
 from digest.inputs.files import listing_files
 from digest.output import render
 from digest.site import routes as pages

@@ -31,14 +31,13 @@ from digest.config import Config
 from digest.corpus import authoring, topics
 from digest.corpus.ingest import Corpus, unique_listings
 from digest.corpus.merge import Sighting, merge, merge_one, sightings
-from digest.errors import Problem, Problems, TemplateFailure, describe
+from digest.errors import Problem, Problems
 from digest.inputs.files import SourceFile, listing_files, markdown_files
 from digest.inputs.listings import parse_listing
 from digest.model import Listing, Paper
 from digest.output import feeds, render, sitefiles
 from digest.output.search import build as search
-from digest.site import routes
-from digest.site import urls
+from digest.site import routes, urls
 from digest.site.data import SiteData
 from digest.text.slugs import title_key
 from digest.write import WriteReport
@@ -118,12 +117,12 @@ class BuildCache:
         self.memo = None
 
 
-def _step_id(spec: tuple[str, object]) -> tuple[str, str]:
+def _step_id(spec: routes.Spec) -> tuple[str, str]:
     kind, arg = spec
-    if kind == "paper" or kind == "edition":
-        return kind, arg.id  # type: ignore[attr-defined]
-    if kind == "static":
-        return kind, arg[0].slug  # type: ignore[index]
+    if kind is routes.Kind.PAPER or kind is routes.Kind.EDITION:
+        return kind, str(arg.id)
+    if kind is routes.Kind.STATIC:
+        return kind, str(arg[0].slug)
     return kind, str(arg)
 
 
@@ -144,7 +143,7 @@ def _page_memo(config: Config, cache: BuildCache | None) -> PageMemo:
 
 
 def plan_cached(site: SiteData, memo: PlanMemo, planner: routes.Planner,
-                specs: list[tuple[str, Any]]) -> list[list[routes.Page]]:
+                specs: list[routes.Spec]) -> list[list[routes.Page]]:
     """Each step's pages, remade only for the steps whose inputs changed since the last plan."""
     context = (site.config, site.topics, site.notes_html, site.notes)
     if context != memo.context:
@@ -160,7 +159,7 @@ def plan_cached(site: SiteData, memo: PlanMemo, planner: routes.Planner,
             if old is not None and (old[0] is item or old[0] == item):
                 out[item.id] = (item, old[1])
             else:
-                out[item.id] = (item, next(memo.counter))  # type: ignore[index]
+                out[item.id] = (item, next(memo.counter))
                 if fresh is not None:
                     fresh.add(item.id)
         return out
@@ -210,9 +209,9 @@ def merge_cached(listings: list[Listing], cache: BuildCache) -> list[Paper]:
             groups[key].append(s)
     kept: dict[tuple[int, ...], tuple[list[Sighting], Paper]] = {}
     for group in groups.values():
-        key = tuple(map(id, group))
-        found = cache.merged.get(key)
-        kept[key] = found if found is not None else (group, merge_one(group))
+        members = tuple(map(id, group))
+        found = cache.merged.get(members)
+        kept[members] = found if found is not None else (group, merge_one(group))
     cache.sightings = seen
     cache.merged = kept
     return sorted((paper for _, paper in kept.values()), key=lambda p: p.id)
@@ -323,7 +322,7 @@ class _Job:
 
     site: SiteData
     planner: routes.Planner
-    specs: list[tuple[str, Any]]
+    specs: list[routes.Spec]
     planned: list[list[routes.Page]] | None
     extra_nav: list[tuple[str, str]]
     output: Path | None
@@ -366,7 +365,7 @@ def _chunk(job: _Job, chunk: list[int] | None) -> _Made:
     try:
         return _make_chunk(job, chunk)
     except jinja2.TemplateError as exc:
-        raise TemplateFailure(describe(exc)) from exc
+        raise render.TemplateFailure(render.describe(exc)) from exc
 
 
 def _make_chunk(job: _Job, chunk: list[int] | None) -> _Made:
@@ -393,20 +392,20 @@ def _make_chunk(job: _Job, chunk: list[int] | None) -> _Made:
     return made
 
 
-def _weights(planner: routes.Planner, specs: list[tuple[str, Any]]) -> list[int]:
+def _weights(planner: routes.Planner, specs: list[routes.Spec]) -> list[int]:
     """About the cards each step renders (a paper page costs about three), to cut chunks
     even in time and bounded in memory."""
     out = []
     for kind, arg in specs:
-        if kind == "topic_page":
+        if kind is routes.Kind.TOPIC_PAGE:
             out.append(planner.site.config.per_page + 1)
-        elif kind == "month_page":
+        elif kind is routes.Kind.MONTH_PAGE:
             out.append(len(planner.month_groups()[arg]) + 1)
-        elif kind == "author":
+        elif kind is routes.Kind.AUTHOR:
             out.append(len(planner.authors[arg][1]) + 1)
-        elif kind == "edition":
+        elif kind is routes.Kind.EDITION:
             out.append(len(arg.entries) + 1)
-        elif kind in ("home", "authors_index", "archive_index"):
+        elif kind in (routes.Kind.HOME, routes.Kind.AUTHORS_INDEX, routes.Kind.ARCHIVE_INDEX):
             out.append(30)
         else:
             out.append(3)

@@ -5,22 +5,22 @@ Exit codes: 0 fine, 1 problems in the inputs, 2 usage errors (click's own).
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 import sys
 import time
 from collections import Counter
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
+from typing import IO
 
 import click
 
 from digest import config as config_mod
 from digest.build import load_corpus
 from digest.corpus.ingest import Corpus
-from digest.errors import Problems, describe
-from digest.text import bibtex
+from digest.errors import Problems
+from digest.output.render import describe
 from digest.text.dates import build_date
 
 
@@ -33,7 +33,7 @@ class Context:
         return config_mod.load(Path.cwd(), problems, self.config_path)
 
 
-def report(problems: Problems, stream: io.TextIOBase | None = None) -> None:
+def report(problems: Problems, stream: IO[str] | None = None) -> None:
     """Print every problem as ``path:line: severity: message``, sorted by place."""
     out = stream or sys.stderr
     for problem in sorted(problems.items, key=lambda p: (p.path, p.line, p.message)):
@@ -83,31 +83,22 @@ def check(ctx: Context) -> None:
               show_default=True)
 @click.pass_obj
 def export(ctx: Context, fmt: str) -> None:
-    """Write every canonical paper record to standard output."""
+    """Write every canonical paper record, with its assigned topics, to standard output."""
+    from digest.build import site_data
+    from digest.commands.export import export as export_text
+    from digest.inputs.files import markdown_files
+
     problems = Problems()
-    _cfg, corpus = _corpus(ctx, problems)
+    cfg, corpus = _corpus(ctx, problems)
+    if not problems.errors:
+        site = site_data(cfg, corpus, build_date(), problems,
+                         markdown_files(cfg.root, cfg.content_dir, "notes"),
+                         markdown_files(cfg.root, cfg.content_dir, "pages"))
     report(problems)
     if problems.errors:
         sys.exit(1)
-    records = [p.to_record() for p in corpus.papers]
-    if fmt == "json":
-        click.echo(json.dumps(records, indent=2, ensure_ascii=False, sort_keys=False))
-    elif fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(records[0]) if records else ["id"],
-                                lineterminator="\n")
-        writer.writeheader()
-        for record in records:
-            flat = dict(record)
-            flat["authors"] = "; ".join(record["authors"])  # type: ignore[arg-type]
-            flat["links"] = " ".join(record["links"])  # type: ignore[arg-type]
-            flat["topics"] = "; ".join(record["topics"])  # type: ignore[arg-type]
-            flat["sources"] = " ".join(f"{s['path']}:{s['line']}"  # type: ignore[index]
-                                       for s in record["sources"])  # type: ignore[attr-defined]
-            writer.writerow(flat)
-        click.echo(buffer.getvalue(), nl=False)
-    else:
-        click.echo("\n".join(bibtex.entries(corpus.papers)), nl=False)
+    names = {t.slug: t.name for t in site.topics}
+    click.echo(export_text(site.papers, names, fmt), nl=False)
 
 
 @main.command("topics")
@@ -211,7 +202,7 @@ def add_command(ctx: Context, source: io.TextIOBase, when: object, title: str | 
 
     problems = Problems()
     cfg, corpus = _corpus(ctx, problems)
-    day = when.date() if hasattr(when, "date") else build_date()  # type: ignore[union-attr]
+    day = when.date() if isinstance(when, datetime) else build_date()
     try:
         added = add_listing(cfg.root, source.read(), when=day, title=title, fmt=fmt,
                             existing=corpus.papers)

@@ -141,7 +141,7 @@ def load(root: Path, problems: Problems, config_path: Path | None = None) -> Con
             if not isinstance(value, _SCALARS[key]) or isinstance(value, bool):
                 kind = "a whole number" if _SCALARS[key] == (int,) else "text"
                 problems.error(where, line, f"{key!r} must be {kind}, got {value!r}")
-            elif key in ("per_page", "feed_size") and value < 1:
+            elif key in ("per_page", "feed_size") and isinstance(value, int) and value < 1:
                 problems.error(where, line, f"{key!r} must be at least 1")
             else:
                 values[key] = value

@@ -7,6 +7,7 @@ ChoiceLoader, plus a prefix so the default stays reachable).
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable, Collection
 from importlib import resources
 from pathlib import Path
@@ -170,3 +171,25 @@ def render_pages(env: jinja2.Environment, config: Config, pages: list[Page],
                                render_card=render_card)
         out[urls.output_file(page.path)] = html.encode("utf-8")
     return out
+
+
+class TemplateFailure(Exception):
+    """A template error already described as ``file:line: message``.
+
+    Made where the template ran, while its traceback is at hand: a worker process
+    sends back the exception without it.
+    """
+
+
+def describe(exc: BaseException) -> str:
+    """A template error as ``file:line: message``; anything else as its message."""
+    if isinstance(exc, TemplateFailure):
+        return str(exc)
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}"
+    if isinstance(exc, jinja2.UndefinedError):
+        frames = [f for f in traceback.extract_tb(exc.__traceback__)
+                  if f.filename.endswith((".html", ".xml"))]
+        where = f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""
+        return f"{where}{exc.message}"
+    return f"{type(exc).__name__}: {exc}"

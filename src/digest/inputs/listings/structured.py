@@ -178,7 +178,7 @@ def parse(path: str, text: str, reference: date, problems: Problems, *, json_syn
         records.append(Record(
             title=" ".join(title.split()), line=line,
             abstract=" ".join(str(item.get("abstract") or "").split()),
-            authors=authors or (), author_count=author_count or None,  # type: ignore[arg-type]
+            authors=authors or (), author_count=author_count or None,
             submitter=(item.get("submitter") or None), date=iso,
             upvotes=upvotes if isinstance(upvotes, int) else None,
             links=tuple(dict.fromkeys((*(links or ()), *extra))), topics=topics or (),

@@ -21,11 +21,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import lunr  # type: ignore[import-untyped]
-from lunr.builder import Builder  # type: ignore[import-untyped]
-from lunr.stop_word_filter import stop_word_filter  # type: ignore[import-untyped]
-from lunr.token import Token  # type: ignore[import-untyped]
-from lunr.trimmer import trimmer  # type: ignore[import-untyped]
+import lunr
+from lunr.builder import Builder
+from lunr.stop_word_filter import stop_word_filter
+from lunr.token import Token
+from lunr.trimmer import trimmer
 
 from digest.output.search import porter
 
