@@ -1,0 +1,1 @@
+"""Network clients, used only by explicit commands and the packaging step, never by a build."""
