@@ -124,7 +124,7 @@ def run_steps(workflow: dict[str, Any], jobs: list[str], project: Path,
     for job in jobs:
         for step in workflow["jobs"][job]["steps"]:
             script = step.get("run")
-            if script is None or script == "digest fetch":
+            if script is None or script == "digest fetch":  # fetching: the fetch tests' job
                 continue
             step_env = dict(env)
             for key, value in step.get("env", {}).items():
