@@ -31,7 +31,7 @@ def build_project(project: Path, output: Path, base_url: str | None = None,
     return result
 
 
-# Assets are copied verbatim (the theme's own, and lunr.js from the npm registry, which is
+# Assets are copied verbatim (the theme's own, and lunr.js packaged with digest, which is
 # never kept in this repository); the golden site compares what the build generates.
 VENDORED = ("assets/",)
 

@@ -16,6 +16,7 @@ from typing import IO
 
 import click
 
+from digest import DISTRIBUTION, __version__
 from digest import config as config_mod
 from digest.build import load_corpus
 from digest.corpus.ingest import Corpus
@@ -44,7 +45,7 @@ def report(problems: Problems, stream: IO[str] | None = None) -> None:
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="digest.yaml to use; its folder is the project root.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
-@click.version_option(package_name="digest")
+@click.version_option(__version__, package_name=DISTRIBUTION, prog_name="digest")
 @click.pass_context
 def main(ctx: click.Context, config_path: Path | None, debug: bool) -> None:
     """digest: turn pasted paper listings into a searchable static site."""
@@ -185,7 +186,9 @@ def new_command(folder: Path, title: str | None) -> None:
     for path in written:
         click.echo(f"  created {path}")
     click.echo(f"\nNext:\n  cd {folder}\n  digest serve        # preview with live reload\n"
-               "  git init && git add . && git commit -m 'My digest'   # then push to GitHub")
+               "  git init && git add . && git commit -m 'My digest'   # then push to GitHub\n"
+               "  (Settings → Pages → Source: GitHub Actions; the workflow installs the digest "
+               "pinned in requirements.txt)")
 
 
 @main.command("add")

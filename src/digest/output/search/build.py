@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from digest import vendor
+from digest.inputs import vendored as vendor
 from digest.model import Paper
 from digest.output.search import index as searchindex
 from digest.output.search import text as searchtext
