@@ -146,8 +146,10 @@ def test_lunr_js_stems_every_indexed_word_as_the_build_did(site: SiteData, folde
     assert node(folder, "stem", words=vocabulary) == [porter.stem(w) for w in vocabulary]
 
 
+# Names are indexed as written, which lunr's own query pipeline (a stemmer) does not know:
+# "authors:xie" is a name its stem leaves alone (search.js queries names as written).
 LUNR_QUERIES = ["diffusion", "title:clip", "xie", "pretrain*", "+vision -language",
-                "transformr~1", "authors:peebles", "abstract:frechet^5 title:model"]
+                "transformr~1", "authors:xie", "abstract:frechet^5 title:model"]
 
 
 def test_lunr_js_ranks_as_lunr_py_does(site: SiteData, folder: Path) -> None:
@@ -310,7 +312,7 @@ def test_a_query_fetches_the_shards_of_its_terms_and_its_documents_only(
     manifest = json.loads((cut / "index.json").read_text())
     terms = manifest["terms"].split(" ")
     first = [sum(decode(manifest["shards"])[:n]) for n in range(shards)]
-    holding = max(n for n in range(shards) if first[n] <= terms.index("peebl"))
+    holding = max(n for n in range(shards) if first[n] <= terms.index("peebles"))  # as written
     assert [f for f in peebles["fetched"] if f.startswith("shards/")] == [f"shards/{holding}"]
     assert len([f for f in title["fetched"] if f.startswith("shards/")]) <= 5
     assert len([f for f in letter["fetched"] if f.startswith("shards/")]) < shards / 4
