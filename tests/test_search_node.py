@@ -72,6 +72,27 @@ const commands = {
     return request.queries.map((q) => index.search(q).map((r) => [r.ref, r.score]));
   },
   highlight: () => request.items.map(([text, terms]) => engine().highlight(text, new Set(terms))),
+  buckets: () => request.keys.map(([key, files]) => core.bucket(key, files)),
+  ids: () => request.texts.map((t) => core.arxivId(t)),
+  async results() { // per query: filtered and ordered as the page shows them, with snippets
+    const e = engine(), out = [];
+    for (const { q, topics = [], year = "", sort = "relevance", top = 50 } of request.queries) {
+      const f = await e.search(q);
+      const a = e.arrange(f.results, { topics, year, sort });
+      const shown = a.results.slice(0, top);
+      await e.documents(shown.map((r) => r.ref));
+      out.push({ mode: f.mode, total: f.results.length, count: a.results.length,
+        years: Object.fromEntries(a.years), topics: Object.fromEntries(a.topics),
+        results: shown.map((r) => {
+          const s = e.snippet(r.ref, r.terms);
+          const people = new Set([...r.terms, ...r.people]);
+          return { ref: r.ref, terms: [...r.terms].sort(), snippet: s.text, note: s.note,
+            marked: e.highlight(s.text, r.terms).filter((x) => x[1]).map((x) => x[0]),
+            named: e.highlight(e.document(r.ref)[2], people).filter((x) => x[1]).map((x) => x[0]) };
+        }) });
+    }
+    return out;
+  },
 };
 Promise.resolve(commands[request.command]()).then((out) => process.stdout.write(JSON.stringify(out)));
 """

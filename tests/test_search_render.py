@@ -14,6 +14,8 @@ from vlq import decode
 
 from digest import search, searchtext
 from digest.model import Paper
+from digest.notes import Note
+from digest.output.search import keys
 from digest.site import SiteData
 
 
@@ -151,3 +153,32 @@ def test_a_memo_reuses_what_did_not_change(site: SiteData) -> None:
     back = search.render_search(replace(site, papers=tuple(papers)), memo)
     assert back == first
     assert back[f"{search.DOCS}0.json"] is again[f"{search.DOCS}0.json"]  # not encoded again
+
+
+def test_a_memo_rebuild_after_new_authors_and_a_new_note_gives_fresh_outputs(
+        site: SiteData, outputs: dict[str, bytes]) -> None:
+    memo = search.SearchMemo()
+    assert search.render_search(site, memo) == outputs
+    papers = list(site.papers)
+    papers[5] = replace(papers[5], authors=("Kaiming He", "Xi Chen"),
+                        links=("https://arxiv.org/abs/2410.06940",))
+    target = papers[9]
+    note = Note(path="content/notes/n.md", paper=target.id, body="Read **this** twice.",
+                body_line=3)
+    edited = replace(site, papers=tuple(papers), notes={target.id: note},
+                     notes_html={target.id: "<p>Read <strong>this</strong> twice.</p>\n"})
+    again = search.render_search(edited, memo)
+    assert again == search.render_search(edited)
+    docs = all_documents(again)
+    assert docs[9][5] == "Read this twice." and docs[5][2] == "Kaiming He, Xi Chen"
+    files = json.loads(again[search.INDEX])["keys"]
+    found = {key for name, data in again.items() if name.startswith(keys.KEYS)
+             for key in json.loads(data)}
+    assert {"he kaiming", "chen xi", "2410.06940"} <= found and files >= 1
+    assert search.render_search(site, memo) == outputs  # and back
+
+
+def test_a_notes_text_drops_its_markup() -> None:
+    html = ('<p>Uses <em>masked</em> patches &amp; a <a href="../x/">tiny</a> decoder.</p>\n'
+            "<ul>\n<li>one</li>\n<li>two</li>\n</ul>")
+    assert search.note_text(html) == "Uses masked patches & a tiny decoder. one two"

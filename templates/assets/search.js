@@ -735,7 +735,7 @@
     }
 
     return { fold: fold, words: words, catalog: catalog, unpack: unpack, round3: round3,
-             engine: engine, humanDate: humanDate };
+             bucket: bucket, arxivId: arxivId, engine: engine, humanDate: humanDate };
   }
 
   // ---- the page ------------------------------------------------------------------------
