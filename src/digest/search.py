@@ -65,7 +65,7 @@ class Seen:
     texts: tuple[str, ...]  # the indexed fields' texts
     counts: searchindex.Row
     row: list[str]
-    keys: tuple[str, ...]  # its names' and arXiv ids' keys
+    keys: frozenset[str]  # its names' and arXiv ids' keys
 
 
 @dataclass

@@ -18,7 +18,7 @@ import bisect
 import json
 import re
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
@@ -71,14 +71,14 @@ def arxiv_id(text: str) -> str | None:
 def arxiv_ids(paper: Any) -> tuple[str, ...]:
     """A paper's arXiv ids: its ``arxiv_id`` when the record has one, and its links'."""
     own = getattr(paper, "arxiv_id", None)
-    found = [arxiv_id(text) for text in ([own] if own else []) + list(paper.links)]
+    texts = [link for link in paper.links if "arxiv" in link or "/papers/" in link]
+    found = [arxiv_id(text) for text in ([own] if own else []) + texts]
     return tuple(dict.fromkeys(i for i in found if i))
 
 
-def paper_keys(paper: Any) -> tuple[str, ...]:
-    """Every key that finds ``paper``, sorted."""
-    keys = {key for name in paper.authors[:AUTHORS] for key in name_keys(name)}
-    return tuple(sorted(keys.union(arxiv_ids(paper))))
+def paper_keys(paper: Any) -> frozenset[str]:
+    """Every key that finds ``paper``."""
+    return frozenset().union(*map(name_keys, paper.authors[:AUTHORS]), arxiv_ids(paper))
 
 
 @dataclass
@@ -86,7 +86,7 @@ class KeyMemo:
     """What keying nearly the same documents again may reuse: each document's keys, the
     documents of each key, the keys of each file, and the files' bytes."""
 
-    rows: list[tuple[str, ...]] = field(default_factory=list)
+    rows: list[Collection[str]] = field(default_factory=list)
     table: dict[str, list[int]] = field(default_factory=dict)
     size: int = 0  # the characters ``_cost`` counts, which decide the number of files
     per_file: list[set[str]] = field(default_factory=list)
@@ -115,7 +115,7 @@ def _dump(table: dict[str, list[int]], keys: Iterable[str]) -> bytes:
                       separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def _fill(memo: KeyMemo, rows: Sequence[tuple[str, ...]]) -> None:
+def _fill(memo: KeyMemo, rows: Sequence[Collection[str]]) -> None:
     table: dict[str, list[int]] = {}
     for number, keys in enumerate(rows):
         for key in keys:
@@ -137,7 +137,7 @@ def _dump_all(memo: KeyMemo) -> None:
     memo.files = [_dump(memo.table, keys) for keys in memo.per_file]
 
 
-def _patch(memo: KeyMemo, rows: Sequence[tuple[str, ...]]) -> bool:
+def _patch(memo: KeyMemo, rows: Sequence[Collection[str]]) -> bool:
     """Update the memo for the documents whose keys changed; False when it cannot."""
     old = memo.rows
     if len(old) != len(rows) or not old:
@@ -173,7 +173,7 @@ def _patch(memo: KeyMemo, rows: Sequence[tuple[str, ...]]) -> bool:
     return True
 
 
-def render_keys(rows: Sequence[tuple[str, ...]], memo: KeyMemo | None = None
+def render_keys(rows: Sequence[Collection[str]], memo: KeyMemo | None = None
                 ) -> tuple[int, dict[str, bytes]]:
     """The number of keys files and the files, from each document's keys (in ref order)."""
     memo = KeyMemo() if memo is None else memo
