@@ -191,12 +191,14 @@ class Planner:
         kind, arg = spec
         if kind == "paper":
             sources = tuple(map(listing_versions.get, map(_LISTING, arg.sources)))
+            # the related papers' records: a page whose neighbours stay is not remade
+            near = tuple(versions[other] for other, _ in self.site.related.get(arg.id, ()))
             index = self.position.get((arg.topics[0], arg.id), -1) if arg.topics else -1
             if index < 0:
-                return (versions[arg.id], sources)
+                return (versions[arg.id], sources, near)
             # the paper and its neighbours in its first topic, for "previous" and "next"
             seq = self._topic_sequence(arg.topics[0], versions)
-            return (seq[max(index - 1, 0):index + 2], sources)
+            return (seq[max(index - 1, 0):index + 2], sources, near)
         if kind == "topic_page":
             slug, number = arg
             per_page = self.site.config.per_page
@@ -326,6 +328,8 @@ class Planner:
                        "url": prefix + urls.topic(primary)} if primary else None),
             "prev": self.card(prev_paper, prefix) if prev_paper else None,
             "next": self.card(next_paper, prefix) if next_paper else None,
+            "related": [views.compact_card(self.papers_by_id[other], prefix)
+                        for other, _ in self.site.related.get(paper.id, ())],
         }, description=views.snippet(paper.abstract, 155))
 
     def topic_pages(self, slug: str) -> int:
