@@ -18,6 +18,7 @@ from digest.site import urls
 from digest.site import views
 from digest.model import Listing, Paper
 from digest.inputs.notes import StaticPage
+from digest.site import trends
 from digest.site.data import SiteData
 from digest.text.slugs import name_slug, title_key
 
@@ -76,6 +77,7 @@ class Planner:
         self._topic_versions: dict[str, tuple[int, ...]] = {}  # for ``inputs``
         self._topic_versions_of: Mapping[str, int] | None = None
         self.topics_by_slug = site.topic_by_slug()
+        self._trends: trends.Trends | None = None
 
     def _authors(self) -> dict[str, tuple[str, list[Paper]]]:
         """Each author's slug → (name as first seen, papers newest first, once per byline
@@ -203,7 +205,10 @@ class Planner:
             slug, number = arg
             per_page = self.site.config.per_page
             seq = self._topic_sequence(slug, versions)
-            return (arg, len(seq), seq[(number - 1) * per_page:number * per_page])
+            found = self.trends
+            chart = (found.months[:1], found.months[-1:], found.counts[slug],
+                     found.earlier[slug], found.undated[slug]) if number == 1 else None
+            return (arg, len(seq), seq[(number - 1) * per_page:number * per_page], chart)
         if kind == "edition":
             return (arg.id, listing_versions[arg.id],
                     self._versions(self.edition_papers(arg), versions))
@@ -249,6 +254,7 @@ class Planner:
             "topics": self.topic_views(prefix),
             "top_upvoted": self.cards(recent, prefix),
             "featured": self.featured(prefix),
+            "growing": self.growing(prefix),
             "paper_count": len(self.site.papers),
         }, description=self.site.config.description)
 
@@ -275,6 +281,31 @@ class Planner:
         voted = [p for p in dated if (p.upvotes or 0) > 0 and (p.effective_date or "") >= cutoff]
         voted.sort(key=lambda p: (-(p.upvotes or 0), p.id))
         return voted[:TOP_UPVOTED]
+
+    @property
+    def trends(self) -> trends.Trends:
+        """Papers per month per topic (made on first use: most pages do not need it)."""
+        if self._trends is None:
+            self._trends = trends.monthly(self.site.papers, [t.slug for t in self.site.topics])
+        return self._trends
+
+    def topic_chart(self, slug: str, scale: int | None = None) -> dict[str, object] | None:
+        """A topic's papers per month, on its own scale or ``scale``; None when no
+        paper of the digest has a date."""
+        found = self.trends
+        if not found.months:
+            return None
+        counts = found.counts[slug]
+        return trends.chart(self.topics_by_slug[slug].name, counts, found.months,
+                            max(counts) if scale is None else scale, found.earlier[slug],
+                            found.undated[slug])
+
+    def growing(self, prefix: str) -> list[dict[str, object]]:
+        """The topics that grew most over the last three months, for the home page."""
+        return [{"name": self.topics_by_slug[g.slug].name, "url": prefix + urls.topic(g.slug),
+                 "recent": trends.plural(g.recent), "before": g.before,
+                 "window": trends.span(g.first, g.last)}
+                for g in trends.growing(self.trends)]
 
     def topic_views(self, prefix: str) -> list[dict[str, object]]:
         return [{"name": t.name, "slug": t.slug, "description": t.description,
@@ -362,12 +393,20 @@ class Planner:
             "prev_url": pager[number - 2]["url"] if number > 1 else None,
             "next_url": pager[number]["url"] if number < count else None,
             "page_number": number, "page_count": count,
+            "trend": self.topic_chart(slug) if number == 1 else None,
         }, description=topic.description or f"Papers about {topic.name}.",
             feeds=((f"{topic.name} feed", urls.topic_feed(slug)),))
 
     def topics_index(self) -> Page:
         prefix = prefix_for(urls.TOPICS, self.site.config.base_path)
-        return Page(urls.TOPICS, "topics.html", "Topics", {"topics": self.topic_views(prefix)},
+        found = self.trends
+        topics = [{**view, "trend": self.topic_chart(str(view["slug"]), found.peak)}
+                  for view in self.topic_views(prefix)]
+        scale = ({"first": views.month_label(found.months[0]),
+                  "last": views.month_label(found.months[-1]),
+                  "peak": trends.plural(found.peak)}
+                 if found.months else None)
+        return Page(urls.TOPICS, "topics.html", "Topics", {"topics": topics, "scale": scale},
                     description="Every topic of the digest with its number of papers.")
 
     def edition(self, listing: Listing) -> Page:
