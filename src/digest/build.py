@@ -28,7 +28,7 @@ import jinja2
 from digest import executor
 from digest import write as writer
 from digest.config import Config
-from digest.corpus import authoring, topics
+from digest.corpus import authoring, related, topics
 from digest.corpus.ingest import Corpus, unique_listings
 from digest.corpus.merge import Sighting, merge, merge_one, sightings
 from digest.errors import Problem, Problems
@@ -107,6 +107,7 @@ class BuildCache:
         field(default_factory=dict)
     merged: dict[tuple[int, ...], tuple[list[Sighting], Paper]] = field(default_factory=dict)
     topic_memo: topics.AssignMemo = field(default_factory=topics.AssignMemo)
+    related_memo: related.RelatedMemo = field(default_factory=related.RelatedMemo)
     feed_memo: feeds.FeedMemo = field(default_factory=feeds.FeedMemo)
     search_memo: search.SearchMemo = field(default_factory=search.SearchMemo)
     parsed: list[str] = field(default_factory=list)  # listing files parsed by the last build
@@ -290,7 +291,8 @@ def site_data(config: Config, corpus: Corpus, build: date, problems: Problems | 
               cache: BuildCache | None = None) -> SiteData:
     """Notes, topics and pages joined to the papers; note problems go to ``problems``.
 
-    With a cache, topics are matched again only for the papers whose record changed.
+    With a cache, topics are matched again and words read again only for the papers
+    whose record changed.
     """
     found = problems if problems is not None else Problems()
     written = authoring.read(note_files or [], page_files or [], corpus.papers, found)
@@ -299,11 +301,13 @@ def site_data(config: Config, corpus: Corpus, build: date, problems: Problems | 
                                  written.topic_overrides(), cache.topic_memo if cache else None)
     in_use = {slug for paper in papers for slug in paper.topics}
     rendered = authoring.render(config, written, papers, found)
+    neighbours = related.related(papers, {pid: note.body for pid, note in written.notes.items()},
+                                 cache.related_memo if cache else None)
     return SiteData(config=config, papers=tuple(sorted(papers, key=lambda p: p.id)),
                     topics=tuple(t for t in used if t.slug in in_use),
                     listings=corpus.listings, build_date=build,
                     notes_html=rendered.page_html, notes_feed_html=rendered.feed_html,
-                    notes=written.notes, static_pages=rendered.pages)
+                    notes=written.notes, static_pages=rendered.pages, related=neighbours)
 
 
 # ---- producing the outputs: one path for every build ---------------------------------

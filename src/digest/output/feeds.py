@@ -13,7 +13,7 @@ import functools
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from email.utils import format_datetime
@@ -75,7 +75,8 @@ def _a(url: str, label: str) -> str:
     return f'<a href="{escape(url)}">{escape(label, quote=False)}</a>'
 
 
-def _paper_html(paper: Paper, note_html: str | None) -> str:
+def _paper_html(paper: Paper, note_html: str | None,
+                related: Sequence[tuple[str, str]] = ()) -> str:
     parts = [note_html] if note_html else []
     paragraphs = (para.strip() for para in paper.abstract.split("\n\n"))
     parts += [f"<p>{escape(para, quote=False)}</p>" for para in paragraphs if para]
@@ -83,13 +84,28 @@ def _paper_html(paper: Paper, note_html: str | None) -> str:
     if links:
         items = "".join(f"<li>{_a(u, u)}</li>" for u in links)
         parts.append(f"<p>Code and links:</p><ul>{items}</ul>")
+    if related:
+        parts.append("<p>Related: " + "; ".join(_a(u, title) for u, title in related) + "</p>")
     return "\n".join(parts)
 
 
+Links = tuple[tuple[str, str], ...]  # (absolute URL, title)
+
+
+def related_links(site: SiteData, paper: Paper, by_id: Mapping[str, Paper]) -> Links:
+    """The pages of the papers related to ``paper`` (``SiteData.related``), best first."""
+    return tuple((urls.absolute(site.config, urls.paper(other)), by_id[other].title)
+                 for other, _ in site.related.get(paper.id, ()) if other in by_id)
+
+
 def paper_item(site: SiteData, paper: Paper,
-               names: dict[str, TopicRule] | None = None) -> FeedItem:
-    """The feed entry of one paper: abstract as text, topics as categories."""
+               names: dict[str, TopicRule] | None = None,
+               related: Links | None = None) -> FeedItem:
+    """The feed entry of one paper: abstract as text, topics as categories, and a
+    "Related:" line linking the papers most like it."""
     names = site.topic_by_slug() if names is None else names
+    if related is None:
+        related = related_links(site, paper, {p.id: p for p in site.papers})
     return FeedItem(
         url=urls.absolute(site.config, urls.paper(paper.id)),
         title=clean(paper.title),
@@ -97,7 +113,7 @@ def paper_item(site: SiteData, paper: Paper,
         authors=tuple(clean(a) for a in paper.authors),
         categories=tuple((s, clean(names[s].name if s in names else s)) for s in paper.topics),
         text=clean(paper.abstract),
-        html=clean(_paper_html(paper, site.notes_feed_html.get(paper.id))),
+        html=clean(_paper_html(paper, site.notes_feed_html.get(paper.id), related)),
     )
 
 
@@ -150,12 +166,13 @@ class FeedMemo:
     """The last build's feed items and files, for a rebuild to reuse what is equal.
 
     An item is kept while its paper is the same record (held here, so its id is not
-    reused) with the same note, an edition's while its listing and papers are, and
+    reused) with the same note and related links, an edition's while its listing and papers are, and
     the config and topic names are the same; a file is kept while its ``Feed`` is equal.
     """
 
     context: tuple[object, ...] = ()
-    items: dict[int, tuple[Paper, str | None, FeedItem]] = field(default_factory=dict)
+    items: dict[int, tuple[Paper, tuple[str | None, Links], FeedItem]] = \
+        field(default_factory=dict)
     editions: dict[int, tuple[Listing, list[Paper], FeedItem]] = field(default_factory=dict)
     files: dict[str, tuple[Feed, bytes]] = field(default_factory=dict)
 
@@ -185,15 +202,16 @@ def build_feeds(site: SiteData, memo: FeedMemo | None = None) -> list[Feed]:
         if memo.context != context:
             memo.context, memo.items, memo.editions, memo.files = context, {}, {}, {}
     previous = memo.items if memo is not None else {}
-    made: dict[int, tuple[Paper, str | None, FeedItem]] = {}
+    made: dict[int, tuple[Paper, tuple[str | None, Links], FeedItem]] = {}
+    by_id = {p.id: p for p in site.papers}
 
     def item(paper: Paper) -> FeedItem:
         found = made.get(id(paper))
         if found is None:
-            note = site.notes_feed_html.get(paper.id)
+            extra = (site.notes_feed_html.get(paper.id), related_links(site, paper, by_id))
             found = previous.get(id(paper))
-            if found is None or found[0] is not paper or found[1] != note:
-                found = (paper, note, paper_item(site, paper, names))
+            if found is None or found[0] is not paper or found[1] != extra:
+                found = (paper, extra, paper_item(site, paper, names, extra[1]))
             made[id(paper)] = found
         return found[2]
 

@@ -17,6 +17,7 @@ import jinja2
 import markupsafe
 
 from digest.config import Config
+from digest.output import charts
 from digest.site import urls, views
 from digest.site.routes import Page, prefix_for
 
@@ -65,6 +66,7 @@ def environment(config: Config) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals["trend_chart"] = charts.trend_chart
     return env
 
 

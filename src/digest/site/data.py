@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from digest.config import Config, TopicRule
-from digest.model import Listing, Paper
 from digest.inputs.notes import Note, StaticPage
+from digest.model import Listing, Paper
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,8 @@ class SiteData:
     notes_feed_html: dict[str, str] = field(default_factory=dict)  # … with absolute links
     notes: dict[str, Note] = field(default_factory=dict)  # paper id → note (rating, featured…)
     static_pages: tuple[tuple[StaticPage, str], ...] = ()  # content/pages and their HTML
+    # paper id → (id, score) of its most similar papers, best first (corpus.related)
+    related: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
 
     def topic_by_slug(self) -> dict[str, TopicRule]:
         return {t.slug: t for t in self.topics}

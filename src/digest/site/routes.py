@@ -8,18 +8,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from enum import StrEnum
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from enum import StrEnum
 from operator import attrgetter
 from typing import Any
 
-from digest.text import bibtex
-from digest.site import urls
-from digest.site import views
-from digest.model import Listing, Paper
 from digest.inputs.notes import StaticPage
+from digest.model import Listing, Paper
+from digest.site import trends, urls, views
 from digest.site.data import SiteData
+from digest.text import bibtex
 from digest.text.slugs import name_slug, title_key
 
 RECENT_DAYS = 365
@@ -98,6 +97,7 @@ class Planner:
         self._topic_versions: dict[str, tuple[int, ...]] = {}  # for ``inputs``
         self._topic_versions_of: Mapping[str, int] | None = None
         self.topics_by_slug = site.topic_by_slug()
+        self._trends: trends.Trends | None = None
 
     def _authors(self) -> dict[str, tuple[str, list[Paper]]]:
         """Each author's slug → (name as first seen, papers newest first, once per byline
@@ -213,17 +213,22 @@ class Planner:
         kind, arg = spec
         if kind is Kind.PAPER:
             sources = tuple(map(listing_versions.get, map(_LISTING, arg.sources)))
+            # the related papers' records: a page whose neighbours stay is not remade
+            near = tuple(versions[other] for other, _ in self.site.related.get(arg.id, ()))
             index = self.position.get((arg.topics[0], arg.id), -1) if arg.topics else -1
             if index < 0:
-                return (versions[arg.id], sources)
+                return (versions[arg.id], sources, near)
             # the paper and its neighbours in its first topic, for "previous" and "next"
             seq = self._topic_sequence(arg.topics[0], versions)
-            return (seq[max(index - 1, 0):index + 2], sources)
+            return (seq[max(index - 1, 0):index + 2], sources, near)
         if kind is Kind.TOPIC_PAGE:
             slug, number = arg
             per_page = self.site.config.per_page
             seq = self._topic_sequence(slug, versions)
-            return (arg, len(seq), seq[(number - 1) * per_page:number * per_page])
+            found = self.trends
+            chart = (found.months[:1], found.months[-1:], found.counts[slug],
+                     found.earlier[slug], found.undated[slug]) if number == 1 else None
+            return (arg, len(seq), seq[(number - 1) * per_page:number * per_page], chart)
         if kind is Kind.EDITION:
             return (arg.id, listing_versions[arg.id],
                     self._versions(self.edition_papers(arg), versions))
@@ -269,6 +274,7 @@ class Planner:
             "topics": self.topic_views(prefix),
             "top_upvoted": self.cards(recent, prefix),
             "featured": self.featured(prefix),
+            "growing": self.growing(prefix),
             "paper_count": len(self.site.papers),
         }, description=self.site.config.description)
 
@@ -295,6 +301,31 @@ class Planner:
         voted = [p for p in dated if (p.upvotes or 0) > 0 and (p.effective_date or "") >= cutoff]
         voted.sort(key=lambda p: (-(p.upvotes or 0), p.id))
         return voted[:TOP_UPVOTED]
+
+    @property
+    def trends(self) -> trends.Trends:
+        """Papers per month per topic (made on first use: most pages do not need it)."""
+        if self._trends is None:
+            self._trends = trends.monthly(self.site.papers, [t.slug for t in self.site.topics])
+        return self._trends
+
+    def topic_chart(self, slug: str, scale: int | None = None) -> dict[str, object] | None:
+        """A topic's papers per month, on its own scale or ``scale``; None when no
+        paper of the digest has a date."""
+        found = self.trends
+        if not found.months:
+            return None
+        counts = found.counts[slug]
+        return trends.chart(self.topics_by_slug[slug].name, counts, found.months,
+                            max(counts) if scale is None else scale, found.earlier[slug],
+                            found.undated[slug])
+
+    def growing(self, prefix: str) -> list[dict[str, object]]:
+        """The topics that grew most over the last three months, for the home page."""
+        return [{"name": self.topics_by_slug[g.slug].name, "url": prefix + urls.topic(g.slug),
+                 "recent": trends.plural(g.recent), "before": g.before,
+                 "window": trends.span(g.first, g.last)}
+                for g in trends.growing(self.trends)]
 
     def topic_views(self, prefix: str) -> list[dict[str, object]]:
         return [{"name": t.name, "slug": t.slug, "description": t.description,
@@ -348,6 +379,8 @@ class Planner:
                        "url": prefix + urls.topic(primary)} if primary else None),
             "prev": self.card(prev_paper, prefix) if prev_paper else None,
             "next": self.card(next_paper, prefix) if next_paper else None,
+            "related": [views.compact_card(self.papers_by_id[other], prefix)
+                        for other, _ in self.site.related.get(paper.id, ())],
         }, description=views.snippet(paper.abstract, 155))
 
     def topic_pages(self, slug: str) -> int:
@@ -376,12 +409,20 @@ class Planner:
             "prev_url": pager[number - 2]["url"] if number > 1 else None,
             "next_url": pager[number]["url"] if number < count else None,
             "page_number": number, "page_count": count,
+            "trend": self.topic_chart(slug) if number == 1 else None,
         }, description=topic.description or f"Papers about {topic.name}.",
             feeds=((f"{topic.name} feed", urls.topic_feed(slug)),))
 
     def topics_index(self) -> Page:
         prefix = prefix_for(urls.TOPICS, self.site.config.base_path)
-        return Page(urls.TOPICS, "topics.html", "Topics", {"topics": self.topic_views(prefix)},
+        found = self.trends
+        topics = [{**view, "trend": self.topic_chart(str(view["slug"]), found.peak)}
+                  for view in self.topic_views(prefix)]
+        scale = ({"first": views.month_label(found.months[0]),
+                  "last": views.month_label(found.months[-1]),
+                  "peak": trends.plural(found.peak)}
+                 if found.months else None)
+        return Page(urls.TOPICS, "topics.html", "Topics", {"topics": topics, "scale": scale},
                     description="Every topic of the digest with its number of papers.")
 
     def edition(self, listing: Listing) -> Page:

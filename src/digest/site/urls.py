@@ -7,8 +7,6 @@ to the page that links, so the site works under any GitHub Pages sub-path.
 
 from __future__ import annotations
 
-import posixpath
-
 from digest.config import Config
 
 HOME = ""

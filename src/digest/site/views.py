@@ -12,8 +12,8 @@ from datetime import date
 from functools import lru_cache
 from urllib.parse import quote_plus, urlsplit
 
-from digest.site import urls
 from digest.model import Paper
+from digest.site import urls
 from digest.text.slugs import name_slug
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
@@ -127,3 +127,17 @@ def card(paper: Paper, prefix: str, topic_names: dict[str, str], summary: str | 
         "iso_date": paper.effective_date or "",
         "upvotes": paper.upvotes,
     }
+
+
+def short_byline(paper: Paper) -> str:
+    """The first author, "et al." when there are more than two; else ``byline``."""
+    if len(paper.authors) > 2:
+        return f"{paper.authors[0]} et al."
+    return byline(paper)
+
+
+def compact_card(paper: Paper, prefix: str) -> dict[str, str]:
+    """A paper in a short list (related papers): title, short byline and date."""
+    return {"title": paper.title, "url": prefix + urls.paper(paper.id),
+            "byline": short_byline(paper), "date": human_date(paper.effective_date),
+            "iso_date": paper.effective_date or ""}

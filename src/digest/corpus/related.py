@@ -1,0 +1,324 @@
+"""Related papers: each paper's nearest neighbours by TF-IDF cosine, computed at build time.
+
+A paper is a bag of terms: the words of its title (each counted ``TITLE_WEIGHT`` times),
+abstract and note, plurals folded to singulars, its authors' full names and its topics.
+A term weighs ``(1 + ln tf) · ln(N / df)``; each paper's vector has unit length, so the
+score of two papers is the cosine of their vectors. To keep the cost linear in the
+number of papers, a paper keeps its ``TERMS_PER_PAPER`` heaviest terms and a term the
+``POSTINGS_PER_TERM`` papers where it weighs most (a word hundreds of papers use says
+little about which of them is like which; Lucene's "more like this" prunes the same
+way). A score is the dot product of the pruned vectors, so it is the same seen from
+either paper: ``b`` lists ``a`` whenever ``a`` lists ``b``, unless ``b`` has
+``LIMIT`` closer papers. Scores below ``THRESHOLD`` are not shown, so a paper with
+nothing close enough lists nothing rather than noise.
+
+Weights are integers (``SCALE`` steps) and scores exact integer sums: no summation
+order can change a tie, so the lists are the same in every build, full or incremental.
+Everything past reading the words runs in numpy on whole arrays; ``RelatedMemo`` keeps
+each paper's words as term numbers, so the preview reads only the papers that changed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any
+
+from digest.model import Paper
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    Ints = npt.NDArray[np.int64]
+
+LIMIT = 5  # related papers a page shows
+THRESHOLD = 0.08  # the least score (cosine, 0 to 1) worth showing
+TITLE_WEIGHT = 3  # a title word counts as this many abstract words
+TERMS_PER_PAPER = 24
+POSTINGS_PER_TERM = 64
+SCALE = (1 << 15) - 1  # weight steps: a product of two fits in 30 bits
+PAIRS_AT_ONCE = 1 << 18  # candidate pairs scored at once: bounds the memory
+PAPERS_AT_ONCE = 2048  # papers counted at once: the same
+
+# Bytes that belong to a word: ASCII letters (lower-cased) and digits, and every byte of
+# a non-ASCII character (folded first); the rest splits words.
+_TABLE = bytes(c + 32 if 65 <= c <= 90 else
+               c if (48 <= c <= 57 or 97 <= c <= 122 or c >= 128) else 32 for c in range(256))
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+# lunr's English stop words (the search index drops the same ones) and words that
+# most abstracts use without saying what a paper is about.
+STOP_WORDS = frozenset((
+    "a", "able", "about", "across", "after", "all", "almost", "also", "am", "among", "an", "and",
+    "any", "are", "as", "at", "be", "because", "been", "but", "by", "can", "cannot", "could",
+    "dear", "did", "do", "does", "either", "else", "ever", "every", "for", "from", "get", "got",
+    "had", "has", "have", "he", "her", "hers", "him", "his", "how", "however", "i", "if", "in",
+    "into", "is", "it", "its", "just", "least", "let", "like", "likely", "may", "me", "might",
+    "most", "must", "my", "neither", "no", "nor", "not", "of", "off", "often", "on", "only", "or",
+    "other", "our", "own", "rather", "said", "say", "says", "she", "should", "since", "so", "some",
+    "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "tis", "to",
+    "too", "twas", "us", "wants", "was", "we", "were", "what", "when", "where", "which", "while",
+    "who", "whom", "why", "will", "with", "would", "yet", "you", "your", "ours", "show", "shows",
+    "shown", "propose", "proposed", "present", "introduce", "paper", "work", "approach", "method",
+    "methods", "new", "using", "use", "used", "based", "via", "both", "more", "such", "each",
+    "well"
+))
+
+
+@dataclass(frozen=True)
+class Text:
+    """What the similarity of one paper is read from."""
+
+    title: str
+    body: str  # abstract and note
+    authors: tuple[str, ...]
+    topics: tuple[str, ...]
+
+
+def text_of(paper: Paper, note: str = "") -> Text:
+    return Text(paper.title, f"{paper.abstract}\n{note}" if note else paper.abstract,
+                paper.authors, paper.topics)
+
+
+def _fold_run(match: re.Match[str]) -> str:
+    """A non-ASCII run without diacritics; other characters that are not letters or
+    digits (dashes, quotes, symbols) split words."""
+    return "".join(c if c.isalnum() else " " for c in unicodedata.normalize("NFKD", match.group())
+                   if not unicodedata.combining(c))
+
+
+def _encoded(text: str) -> bytes:
+    if not text.isascii():
+        text = _NON_ASCII.sub(_fold_run, text)
+    return text.encode("utf-8").translate(_TABLE)
+
+
+def stem(word: str) -> str:
+    """Harman's S-stemmer: a plural to its singular (``models`` → ``model``), nothing else.
+
+    Enough to match a word with its plural; Porter's stemmer also merges words that
+    tell papers apart (``general``, ``generation``).
+    """
+    if len(word) < 4 or word[-1] != "s" or word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith("ies") and not word.endswith(("eies", "aies")):
+        return word[:-3] + "y"
+    if word.endswith("es") and not word.endswith(("aes", "ees", "oes")):
+        return word[:-1]
+    return word[:-1]
+
+
+class _Vocabulary(dict[bytes, int]):
+    """Word → term number, the numbers given in order of first sight; -1 for a word that
+    is no term (a stop word, one letter, a number)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.terms: dict[str, int] = {}
+
+    def __missing__(self, word: bytes) -> int:
+        text = word.decode("utf-8", "replace")
+        if word[:1] in (b"@", b"#"):  # an author or a topic, whole
+            number = self.terms.setdefault(text, len(self.terms))
+        elif len(text) < 2 or text.isdigit() or text in STOP_WORDS:
+            number = -1
+        else:
+            number = self.terms.setdefault(stem(text), len(self.terms))
+        self[word] = number
+        return number
+
+
+@dataclass
+class RelatedMemo:
+    """What the next build may reuse: the vocabulary and each paper's words as terms."""
+
+    vocabulary: _Vocabulary = field(default_factory=_Vocabulary)
+    words: dict[str, tuple[Text, Any]] = field(default_factory=dict)  # id → (text, terms)
+
+
+def _terms(text: Text, vocabulary: _Vocabulary) -> Any:
+    """A paper's terms, one entry per occurrence (a title word ``TITLE_WEIGHT`` times)."""
+    import numpy as np
+
+    words = _encoded(text.title).split() * TITLE_WEIGHT + _encoded(text.body).split()
+    words += [b"@" + _encoded(name).strip().replace(b" ", b"_") for name in text.authors]
+    words += [b"#" + slug.encode("utf-8") for slug in text.topics]
+    return np.fromiter(map(vocabulary.__getitem__, words), np.int32, len(words))
+
+
+Related = dict[str, tuple[tuple[str, float], ...]]
+
+
+def related(papers: Sequence[Paper], notes: Mapping[str, str] | None = None,
+            memo: RelatedMemo | None = None) -> Related:
+    """Each paper's id → up to ``LIMIT`` (id, score) of the most similar papers, best first.
+
+    ``notes`` maps a paper id to its note's text, read like the abstract.
+    """
+    memo = RelatedMemo() if memo is None else memo
+    notes = notes or {}
+    ordered = sorted(papers, key=lambda p: p.id)
+    words: dict[str, tuple[Text, Any]] = {}
+    for paper in ordered:
+        text = text_of(paper, notes.get(paper.id, ""))
+        old = memo.words.get(paper.id)
+        words[paper.id] = old if old is not None and old[0] == text else \
+            (text, _terms(text, memo.vocabulary))
+    memo.words = words
+    ids = [p.id for p in ordered]
+    return nearest(ids, [words[i][1] for i in ids], memo.vocabulary.terms)
+
+
+def nearest(ids: Sequence[str], occurrences: Sequence[Any], terms: Mapping[str, int]
+            ) -> Related:
+    """The neighbours of each of ``ids`` from its term occurrences (numbers of ``terms``).
+
+    Papers are read ``PAPERS_AT_ONCE`` at a time (counted, then weighed and pruned),
+    so no array of every occurrence is ever made.
+    """
+    import numpy as np
+
+    n = len(ids)
+    if n < 2:
+        return {pid: () for pid in ids}
+    rank = _ranks(occurrences, terms)
+    size = max(int(rank.max(initial=0)) + 1, 1)
+    counted = []
+    df = np.zeros(size, np.int64)
+    for first in range(0, n, PAPERS_AT_ONCE):
+        term, tf, lengths = _counts(occurrences[first:first + PAPERS_AT_ONCE], rank, size)
+        df += np.bincount(term, minlength=size)
+        counted.append((first, term, tf, lengths))
+    idf = np.log(n / np.maximum(df, 1))
+    pruned = []
+    for first, term, tf, lengths in counted:
+        rows = np.repeat(np.arange(len(lengths)), lengths)
+        weight = (1 + np.log(tf)) * idf[term]
+        norms = np.sqrt(np.bincount(rows, weights=weight * weight, minlength=len(lengths)))
+        weight = np.rint(weight / np.where(norms > 0, norms, 1)[rows] * SCALE).astype(np.int64)
+        keep = (df[term] > 1) & (weight > 0)  # a term of one paper matches no other
+        rows, kept, weight = _heaviest(rows[keep] + first, term[keep].astype(np.int64),
+                                       weight[keep], TERMS_PER_PAPER, size)
+        pruned.append((rows, kept, weight))
+    del counted
+    rows, term, weight = (np.concatenate(column) for column in zip(*pruned, strict=True))
+    term, rows, weight = _heaviest(term, rows, weight, POSTINGS_PER_TERM, n)
+    return _neighbours(ids, rows, term, weight, size)
+
+
+def _ranks(occurrences: Sequence[Any], terms: Mapping[str, int]) -> Ints:
+    """Each term number's place among the terms in use in sorted order (-1: not in use,
+    and for -1 itself): the numbering, and with it every tie, is the same in every build."""
+    import numpy as np
+
+    used = np.zeros(len(terms), bool)
+    for first in range(0, len(occurrences), PAPERS_AT_ONCE):
+        flat = np.concatenate(occurrences[first:first + PAPERS_AT_ONCE])
+        used[flat[flat >= 0]] = True
+    kept = np.flatnonzero(used)
+    names = list(terms)
+    rank = np.full(len(terms) + 1, -1, np.int64)  # the last one stands for -1
+    rank[kept[sorted(range(len(kept)), key=lambda i: names[kept[i]])]] = np.arange(len(kept))
+    return rank
+
+
+def _counts(occurrences: Sequence[Any], rank: Ints, size: int) -> tuple[Any, Any, Any]:
+    """The distinct terms of each paper (in order), their frequencies and how many each
+    paper has."""
+    import numpy as np
+
+    lengths = np.fromiter(map(len, occurrences), np.int64, len(occurrences))
+    flat = rank[np.concatenate(occurrences)]
+    keys = np.repeat(np.arange(len(occurrences), dtype=np.int64) * size, lengths) + flat
+    keys = keys[flat >= 0]
+    keys.sort()
+    heads = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    tf = np.diff(np.r_[heads, len(keys)]).astype(np.int32)
+    keys = keys[heads]
+    lengths = np.bincount(keys // size, minlength=len(occurrences))
+    return (keys % size).astype(np.int32), tf, lengths
+
+
+def _heaviest(groups: Ints, members: Ints, weight: Ints, most: int, span: int
+              ) -> tuple[Ints, Ints, Ints]:
+    """The ``most`` heaviest entries of each group (ties: the smaller member), sorted by
+    group, heaviest first; members are below ``span``."""
+    import numpy as np
+
+    member_bits = max(span - 1, 1).bit_length()
+    if int(groups.max(initial=0)).bit_length() + 15 + member_bits > 63:
+        raise ValueError("too many papers or terms to pack in 63 bits")
+    keys = (groups << (15 + member_bits)) | ((SCALE - weight) << member_bits) | members
+    keys.sort()
+    groups = keys >> (15 + member_bits)
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    rank = np.arange(len(keys)) - np.repeat(starts, np.diff(np.r_[starts, len(keys)]))
+    keys = keys[rank < most]
+    return (keys >> (15 + member_bits), keys & ((1 << member_bits) - 1),
+            SCALE - ((keys >> member_bits) & SCALE))
+
+
+def _neighbours(ids: Sequence[str], rows: Ints, term: Ints, weight: Ints, vocabulary: int
+                ) -> Related:
+    """Score every pair of papers that share a kept term; keep each paper's best.
+
+    Each pair is scored once, from the paper that comes first: the postings of a term
+    are put in paper order, and a posting pairs with those after it.
+    """
+    import numpy as np
+
+    n = len(ids)
+    order = np.lexsort((rows, term))  # by term, then paper
+    rows, term, weight = rows[order], term[order], weight[order]
+    ends = np.searchsorted(term, np.arange(1, vocabulary + 1))[term]
+    later = ends - np.arange(len(term)) - 1  # the postings after each one
+    order = np.lexsort((term, rows))  # the same postings by paper
+    position, left_rows = order, rows[order]
+    per_row = np.bincount(left_rows, weights=later[order], minlength=n)
+    total = np.cumsum(per_row)
+    cuts = np.searchsorted(total, np.arange(PAIRS_AT_ONCE, total[-1], PAIRS_AT_ONCE))
+    bounds = sorted({0, n, *(cuts + 1).tolist()})
+    least = int(np.ceil(THRESHOLD * SCALE * SCALE))
+    row_bits = max(n - 1, 1).bit_length()
+    found: list[tuple[Ints, Ints, Ints]] = []
+    for first, last in pairwise(bounds):
+        lo, hi = np.searchsorted(left_rows, [first, last])
+        at, count = position[lo:hi], later[position[lo:hi]]
+        size = int(count.sum())
+        if not size:
+            continue
+        local_bits = max(last - first - 1, 1).bit_length()
+        if local_bits + row_bits + 30 > 63:
+            raise ValueError("too many papers to pack in 63 bits")
+        offsets = np.cumsum(count) - count
+        index = np.repeat(at + 1 - offsets, count) + np.arange(size)
+        keys = np.repeat(((rows[at] - first) << (row_bits + 30)), count)
+        keys |= rows[index] << 30
+        keys |= np.repeat(weight[at], count) * weight[index]
+        del index
+        keys.sort()
+        pair = keys >> 30
+        heads = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+        score = np.add.reduceat(keys & ((1 << 30) - 1), heads)
+        pair = pair[heads]
+        del keys
+        good = score >= least
+        pair, score = pair[good], score[good]
+        found.append(((pair >> row_bits) + first, pair & ((1 << row_bits) - 1), score))
+    if not found:
+        return {pid: () for pid in ids}
+    a, b, score = (np.concatenate(column) for column in zip(*found, strict=True))
+    mine, other, score = np.r_[a, b], np.r_[b, a], np.r_[score, score]
+    order = np.lexsort((other, -score, mine))
+    mine, other, score = mine[order], other[order], score[order]
+    heads = np.flatnonzero(np.r_[True, mine[1:] != mine[:-1]])
+    rank = np.arange(len(mine)) - np.repeat(heads, np.diff(np.r_[heads, len(mine)]))
+    top = rank < LIMIT
+    out: dict[str, list[tuple[str, float]]] = {}
+    for row, col, value in zip(mine[top].tolist(), other[top].tolist(),
+                               (score[top] / (SCALE * SCALE)).round(4).tolist(), strict=True):
+        out.setdefault(ids[row], []).append((ids[col], value))
+    return {pid: tuple(out.get(pid, ())) for pid in ids}
