@@ -1,0 +1,1 @@
+"""Network clients: the one HTTP policy, arXiv and Hugging Face. Nothing else opens a socket."""

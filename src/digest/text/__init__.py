@@ -1,0 +1,1 @@
+"""Pure text helpers: titles (and, after the restructuring, dates, slugs, LaTeX, links)."""
