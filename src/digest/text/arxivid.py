@@ -23,11 +23,21 @@ def split_id(text: str) -> tuple[str, int | None] | None:
     text = text.strip()
     if text[:6].lower() == "arxiv:":
         text = text[6:].strip()
-    for pattern in (_NEW_ID, _OLD_ID):
-        m = pattern.fullmatch(text)
-        if m:
-            return m.group(1), int(m.group(2)) if m.group(2) else None
-    return None
+    m = _NEW_ID.fullmatch(text) or _OLD_ID.fullmatch(text)
+    if m is None or not _plausible(m.group(1)):
+        return None
+    return m.group(1), int(m.group(2)) if m.group(2) else None
+
+
+def _plausible(ident: str) -> bool:
+    """A real month, and the number of digits arXiv used then: four until 2014, five since."""
+    if "/" in ident:
+        yymm = ident.rsplit("/", 1)[1][:4]
+        return 1 <= int(yymm[2:]) <= 12
+    yymm, number = ident.split(".")
+    if not 1 <= int(yymm[2:]) <= 12:
+        return False
+    return len(number) == (5 if int(yymm) >= 1501 else 4)
 
 
 def base_id(text: str) -> str | None:
