@@ -71,9 +71,9 @@ def test_an_ids_listing_is_detected_and_read_in_order() -> None:
     assert listing.entries[0].title == "arXiv:2410.17243"
     assert listing.entries[1].links == ("https://arxiv.org/abs/2406.14833",)
     assert listing.chrome == (1, 13)  # the comment, and the repeated id
-    assert [str(p) for p in problems.items] == [
+    assert [str(p) for p in problems.items] == [(
         "content/listings/ids-as-copied.txt:13: warning: "
-        "arXiv:2410.17243 is already listed on line 2"]
+        "arXiv:2410.17243 is already listed on line 2")]
 
 
 def test_an_ids_listing_keeps_its_good_lines() -> None:
