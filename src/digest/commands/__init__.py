@@ -1,0 +1,1 @@
+"""Entry points of the commands that are not the build: enrich (and later topics, add, ...)."""

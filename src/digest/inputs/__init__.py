@@ -1,0 +1,1 @@
+"""The disk readers of the build: listings, notes, pages, stored metadata."""
