@@ -266,7 +266,7 @@ class ReplayServer:
 
     @contextmanager
     def running(self) -> Iterator[ReplayServer]:
-        thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
         thread.start()
         try:
             yield self
