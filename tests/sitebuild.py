@@ -7,8 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from digest import config as config_mod
-from digest.build import BuildResult, build, site_data
-from digest.build import load_corpus
+from digest.build import BuildResult, build, load_corpus, site_data
 from digest.errors import Problems
 from digest.site.data import SiteData
 

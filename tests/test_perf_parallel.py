@@ -18,15 +18,14 @@ import markupsafe
 import pytest
 from sitebuild import FIXED_DAY, GOLDEN_SITE, REPO, tree
 
-from digest import config as config_mod
 from digest import build as build_mod
+from digest import config as config_mod
 from digest import executor
-from digest.build import BuildCache, build
-from digest.build import parse_all
+from digest.build import BuildCache, build, parse_all
 from digest.errors import Problems
-from digest.output.render import describe
 from digest.inputs.files import listing_files
 from digest.output import render
+from digest.output.render import describe
 from digest.site import routes as pages
 
 sys.path.insert(0, str(REPO / "benchmarks"))

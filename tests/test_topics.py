@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from digest.config import Config, TopicRule, load
 from digest.build import load_corpus
+from digest.config import Config, TopicRule, load
 from digest.corpus.topics import (
     MAX_TOPICS,
     OTHER,

@@ -1,4 +1,4 @@
-"""Command line: ``digest check | export | build | serve | topics | new | add``.
+"""Command line: ``digest check | export | build | serve | topics | new | add | enrich``.
 
 Exit codes: 0 fine, 1 problems in the inputs, 2 usage errors (click's own).
 """
@@ -9,10 +9,12 @@ import io
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import click
 
@@ -224,6 +226,31 @@ def add_command(ctx: Context, source: io.TextIOBase, when: object, title: str | 
     report(added.problems, sys.stdout)
     if added.problems.errors:
         sys.exit(1)
+
+
+@main.command("enrich")
+@click.option("--refresh", is_flag=True,
+              help="Fetch the records and upvotes of papers already stored again.")
+@click.option("--limit", type=click.IntRange(min=1), help="Look up at most N papers by title.")
+@click.option("--dry-run", is_flag=True,
+              help="Print what a run would request and how long its spacing takes; send nothing.")
+@click.pass_obj
+def enrich_command(ctx: Context, refresh: bool, limit: int | None, dry_run: bool) -> None:
+    """Find each paper's arXiv record (through arXiv and Hugging Face) and store it under
+    content/metadata, so that builds stay offline."""
+    from digest.commands import enrich
+
+    problems = Problems()
+    cfg, corpus = _corpus(ctx, problems)
+
+    def progress(items: Sequence[Any], label: str) -> AbstractContextManager[Iterable[Any]]:
+        return click.progressbar(items, label=label, file=sys.stderr)
+
+    code = enrich.command(cfg, corpus, problems, refresh=refresh, limit=limit, dry_run=dry_run,
+                          progress=progress, echo=click.echo,
+                          warn=lambda message: click.echo(message, err=True))
+    report(problems)
+    sys.exit(code)
 
 
 @main.command("serve")
