@@ -1,4 +1,5 @@
-"""CI's Lighthouse gate: build the shipped content under a sub-path, score home and a paper.
+"""CI's Lighthouse gate: build the shipped content under a sub-path, score home, a paper
+(with its related papers), a topic page and the topics index (with their charts).
 
 Accessibility, best practices and SEO must be 1.0, performance at least 0.95.
 """
@@ -24,8 +25,10 @@ def main() -> int:
             [sys.executable, "-m", "digest", "export", "--format", "json"], cwd=ROOT,
             check=True, capture_output=True, text=True).stdout)
         paper = next(r for r in records if r["authors"] and r["links"])
+        topic = min(p.parent.name for p in (site / "topics").glob("*/index.html"))
         return subprocess.run([sys.executable, str(ROOT / "checks" / "lighthouse.py"), str(site),
-                               "", f"papers/{paper['id']}/", "--subpath", "/papers/"],
+                               "", f"papers/{paper['id']}/", f"topics/{topic}/", "topics/",
+                               "--subpath", "/papers/"],
                               check=False).returncode
 
 

@@ -27,7 +27,7 @@ SUBPATH = "/papers/"
 BASE_URL = "https://example.github.io/papers/"
 PAPER = "papers/sit-self-supervised-vision-transformer/"
 NOTE_PAPER = "papers/representation-alignment-for-generation-training-diffusion-transformers-517a56/"
-AXE_PAGES = ["", PAPER, NOTE_PAPER, "about/", "topics/multimodal-llms/",
+AXE_PAGES = ["", PAPER, NOTE_PAPER, "about/", "topics/multimodal-llms/", "topics/",
              "editions/2025-12-08-hf-pre-training/",
              "no-such-page/"]
 

@@ -1,0 +1,199 @@
+"""Related papers (corpus/related.py): obvious neighbours found, noise left out, the lists
+consistent both ways, the same in every build, and shown on paper pages and in feeds."""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+import shutil
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sitebuild import tree
+
+from digest import config as config_mod
+from digest.build import BuildCache, BuildResult, build
+from digest.corpus import related
+from digest.errors import Problems
+from digest.model import Paper
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURE = REPO / "tests" / "fixtures" / "related_site"
+DAY = date(2025, 12, 31)
+
+LORA = "lora-low-rank-adaptation-of-large-language-models"
+QLORA = "qlora-efficient-finetuning-of-quantized-llms"
+DORA = "dora-weight-decomposed-low-rank-adaptation"
+MMLU = "measuring-massive-multitask-language-understanding"
+MMLU_PRO = "mmlu-pro-a-more-robust-and-challenging-multi-task-language-understanding-4c4d14"
+DDPM = "denoising-diffusion-probabilistic-models"
+IDDPM = "improved-denoising-diffusion-probabilistic-models"
+RADAR = "radar-tracking-of-songbird-migration-over-the-north-sea"
+
+
+def run(root: Path, cache: BuildCache | None = None) -> BuildResult:
+    problems = Problems()
+    cfg = config_mod.load(root, problems)
+    result = build(cfg, DAY, problems, write=False, cache=cache)
+    assert result is not None, [str(p) for p in problems.items]
+    return result
+
+
+@pytest.fixture(scope="module")
+def fixture_build() -> BuildResult:
+    return run(FIXTURE)
+
+
+def neighbours(result: BuildResult, paper_id: str) -> list[str]:
+    return [other for other, _ in result.site.related[paper_id]]
+
+
+def test_each_family_finds_its_own_and_nothing_else(fixture_build: BuildResult) -> None:
+    # A method and its two follow-ups; a benchmark and its harder version; a model and
+    # its follow-up. The follow-ups of LoRA each list LoRA, and LoRA lists both, the
+    # one that shares its name and words first.
+    assert neighbours(fixture_build, LORA) == [DORA, QLORA]
+    assert neighbours(fixture_build, QLORA) == [LORA]
+    assert neighbours(fixture_build, DORA) == [LORA]
+    assert neighbours(fixture_build, MMLU) == [MMLU_PRO]
+    assert neighbours(fixture_build, MMLU_PRO) == [MMLU]
+    assert neighbours(fixture_build, DDPM) == [IDDPM]
+    assert neighbours(fixture_build, IDDPM) == [DDPM]
+
+
+def test_a_paper_with_nothing_like_it_lists_nothing(fixture_build: BuildResult) -> None:
+    assert fixture_build.site.related[RADAR] == ()
+    page = fixture_build.outputs[f"papers/{RADAR}/index.html"].decode()
+    assert "Related papers" not in page and "related-card" not in page
+
+
+def test_the_paper_page_shows_related_cards_after_the_bibtex(fixture_build: BuildResult
+                                                            ) -> None:
+    page = fixture_build.outputs[f"papers/{LORA}/index.html"].decode()
+    section = page[page.index('<section class="related"'):]
+    assert page.index("Copy BibTeX") < page.index('<section class="related"')
+    assert section.index(f'href="../../papers/{DORA}/"') < \
+        section.index(f'href="../../papers/{QLORA}/"')
+    assert '<time datetime="2024-02-14">Feb 14, 2024</time>' in section  # DoRA's date
+    assert "Shih-Yang Liu, Chien-Yi Wang" in section
+
+
+def test_feed_items_carry_a_related_line(fixture_build: BuildResult) -> None:
+    feed = fixture_build.outputs["feed.xml"].decode()
+    item = feed[feed.index(f"<link>https://example.github.io/related/papers/{QLORA}/</link>"):]
+    item = item[:item.index("</item>")]
+    assert (f"Related: &lt;a href=\"https://example.github.io/related/papers/{LORA}/\"&gt;"
+            "LoRA: Low-Rank Adaptation of Large Language Models&lt;/a&gt;") in item
+    radar = feed[feed.index(f"papers/{RADAR}/</link>"):]
+    assert "Related:" not in radar[:radar.index("</item>")]
+
+
+def test_lists_are_consistent_both_ways(fixture_build: BuildResult) -> None:
+    """Scores are symmetric: ``b`` lists ``a`` whenever ``a`` lists ``b``, unless
+    ``b``'s list is full of papers at least as close."""
+    found = fixture_build.site.related
+    for paper, near in found.items():
+        for other, score in near:
+            back = dict(found[other])
+            if paper not in back:
+                assert len(back) == related.LIMIT and min(back.values()) >= score
+            else:
+                assert back[paper] == score
+
+
+def test_the_score_is_the_cosine_of_the_tf_idf_vectors() -> None:
+    """Three titles: "alpha beta", "alpha gamma", "delta epsilon". Each title word
+    counts three times; alpha is in 2 of 3 papers, beta and gamma in one, so the first
+    two papers' vectors are (1 + ln 3)·(ln 1.5, ln 3) and (1 + ln 3)·(ln 1.5, ln 3)
+    on different second axes: their cosine is ln² 1.5 / (ln² 1.5 + ln² 3)."""
+    papers = [Paper(id="a", title="alpha beta"), Paper(id="b", title="alpha gamma"),
+              Paper(id="c", title="delta epsilon")]
+    expected = math.log(1.5) ** 2 / (math.log(1.5) ** 2 + math.log(3) ** 2)  # 0.1199
+    found = related.related(papers)
+    assert found["a"] == (("b", pytest.approx(expected, abs=2e-4)),)
+    assert found["b"] == (("a", found["a"][0][1]),)
+    assert found["c"] == ()
+
+
+def test_scores_below_the_threshold_are_not_listed() -> None:
+    # The same two papers with a third word each: the cosine falls to
+    # ln² 1.5 / (ln² 1.5 + 2 ln² 3) = 0.064, under THRESHOLD (0.08).
+    papers = [Paper(id="a", title="alpha beta zeta"), Paper(id="b", title="alpha gamma eta"),
+              Paper(id="c", title="delta epsilon")]
+    assert related.related(papers) == {"a": (), "b": (), "c": ()}
+
+
+def test_authors_and_topics_are_terms_and_stop_words_are_not() -> None:
+    # Titles of stop words only: each paper is its author, or its topic.
+    shared_author = [Paper(id="a", title="On the", authors=("Zoë Kim",)),
+                     Paper(id="b", title="Of the", authors=("Zoe Kim",)),
+                     Paper(id="c", title="three")]
+    assert [o for o, _ in related.related(shared_author)["a"]] == ["b"]
+    shared_topic = [Paper(id="a", title="On the", topics=("robots",)),
+                    Paper(id="b", title="Of the", topics=("robots",)),
+                    Paper(id="c", title="three")]
+    assert [o for o, _ in related.related(shared_topic)["a"]] == ["b"]
+    stop_words = [Paper(id="a", title="the of and"), Paper(id="b", title="the of and"),
+                  Paper(id="c", title="three")]
+    assert related.related(stop_words)["a"] == ()
+
+
+@pytest.mark.parametrize(("word", "stem"), [
+    ("models", "model"), ("studies", "study"), ("images", "image"), ("class", "class"),
+    ("corpus", "corpus"), ("analysis", "analysis"), ("gas", "gas"), ("toes", "toe"),
+])
+def test_plurals_fold_to_singulars(word: str, stem: str) -> None:
+    assert related.stem(word) == stem
+
+
+def test_the_lists_do_not_depend_on_input_order_or_a_memo(fixture_build: BuildResult) -> None:
+    papers = list(fixture_build.site.papers)
+    notes = {pid: note.body for pid, note in fixture_build.site.notes.items()}
+    random.Random(7).shuffle(papers)
+    memo = related.RelatedMemo()
+    assert related.related(papers, notes, memo) == fixture_build.site.related
+    # The memo now holds the words of every paper; change one paper and drop another.
+    lora = next(p for p in papers if p.id == LORA)
+    changed = [replace(lora, abstract=lora.abstract + " Adapters for diffusion models.")
+               if p is lora else p for p in papers if p.id != MMLU]
+    assert related.related(changed, notes, memo) == related.related(changed, notes)
+
+
+def test_two_builds_in_fresh_processes_are_byte_identical(tmp_path: Path) -> None:
+    """Different hash seeds change set and dict orders; the lists must not move."""
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"site-{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed, "SOURCE_DATE_EPOCH": "1767139200"}
+        subprocess.run([sys.executable, "-m", "digest", "build", "--quiet", "--output",
+                        str(out)], cwd=FIXTURE, env=env, check=True)
+        outputs.append(tree(out, skip=("assets/",)))
+    assert outputs[0] == outputs[1]
+
+
+def test_an_edit_rerenders_only_pages_whose_related_list_changed(tmp_path: Path) -> None:
+    root = tmp_path / "related"
+    shutil.copytree(FIXTURE, root)
+    cache = BuildCache()
+    first = run(root, cache)
+    listing = root / "content" / "listings" / "2025-06-30-families.yaml"
+    text = listing.read_text(encoding="utf-8")
+    # The radar paper now shares the benchmark family's words: MMLU lists it.
+    listing.write_text(text.replace(
+        "predict the nights of heavy passage.",
+        "predict the nights of heavy passage. We propose MMLU-Birds, a multiple-choice "
+        "benchmark of 57 subjects on migration; accuracy of models is near random chance."),
+        encoding="utf-8")
+    result = run(root, cache)
+    assert RADAR in neighbours(result, MMLU)
+    assert f"papers/{MMLU}/index.html" in cache.rendered
+    assert f"papers/{RADAR}/index.html" in cache.rendered
+    # LoRA's neighbours and their records are the same: its page is not made again.
+    assert neighbours(result, LORA) == neighbours(first, LORA)
+    assert f"papers/{LORA}/index.html" not in cache.rendered
+    assert result.outputs == run(root).outputs  # the same bytes as a full build
