@@ -328,3 +328,18 @@ def test_a_killed_run_loses_at_most_the_paper_in_flight(tmp_path: Path,
                      re.MULTILINE)
     assert not list(papers.glob(".*.tmp"))
     check_against_expected(root)
+
+
+def test_an_unreadable_stored_file_is_reported_and_left_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: ReplayServer) -> None:
+    root = make_project(tmp_path, server)
+    broken = root / "content/metadata/papers/2602.20001.json"
+    broken.parent.mkdir(parents=True)
+    broken.write_text('{"id": "2602.20001",\n "arxiv": {"title": 1}}\n', encoding="utf-8")
+    result = run(root, monkeypatch)
+    assert "content/metadata/papers/2602.20001.json:2: error: 'arxiv.fetched' must be text" \
+        in result.output
+    assert "content/metadata/papers/2602.20001.json: not updated, it could not be read" \
+        in result.output
+    assert broken.read_text(encoding="utf-8") == '{"id": "2602.20001",\n "arxiv": {"title": 1}}\n'
+    assert result.exit_code == 1

@@ -174,6 +174,7 @@ class Enricher:
         self.down: set[str] = set()
         self._daily: dict[str, tuple[HfPaper, ...]] = {}
         self._streak: Counter[str] = Counter()
+        self._unreadable: set[str] = set()
 
     # --- sources -------------------------------------------------------------------------
 
@@ -211,8 +212,20 @@ class Enricher:
     # --- the store -----------------------------------------------------------------------
 
     def save(self, meta: PaperMetadata) -> None:
-        """Merge with what is stored and write the paper's file (atomically)."""
-        merged = ms.merge(self.papers.get(meta.arxiv_id), meta)
+        """Merge with what is stored and write the paper's file (atomically).
+
+        A file that exists but could not be read (its problem is reported) is left as it
+        is: it may hold someone's edit, and the next run tries again once it is fixed.
+        """
+        old = self.papers.get(meta.arxiv_id)
+        path = ms.paper_file(self.content, meta.arxiv_id)
+        if old is None and path.exists():
+            if meta.arxiv_id not in self._unreadable:
+                self._unreadable.add(meta.arxiv_id)
+                self.outcome.failed.append(f"{_store_path(self.content, meta.arxiv_id)}: "
+                                           "not updated, it could not be read (see above)")
+            return
+        merged = ms.merge(old, meta)
         ms.write_paper(self.content, merged)
         self.papers[meta.arxiv_id] = merged
 
