@@ -433,7 +433,8 @@ def summary(outcome: Outcome) -> list[str]:
     lines = [f"resolved {len(outcome.resolved)} / needs review {len(outcome.review)} / "
              f"not found {len(outcome.not_found) + len(outcome.missing)}"
              + (f" / failed {len(outcome.failed)}" if outcome.failed else ""),
-             f"fetched {outcome.records} arXiv records by id and {outcome.hf_pages} Hugging Face pages"]
+             (f"fetched {outcome.records} arXiv records by id and {outcome.hf_pages} "
+             "Hugging Face pages")]
     for target, decision in outcome.review:
         lines.append(f"{target.where}: needs review: {target.pasted.title!r}")
         lines.extend(f"    candidate {s.describe()}" for s in decision.near[:5])
