@@ -33,8 +33,10 @@ import yaml
 
 WORLD = Path(__file__).resolve().parent / "fixtures" / "enrich" / "world.yaml"
 # the server's own idea of a well-formed id (independent of digest's)
+SCHEME = '"http://arxiv.org/schemas/atom"'
 _ID = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
-_STOP = frozenset(["a", "an", "and", "the", "of", "for", "in", "on", "to", "with", "by", "from", "at", "as", "or", "is", "are"])
+_STOP = frozenset({"a", "an", "and", "the", "of", "for", "in", "on", "to", "with", "by", "from",
+                   "at", "as", "or", "is", "are"})
 
 
 @dataclass
@@ -129,8 +131,7 @@ def atom_entry(p: Paper, legacy: bool = False) -> str:
             'type="application/pdf"/>\n'
             f'    <arxiv:primary_category{ns} term={quoteattr(p.primary)} '
             'scheme="http://arxiv.org/schemas/atom"/>\n'
-            + "".join(f'    <category term={quoteattr(c)} scheme="http://arxiv.org/schemas/atom"/>\n'
-                      for c in cats)
+            + "".join(f"    <category term={quoteattr(c)} scheme={SCHEME}/>\n" for c in cats)
             + "  </entry>\n")
     return (
         f"  <entry>\n    <id>http://arxiv.org/abs/{ident}</id>\n"
@@ -139,8 +140,7 @@ def atom_entry(p: Paper, legacy: bool = False) -> str:
         f'    <link href="https://arxiv.org/pdf/{ident}" rel="related" type="application/pdf" '
         'title="pdf"/>\n'
         f"    <summary>{escape(p.summary)}</summary>\n"
-        + "".join(f'    <category term={quoteattr(c)} scheme="http://arxiv.org/schemas/atom"/>\n'
-                  for c in cats)
+        + "".join(f"    <category term={quoteattr(c)} scheme={SCHEME}/>\n" for c in cats)
         + f"    <published>{p.published}</published>\n{optional}"
         f"    <arxiv:primary_category term={quoteattr(p.primary)}/>\n{authors}{doi}  </entry>\n")
 
@@ -153,7 +153,8 @@ def atom_feed(entries: list[Paper], query: str, legacy: bool = False, total: int
         head = (
             '<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
             f'  <title type="html">ArXiv Query: {escape(query)}</title>\n'
-            "  <id>http://arxiv.org/api/replay</id>\n  <updated>2016-10-09T00:00:00-04:00</updated>\n"
+            "  <id>http://arxiv.org/api/replay</id>\n"
+            "  <updated>2016-10-09T00:00:00-04:00</updated>\n"
             f'  <opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">'
             f"{total}</opensearch:totalResults>\n")
     else:
@@ -228,6 +229,28 @@ def hf_item(p: Paper) -> dict[str, Any]:
             "summary": p.summary, "thumbnail": f"https://cdn.example/{p.id}.png",
             "numComments": 0, "submittedBy": {"fullname": "Curator", "name": "curator",
                                               "type": "user", "isPro": False}}
+
+
+class FakeClock:
+    """Time that moves only when the code sleeps (or the test says so)."""
+
+    def __init__(self, start: float = 1_000.0, wall: float = 1_780_000_000.0) -> None:
+        self.now = start
+        self.wall = wall
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def time(self) -> float:
+        return self.wall + self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(round(seconds, 6))
+        self.now += seconds
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
 
 
 # --- the server ---------------------------------------------------------------------------

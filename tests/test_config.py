@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.config import Config, load
+from digest.config import Apis, Config, load
 from digest.errors import Problems
 
 
@@ -58,10 +58,34 @@ topics:
     ("topics:\n  - {name: A, colour: red}\n", "topics[0]: unknown key(s) colour"),
     ("topics:\n  - {name: A}\n  - {name: a}\n", "two topics share the slug 'a'"),
     ("title: [unclosed\n", "invalid YAML"),
+    ("title: x\napis: []\n", "digest.yaml:2: error: 'apis' must be a mapping"),
+    ("apis: {arxiv: /api/query}\n", "apis.arxiv must be an absolute http(s) URL"),
+    ("apis: {semantic_scholar: https://x.org}\n", "apis: unknown key(s) semantic_scholar"),
+    ("apis: {spacing: {arxiv: -1}}\n", "apis.spacing.arxiv must be seconds (0 or more)"),
+    ("apis: {spacing: {crossref: 1}}\n", "apis.spacing takes seconds per API"),
 ])
 def test_bad_config_names_the_key_and_line(tmp_path: Path, text: str, needle: str) -> None:
     _, problems = load_text(tmp_path, text)
     assert any(needle in str(p) for p in problems.errors), [str(p) for p in problems.items]
+
+
+def test_apis_defaults_file_and_environment(tmp_path: Path) -> None:
+    problems = Problems()
+    assert load(tmp_path, problems).apis == Apis()
+    assert Apis().arxiv == "https://export.arxiv.org/api/query"
+    assert Apis().huggingface == "https://huggingface.co/api"
+    cfg, problems = load_text(tmp_path, """
+apis:
+  arxiv: http://127.0.0.1:9000/arxiv
+  huggingface: http://127.0.0.1:9000/hf/api
+  spacing: {arxiv: 0, huggingface: 0.25}
+""")
+    assert not problems.items
+    assert cfg.apis == Apis("http://127.0.0.1:9000/arxiv", "http://127.0.0.1:9000/hf/api", 0.0,
+                            0.25)
+    env = cfg.apis.with_env({"DIGEST_ARXIV_API": "http://localhost:1/q",
+                             "DIGEST_HUGGINGFACE_API": ""})
+    assert (env.arxiv, env.huggingface) == ("http://localhost:1/q", "http://127.0.0.1:9000/hf/api")
 
 
 def test_problems_are_collected_together(tmp_path: Path) -> None:

@@ -138,7 +138,8 @@ def test_a_malformed_id_is_rejected_and_the_rest_fetched(server: ReplayServer) -
     with fast() as http:
         lookup = arxiv_client(server, http).fetch(["2401.1", "2501.00042"])
     assert list(lookup.records) == ["2501.00042"]
-    assert lookup.rejected == {"2401.1": "arXiv refused the request: incorrect id format for 2401.1"}
+    assert lookup.rejected == {
+        "2401.1": "arXiv refused the request: incorrect id format for 2401.1"}
     assert lookup.missing == ()
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from email.utils import formatdate
 
 import pytest
-from replay import ReplayServer, Reply
+from replay import FakeClock, ReplayServer, Reply
 
 from digest.fetch.http import (
     USER_AGENT,
@@ -18,28 +18,6 @@ from digest.fetch.http import (
     retry_after_seconds,
     spacing_for,
 )
-
-
-class FakeClock:
-    """Time that moves only when the code sleeps (or the test says so)."""
-
-    def __init__(self, start: float = 1_000.0, wall: float = 1_780_000_000.0) -> None:
-        self.now = start
-        self.wall = wall
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def time(self) -> float:
-        return self.wall + self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(round(seconds, 6))
-        self.now += seconds
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture

@@ -86,7 +86,8 @@ def test_a_close_title_needs_a_second_signal() -> None:
     {"date": "2025-01-15"},
 ])
 def test_other_second_signals(signal: dict[str, object]) -> None:
-    pasted = Pasted("Modelling Tidal Flows with Neural Operators", **signal)  # type: ignore[arg-type]
+    pasted = Pasted("Modelling Tidal Flows with Neural Operators",
+                    **signal)  # type: ignore[arg-type]
     record = c("2501.05009", "Modeling Tidal Flows with Neural Operators",
                ("Ingrid Solberg", "Paulo Mendes"), organisations=("tiny-lab", "Tiny Models Lab"),
                published="2025-01-14T14:00:00Z")

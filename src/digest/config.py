@@ -156,7 +156,8 @@ def _apis(where: str, line: int, value: Any, problems: Problems) -> Apis | None:
             ok = False
     spacing = value.get("spacing") or {}
     if not isinstance(spacing, dict) or set(spacing) - {"arxiv", "huggingface"}:
-        problems.error(where, line, "apis.spacing takes seconds per API: {arxiv: 3, huggingface: 0.6}")
+        problems.error(where, line,
+                       "apis.spacing takes seconds per API: {arxiv: 3, huggingface: 0.6}")
         return None
     for name, seconds in spacing.items():
         if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:

@@ -174,6 +174,7 @@ class Enricher:
         self.down: set[str] = set()
         self._daily: dict[str, tuple[HfPaper, ...]] = {}
         self._streak: Counter[str] = Counter()
+        self._unreadable: set[str] = set()
 
     # --- sources -------------------------------------------------------------------------
 
@@ -211,8 +212,20 @@ class Enricher:
     # --- the store -----------------------------------------------------------------------
 
     def save(self, meta: PaperMetadata) -> None:
-        """Merge with what is stored and write the paper's file (atomically)."""
-        merged = ms.merge(self.papers.get(meta.arxiv_id), meta)
+        """Merge with what is stored and write the paper's file (atomically).
+
+        A file that exists but could not be read (its problem is reported) is left as it
+        is: it may hold someone's edit, and the next run tries again once it is fixed.
+        """
+        old = self.papers.get(meta.arxiv_id)
+        path = ms.paper_file(self.content, meta.arxiv_id)
+        if old is None and path.exists():
+            if meta.arxiv_id not in self._unreadable:
+                self._unreadable.add(meta.arxiv_id)
+                self.outcome.failed.append(f"{_store_path(self.content, meta.arxiv_id)}: "
+                                           "not updated, it could not be read (see above)")
+            return
+        merged = ms.merge(old, meta)
         ms.write_paper(self.content, merged)
         self.papers[meta.arxiv_id] = merged
 
@@ -419,7 +432,9 @@ def summary(outcome: Outcome) -> list[str]:
     """The final count, then every near miss with its candidates."""
     lines = [f"resolved {len(outcome.resolved)} / needs review {len(outcome.review)} / "
              f"not found {len(outcome.not_found) + len(outcome.missing)}"
-             + (f" / failed {len(outcome.failed)}" if outcome.failed else "")]
+             + (f" / failed {len(outcome.failed)}" if outcome.failed else ""),
+             (f"fetched {outcome.records} arXiv records by id and {outcome.hf_pages} "
+             "Hugging Face pages")]
     for target, decision in outcome.review:
         lines.append(f"{target.where}: needs review: {target.pasted.title!r}")
         lines.extend(f"    candidate {s.describe()}" for s in decision.near[:5])

@@ -136,7 +136,6 @@ class Http:
         self._spacing = {host.lower(): spacing_for(host.lower(), seconds)
                          for host, seconds in (spacing or {}).items()}
         self._last: dict[str, float] = {}  # host → monotonic time its last request was sent
-        self.sent = 0  # requests sent, retries included (the dry run's unit)
         self._client = httpx.Client(
             timeout=httpx.Timeout(self.policy.read_timeout,
                                   connect=self.policy.connect_timeout),
@@ -167,7 +166,6 @@ class Http:
     def _once(self, source: str, url: str, params: Mapping[str, str | int] | None,
               accept: frozenset[int]) -> httpx.Response:
         self._wait_turn(host_of(url))
-        self.sent += 1
         try:
             response = self._client.get(url, params=params)
         except httpx.TimeoutException as exc:
