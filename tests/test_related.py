@@ -162,6 +162,9 @@ def test_the_lists_do_not_depend_on_input_order_or_a_memo(fixture_build: BuildRe
     changed = [replace(lora, abstract=lora.abstract + " Adapters for diffusion models.")
                if p is lora else p for p in papers if p.id != MMLU]
     assert related.related(changed, notes, memo) == related.related(changed, notes)
+    # Nothing any paper is read from changed (only upvotes): the last lists are reused.
+    voted = [replace(p, upvotes=(p.upvotes or 0) + 1) for p in changed]
+    assert related.related(voted, notes, memo) is memo.result
 
 
 def test_two_builds_in_fresh_processes_are_byte_identical(tmp_path: Path) -> None:

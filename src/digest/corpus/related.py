@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import chain, pairwise
 from typing import TYPE_CHECKING, Any
 
 from digest.model import Paper
@@ -41,7 +41,7 @@ TITLE_WEIGHT = 3  # a title word counts as this many abstract words
 TERMS_PER_PAPER = 24
 POSTINGS_PER_TERM = 64
 SCALE = (1 << 15) - 1  # weight steps: a product of two fits in 30 bits
-PAIRS_AT_ONCE = 1 << 18  # candidate pairs scored at once: bounds the memory
+PAIRS_AT_ONCE = 1 << 17  # candidate pairs scored at once: bounds the memory
 PAPERS_AT_ONCE = 2048  # papers counted at once: the same
 
 # Bytes that belong to a word: ASCII letters (lower-cased) and digits, and every byte of
@@ -111,65 +111,97 @@ def stem(word: str) -> str:
     return word[:-1]
 
 
-class _Vocabulary(dict[bytes, int]):
-    """Word → term number, the numbers given in order of first sight; -1 for a word that
-    is no term (a stop word, one letter, a number)."""
+def _word_term(word: bytes) -> str | None:
+    """The term of a word: its singular; None for a stop word, one letter or a number."""
+    text = word.decode("utf-8", "replace")
+    if len(text) < 2 or text.isdigit() or text in STOP_WORDS:
+        return None
+    return stem(text)
+
+
+def _author_term(name: str) -> str:
+    """An author, whole: ``Zoë Kim`` and ``Zoe  Kim`` are one term."""
+    return "@" + b" ".join(_encoded(name).split()).decode("utf-8", "replace")
+
+
+def _topic_term(slug: str) -> str:
+    return "#" + slug
+
+
+class _Numbers(dict[Any, int]):
+    """Key (a word, an author, a topic) → term number, made on first sight: numbers are
+    given in that order, -1 for a key that is no term."""
+
+    def __init__(self, terms: dict[str, int], term_of: Callable[[Any], str | None]) -> None:
+        super().__init__()
+        self.terms, self.term_of = terms, term_of
+
+    def __missing__(self, key: Any) -> int:
+        term = self.term_of(key)
+        number = -1 if term is None else self.terms.setdefault(term, len(self.terms))
+        self[key] = number
+        return number
+
+
+class Vocabulary:
+    """Every term seen, numbered, and the number of each word, author and topic."""
 
     def __init__(self) -> None:
-        super().__init__()
         self.terms: dict[str, int] = {}
+        self.words = _Numbers(self.terms, _word_term)
+        self.authors = _Numbers(self.terms, _author_term)
+        self.topics = _Numbers(self.terms, _topic_term)
 
-    def __missing__(self, word: bytes) -> int:
-        text = word.decode("utf-8", "replace")
-        if word[:1] in (b"@", b"#"):  # an author or a topic, whole
-            number = self.terms.setdefault(text, len(self.terms))
-        elif len(text) < 2 or text.isdigit() or text in STOP_WORDS:
-            number = -1
-        else:
-            number = self.terms.setdefault(stem(text), len(self.terms))
-        self[word] = number
-        return number
+
+Related = dict[str, tuple[tuple[str, float], ...]]
 
 
 @dataclass
 class RelatedMemo:
-    """What the next build may reuse: the vocabulary and each paper's words as terms."""
+    """What the next build may reuse: the vocabulary, each paper's terms, the lists."""
 
-    vocabulary: _Vocabulary = field(default_factory=_Vocabulary)
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
     words: dict[str, tuple[Text, Any]] = field(default_factory=dict)  # id → (text, terms)
+    result: Related | None = None  # the lists these words gave
 
 
-def _terms(text: Text, vocabulary: _Vocabulary) -> Any:
+def _terms(text: Text, vocabulary: Vocabulary) -> Any:
     """A paper's terms, one entry per occurrence (a title word ``TITLE_WEIGHT`` times)."""
     import numpy as np
 
     words = _encoded(text.title).split() * TITLE_WEIGHT + _encoded(text.body).split()
-    words += [b"@" + _encoded(name).strip().replace(b" ", b"_") for name in text.authors]
-    words += [b"#" + slug.encode("utf-8") for slug in text.topics]
-    return np.fromiter(map(vocabulary.__getitem__, words), np.int32, len(words))
-
-
-Related = dict[str, tuple[tuple[str, float], ...]]
+    numbers = chain(map(vocabulary.words.__getitem__, words),
+                    map(vocabulary.authors.__getitem__, text.authors),
+                    map(vocabulary.topics.__getitem__, text.topics))
+    return np.fromiter(numbers, np.int32, len(words) + len(text.authors) + len(text.topics))
 
 
 def related(papers: Sequence[Paper], notes: Mapping[str, str] | None = None,
             memo: RelatedMemo | None = None) -> Related:
     """Each paper's id → up to ``LIMIT`` (id, score) of the most similar papers, best first.
 
-    ``notes`` maps a paper id to its note's text, read like the abstract.
+    ``notes`` maps a paper id to its note's text, read like the abstract. With a memo,
+    only the papers whose text changed are read again, and when no paper's text
+    changed (an edit to a rating, a listing's title, a page) the last lists are reused.
     """
     memo = RelatedMemo() if memo is None else memo
     notes = notes or {}
     ordered = sorted(papers, key=lambda p: p.id)
     words: dict[str, tuple[Text, Any]] = {}
+    same = len(ordered) == len(memo.words)
     for paper in ordered:
         text = text_of(paper, notes.get(paper.id, ""))
         old = memo.words.get(paper.id)
-        words[paper.id] = old if old is not None and old[0] == text else \
-            (text, _terms(text, memo.vocabulary))
+        if old is not None and old[0] == text:
+            words[paper.id] = old
+        else:
+            words[paper.id] = (text, _terms(text, memo.vocabulary))
+            same = False
     memo.words = words
-    ids = [p.id for p in ordered]
-    return nearest(ids, [words[i][1] for i in ids], memo.vocabulary.terms)
+    if not same or memo.result is None:
+        ids = [p.id for p in ordered]
+        memo.result = nearest(ids, [words[i][1] for i in ids], memo.vocabulary.terms)
+    return memo.result
 
 
 def nearest(ids: Sequence[str], occurrences: Sequence[Any], terms: Mapping[str, int]
@@ -194,7 +226,8 @@ def nearest(ids: Sequence[str], occurrences: Sequence[Any], terms: Mapping[str, 
         counted.append((first, term, tf, lengths))
     idf = np.log(n / np.maximum(df, 1))
     pruned = []
-    for first, term, tf, lengths in counted:
+    for i, (first, term, tf, lengths) in enumerate(counted):
+        counted[i] = None  # type: ignore[call-overload]  # freed as it goes
         rows = np.repeat(np.arange(len(lengths)), lengths)
         weight = (1 + np.log(tf)) * idf[term]
         norms = np.sqrt(np.bincount(rows, weights=weight * weight, minlength=len(lengths)))
@@ -203,9 +236,12 @@ def nearest(ids: Sequence[str], occurrences: Sequence[Any], terms: Mapping[str, 
         rows, kept, weight = _heaviest(rows[keep] + first, term[keep].astype(np.int64),
                                        weight[keep], TERMS_PER_PAPER, size)
         pruned.append((rows, kept, weight))
-    del counted
     rows, term, weight = (np.concatenate(column) for column in zip(*pruned, strict=True))
+    del counted, pruned
     term, rows, weight = _heaviest(term, rows, weight, POSTINGS_PER_TERM, n)
+    # Each term's postings in paper order, for ``_neighbours`` to pair each with the later.
+    term, rows, weight = (column.astype(np.int32) for column in _sorted(
+        [(term, _bits(size)), (rows, _bits(n)), (weight, 15)]))
     return _neighbours(ids, rows, term, weight, size)
 
 
@@ -261,64 +297,117 @@ def _heaviest(groups: Ints, members: Ints, weight: Ints, most: int, span: int
             SCALE - ((keys >> member_bits) & SCALE))
 
 
+def _bits(count: int) -> int:
+    """Bits that hold the numbers below ``count``."""
+    return max(count - 1, 1).bit_length()
+
+
+def _sorted(columns: Sequence[tuple[Ints, int]]) -> list[Ints]:
+    """The columns (non-negative, each with its width in bits) sorted by the first, then
+    the second…: one sort of packed keys when they fit in 63 bits."""
+    import numpy as np
+
+    if sum(bits for _, bits in columns) > 63:
+        order = np.lexsort([column for column, _ in reversed(columns)])
+        return [column[order] for column, _ in columns]
+    keys = np.zeros(len(columns[0][0]), np.int64)
+    for column, bits in columns:
+        keys <<= bits
+        keys |= column
+    keys.sort()
+    out = []
+    for _, bits in reversed(columns):
+        out.append(keys & ((1 << bits) - 1))
+        keys >>= bits
+    return out[::-1]
+
+
+def _heads(values: Ints) -> Ints:
+    """Where each run of equal values starts (``values`` sorted)."""
+    import numpy as np
+
+    return np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+
+
 def _neighbours(ids: Sequence[str], rows: Ints, term: Ints, weight: Ints, vocabulary: int
                 ) -> Related:
     """Score every pair of papers that share a kept term; keep each paper's best.
 
-    Each pair is scored once, from the paper that comes first: the postings of a term
-    are put in paper order, and a posting pairs with those after it.
+    The postings come sorted by term, then paper: each pair is scored once, from the
+    paper that comes first, a posting pairing with those after it. Scores are integer
+    sums, the same in any order.
     """
     import numpy as np
 
     n = len(ids)
-    order = np.lexsort((rows, term))  # by term, then paper
-    rows, term, weight = rows[order], term[order], weight[order]
+    row_bits = _bits(n)
+    if 2 * row_bits + 30 > 63:
+        raise ValueError(f"too many papers ({n}) to pack two in 33 bits")
     ends = np.searchsorted(term, np.arange(1, vocabulary + 1))[term]
-    later = ends - np.arange(len(term)) - 1  # the postings after each one
-    order = np.lexsort((term, rows))  # the same postings by paper
-    position, left_rows = order, rows[order]
-    per_row = np.bincount(left_rows, weights=later[order], minlength=n)
-    total = np.cumsum(per_row)
+    later = (ends - np.arange(len(term)) - 1).astype(np.int32)  # the same term's after it
+    del ends
+    left_rows, position = _sorted([(rows.astype(np.int64), row_bits),
+                                   (np.arange(len(rows), dtype=np.int64), _bits(len(rows)))])
+    total = np.cumsum(np.bincount(left_rows, weights=later[position], minlength=n))
     cuts = np.searchsorted(total, np.arange(PAIRS_AT_ONCE, total[-1], PAIRS_AT_ONCE))
     bounds = sorted({0, n, *(cuts + 1).tolist()})
+    shifted = rows.astype(np.int64) << 30
     least = int(np.ceil(THRESHOLD * SCALE * SCALE))
-    row_bits = max(n - 1, 1).bit_length()
-    found: list[tuple[Ints, Ints, Ints]] = []
+    found: list[Ints] = []
     for first, last in pairwise(bounds):
         lo, hi = np.searchsorted(left_rows, [first, last])
-        at, count = position[lo:hi], later[position[lo:hi]]
+        at = position[lo:hi]
+        count = later[at]
         size = int(count.sum())
         if not size:
             continue
-        local_bits = max(last - first - 1, 1).bit_length()
-        if local_bits + row_bits + 30 > 63:
-            raise ValueError("too many papers to pack in 63 bits")
-        offsets = np.cumsum(count) - count
-        index = np.repeat(at + 1 - offsets, count) + np.arange(size)
-        keys = np.repeat(((rows[at] - first) << (row_bits + 30)), count)
-        keys |= rows[index] << 30
+        index = np.repeat(at + 1 - (np.cumsum(count) - count), count) + np.arange(size)
+        keys = np.repeat(rows[at].astype(np.int64) << (row_bits + 30), count)
+        keys |= shifted[index]
         keys |= np.repeat(weight[at], count) * weight[index]
         del index
         keys.sort()
         pair = keys >> 30
-        heads = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+        heads = _heads(pair)
         score = np.add.reduceat(keys & ((1 << 30) - 1), heads)
         pair = pair[heads]
         del keys
         good = score >= least
-        pair, score = pair[good], score[good]
-        found.append(((pair >> row_bits) + first, pair & ((1 << row_bits) - 1), score))
-    if not found:
-        return {pid: () for pid in ids}
-    a, b, score = (np.concatenate(column) for column in zip(*found, strict=True))
-    mine, other, score = np.r_[a, b], np.r_[b, a], np.r_[score, score]
-    order = np.lexsort((other, -score, mine))
-    mine, other, score = mine[order], other[order], score[order]
-    heads = np.flatnonzero(np.r_[True, mine[1:] != mine[:-1]])
-    rank = np.arange(len(mine)) - np.repeat(heads, np.diff(np.r_[heads, len(mine)]))
-    top = rank < LIMIT
-    out: dict[str, list[tuple[str, float]]] = {}
-    for row, col, value in zip(mine[top].tolist(), other[top].tolist(),
-                               (score[top] / (SCALE * SCALE)).round(4).tolist(), strict=True):
-        out.setdefault(ids[row], []).append((ids[col], value))
-    return {pid: tuple(out.get(pid, ())) for pid in ids}
+        found.append(pair[good])
+        found.append(score[good])
+    pair, score = (np.concatenate(found[::2]), np.concatenate(found[1::2])) if found else \
+        (np.zeros(0, np.int64), np.zeros(0, np.int64))
+    del found
+    if not len(pair):
+        return dict.fromkeys(ids, ())
+    # Both ways round; in each paper's list the best first, ties by the other's id.
+    levels, rank = np.unique(score, return_inverse=True)
+    rank = len(levels) - 1 - rank.reshape(-1)
+    del score
+    level_bits = _bits(len(levels))
+    if 2 * row_bits + level_bits > 63:
+        raise ValueError(f"too many papers ({n}) to sort their pairs in 63 bits")
+    keys = np.empty(2 * len(pair), np.int64)
+    for half, (first, second) in enumerate(((pair >> row_bits, pair & ((1 << row_bits) - 1)),
+                                            (pair & ((1 << row_bits) - 1), pair >> row_bits))):
+        part = keys[half * len(pair):(half + 1) * len(pair)]
+        np.left_shift(first, level_bits + row_bits, out=part)
+        part |= rank << row_bits
+        part |= second
+    del pair, rank
+    keys.sort()
+    other = keys & ((1 << row_bits) - 1)
+    rank = (keys >> row_bits) & ((1 << level_bits) - 1)
+    mine = keys >> (row_bits + level_bits)
+    del keys
+    heads = _heads(mine)
+    place = np.arange(len(mine)) - np.repeat(heads, np.diff(np.r_[heads, len(mine)]))
+    top = place < LIMIT
+    mine, rank, other = mine[top], rank[top], other[top]
+    values = np.round(levels[len(levels) - 1 - rank] / (SCALE * SCALE), 4).tolist()
+    names = [ids[i] for i in other.tolist()]
+    heads = _heads(mine).tolist()
+    out: Related = dict.fromkeys(ids, ())
+    for start, end in zip(heads, [*heads[1:], len(names)], strict=True):
+        out[ids[int(mine[start])]] = tuple(zip(names[start:end], values[start:end], strict=True))
+    return out
