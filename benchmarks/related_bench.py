@@ -85,14 +85,9 @@ if exact:
     import numpy as np
     from scipy import sparse
     ids = sorted(p.id for p in papers)
-    rows, terms, tf = [], [], []
-    for i, pid in enumerate(ids):
-        counts = {}
-        for t in memo.words[pid][1].tolist():
-            if t >= 0:
-                counts[t] = counts.get(t, 0) + 1
-        rows += [i] * len(counts); terms += list(counts); tf += list(counts.values())
-    rows, terms, tf = np.array(rows), np.array(terms), np.array(tf, float)
+    rows = np.repeat(np.arange(len(ids)), [len(memo.words[pid][1]) for pid in ids])
+    terms = np.concatenate([memo.words[pid][1] for pid in ids])
+    tf = np.concatenate([memo.words[pid][2] for pid in ids]).astype(float)
     df = np.bincount(terms)
     weight = (1 + np.log(tf)) * np.log(len(ids) / df[terms])
     matrix = sparse.csr_matrix((weight, (rows, terms)))

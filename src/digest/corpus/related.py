@@ -42,7 +42,7 @@ TERMS_PER_PAPER = 24
 POSTINGS_PER_TERM = 64
 SCALE = (1 << 15) - 1  # weight steps: a product of two fits in 30 bits
 PAIRS_AT_ONCE = 1 << 17  # candidate pairs scored at once: bounds the memory
-PAPERS_AT_ONCE = 2048  # papers counted at once: the same
+PAPERS_AT_ONCE = 1024  # papers counted at once: the same
 
 # Bytes that belong to a word: ASCII letters (lower-cased) and digits, and every byte of
 # a non-ASCII character (folded first); the rest splits words.
@@ -161,7 +161,8 @@ class RelatedMemo:
     """What the next build may reuse: the vocabulary, each paper's terms, the lists."""
 
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
-    words: dict[str, tuple[Text, Any]] = field(default_factory=dict)  # id → (text, terms)
+    # paper id → (its text, its distinct term numbers, how often each occurs)
+    words: dict[str, tuple[Text, Any, Any]] = field(default_factory=dict)
     result: Related | None = None  # the lists these words gave
 
 
@@ -187,57 +188,90 @@ def related(papers: Sequence[Paper], notes: Mapping[str, str] | None = None,
     memo = RelatedMemo() if memo is None else memo
     notes = notes or {}
     ordered = sorted(papers, key=lambda p: p.id)
-    words: dict[str, tuple[Text, Any]] = {}
-    same = len(ordered) == len(memo.words)
+    words: dict[str, tuple[Text, Any, Any]] = {}
+    fresh: list[tuple[str, Text]] = []
+    occurrences: list[Any] = []
     for paper in ordered:
         text = text_of(paper, notes.get(paper.id, ""))
         old = memo.words.get(paper.id)
         if old is not None and old[0] == text:
             words[paper.id] = old
         else:
-            words[paper.id] = (text, _terms(text, memo.vocabulary))
-            same = False
+            fresh.append((paper.id, text))
+            occurrences.append(_terms(text, memo.vocabulary))
+    for (pid, text), (terms, tf) in zip(fresh, _distinct(occurrences), strict=True):
+        words[pid] = (text, terms, tf)
+    same = not fresh and len(words) == len(memo.words)
     memo.words = words
     if not same or memo.result is None:
         ids = [p.id for p in ordered]
-        memo.result = nearest(ids, [words[i][1] for i in ids], memo.vocabulary.terms)
+        memo.result = nearest(ids, [words[i][1] for i in ids], [words[i][2] for i in ids],
+                              memo.vocabulary.terms)
     return memo.result
 
 
-def nearest(ids: Sequence[str], occurrences: Sequence[Any], terms: Mapping[str, int]
-            ) -> Related:
-    """The neighbours of each of ``ids`` from its term occurrences (numbers of ``terms``).
+def _distinct(occurrences: list[Any]) -> list[tuple[Any, Any]]:
+    """Each paper's distinct terms and how often each occurs, from its occurrences
+    (``PAPERS_AT_ONCE`` papers sorted at a time, not one by one); empties the list."""
+    import numpy as np
 
-    Papers are read ``PAPERS_AT_ONCE`` at a time (counted, then weighed and pruned),
-    so no array of every occurrence is ever made.
+    out: list[tuple[Any, Any]] = []
+    for first in range(0, len(occurrences), PAPERS_AT_ONCE):
+        chunk = occurrences[first:first + PAPERS_AT_ONCE]
+        occurrences[first:first + PAPERS_AT_ONCE] = [None] * len(chunk)  # freed as it goes
+        lengths = np.fromiter(map(len, chunk), np.int64, len(chunk))
+        flat = np.concatenate(chunk).astype(np.int64)
+        del chunk
+        span = int(flat.max(initial=0)) + 1
+        keys = np.repeat(np.arange(len(lengths), dtype=np.int64) * span, lengths) + flat
+        keys = keys[flat >= 0]
+        keys.sort()
+        heads = _heads(keys)
+        tf = np.diff(np.r_[heads, len(keys)]).astype(np.int32)
+        keys = keys[heads]
+        ends = np.cumsum(np.bincount(keys // span, minlength=len(lengths)))[:-1]
+        out += zip(np.split((keys % span).astype(np.int32), ends), np.split(tf, ends),
+                   strict=True)
+    return out
+
+
+def nearest(ids: Sequence[str], terms: Sequence[Any], frequencies: Sequence[Any],
+            vocabulary: Mapping[str, int]) -> Related:
+    """The neighbours of each of ``ids`` from its distinct terms (numbers of
+    ``vocabulary``) and their frequencies.
+
+    Papers are weighed and pruned ``PAPERS_AT_ONCE`` at a time, to bound the memory.
     """
     import numpy as np
 
     n = len(ids)
     if n < 2:
-        return {pid: () for pid in ids}
-    rank = _ranks(occurrences, terms)
+        return dict.fromkeys(ids, ())
+    lengths = np.fromiter(map(len, terms), np.int64, n)
+    ends = np.cumsum(lengths)
+    flat = np.concatenate(terms)
+    counts = np.bincount(flat, minlength=len(vocabulary))
+    rank = _ranks(counts, vocabulary)
     size = max(int(rank.max(initial=0)) + 1, 1)
-    counted = []
-    df = np.zeros(size, np.int64)
-    for first in range(0, n, PAPERS_AT_ONCE):
-        term, tf, lengths = _counts(occurrences[first:first + PAPERS_AT_ONCE], rank, size)
-        df += np.bincount(term, minlength=size)
-        counted.append((first, term, tf, lengths))
-    idf = np.log(n / np.maximum(df, 1))
+    idf = np.log(n / np.maximum(counts, 1))
     pruned = []
-    for i, (first, term, tf, lengths) in enumerate(counted):
-        counted[i] = None  # type: ignore[call-overload]  # freed as it goes
-        rows = np.repeat(np.arange(len(lengths)), lengths)
+    for first in range(0, n, PAPERS_AT_ONCE):
+        last = min(first + PAPERS_AT_ONCE, n)
+        lo, hi = (int(ends[first - 1]) if first else 0), int(ends[last - 1])
+        term, tf = flat[lo:hi], np.concatenate(frequencies[first:last])
+        rows = np.repeat(np.arange(first, last), lengths[first:last])
         weight = (1 + np.log(tf)) * idf[term]
-        norms = np.sqrt(np.bincount(rows, weights=weight * weight, minlength=len(lengths)))
-        weight = np.rint(weight / np.where(norms > 0, norms, 1)[rows] * SCALE).astype(np.int64)
-        keep = (df[term] > 1) & (weight > 0)  # a term of one paper matches no other
-        rows, kept, weight = _heaviest(rows[keep] + first, term[keep].astype(np.int64),
-                                       weight[keep], TERMS_PER_PAPER, size)
-        pruned.append((rows, kept, weight))
+        # Summed as integers (2⁻³² steps), so the order of a paper's terms cannot matter.
+        squares = np.zeros(last - first + 1, np.int64)
+        np.add.at(squares, rows - first, np.rint(weight * weight * 2.0**32).astype(np.int64))
+        norms = np.sqrt(squares[:-1] / 2.0**32)
+        weight = np.rint(weight / np.where(norms > 0, norms, 1)[rows - first] * SCALE
+                         ).astype(np.int64)
+        keep = (counts[term] > 1) & (weight > 0)  # a term of one paper matches no other
+        pruned.append(_heaviest(rows[keep], rank[term[keep]], weight[keep], TERMS_PER_PAPER,
+                                size))
     rows, term, weight = (np.concatenate(column) for column in zip(*pruned, strict=True))
-    del counted, pruned
+    del pruned, flat
     term, rows, weight = _heaviest(term, rows, weight, POSTINGS_PER_TERM, n)
     # Each term's postings in paper order, for ``_neighbours`` to pair each with the later.
     term, rows, weight = (column.astype(np.int32) for column in _sorted(
@@ -245,37 +279,17 @@ def nearest(ids: Sequence[str], occurrences: Sequence[Any], terms: Mapping[str, 
     return _neighbours(ids, rows, term, weight, size)
 
 
-def _ranks(occurrences: Sequence[Any], terms: Mapping[str, int]) -> Ints:
-    """Each term number's place among the terms in use in sorted order (-1: not in use,
-    and for -1 itself): the numbering, and with it every tie, is the same in every build."""
+def _ranks(counts: Ints, vocabulary: Mapping[str, int]) -> Ints:
+    """Each term number's place among the terms in use (``counts`` above 0) in sorted
+    order, -1 for a term not in use: the numbering, and with it every tie, is the same
+    in every build."""
     import numpy as np
 
-    used = np.zeros(len(terms), bool)
-    for first in range(0, len(occurrences), PAPERS_AT_ONCE):
-        flat = np.concatenate(occurrences[first:first + PAPERS_AT_ONCE])
-        used[flat[flat >= 0]] = True
-    kept = np.flatnonzero(used)
-    names = list(terms)
-    rank = np.full(len(terms) + 1, -1, np.int64)  # the last one stands for -1
+    kept = np.flatnonzero(counts)
+    names = list(vocabulary)
+    rank = np.full(len(vocabulary), -1, np.int64)
     rank[kept[sorted(range(len(kept)), key=lambda i: names[kept[i]])]] = np.arange(len(kept))
     return rank
-
-
-def _counts(occurrences: Sequence[Any], rank: Ints, size: int) -> tuple[Any, Any, Any]:
-    """The distinct terms of each paper (in order), their frequencies and how many each
-    paper has."""
-    import numpy as np
-
-    lengths = np.fromiter(map(len, occurrences), np.int64, len(occurrences))
-    flat = rank[np.concatenate(occurrences)]
-    keys = np.repeat(np.arange(len(occurrences), dtype=np.int64) * size, lengths) + flat
-    keys = keys[flat >= 0]
-    keys.sort()
-    heads = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    tf = np.diff(np.r_[heads, len(keys)]).astype(np.int32)
-    keys = keys[heads]
-    lengths = np.bincount(keys // size, minlength=len(occurrences))
-    return (keys % size).astype(np.int32), tf, lengths
 
 
 def _heaviest(groups: Ints, members: Ints, weight: Ints, most: int, span: int
@@ -375,6 +389,7 @@ def _neighbours(ids: Sequence[str], rows: Ints, term: Ints, weight: Ints, vocabu
         good = score >= least
         found.append(pair[good])
         found.append(score[good])
+    del later, left_rows, position, shifted
     pair, score = (np.concatenate(found[::2]), np.concatenate(found[1::2])) if found else \
         (np.zeros(0, np.int64), np.zeros(0, np.int64))
     del found
@@ -396,14 +411,14 @@ def _neighbours(ids: Sequence[str], rows: Ints, term: Ints, weight: Ints, vocabu
         part |= second
     del pair, rank
     keys.sort()
+    mine = keys >> (row_bits + level_bits)
+    heads = _heads(mine)
+    place = np.arange(len(mine)) - np.repeat(heads, np.diff(np.r_[heads, len(mine)]))
+    keys = keys[place < LIMIT]
+    del mine, heads, place
     other = keys & ((1 << row_bits) - 1)
     rank = (keys >> row_bits) & ((1 << level_bits) - 1)
     mine = keys >> (row_bits + level_bits)
-    del keys
-    heads = _heads(mine)
-    place = np.arange(len(mine)) - np.repeat(heads, np.diff(np.r_[heads, len(mine)]))
-    top = place < LIMIT
-    mine, rank, other = mine[top], rank[top], other[top]
     values = np.round(levels[len(levels) - 1 - rank] / (SCALE * SCALE), 4).tolist()
     names = [ids[i] for i in other.tolist()]
     heads = _heads(mine).tolist()
