@@ -35,7 +35,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from build_bench import run_build, settle
+from build_bench import settle
 from corpus import write_project
 
 # Runs in a child: loads the project, then times the related step on it.
@@ -110,6 +110,34 @@ print(json.dumps(out))
 """
 
 
+# Runs one build as its own child: its wall time, CPU time (every process of it) and the
+# peak RSS of the largest.
+_BUILD = """
+import resource, subprocess, sys, time
+started = time.perf_counter()
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+if done.returncode:
+    sys.stdout.write(done.stdout + done.stderr)
+else:
+    print(f"@wall {time.perf_counter() - started} @cpu {usage.ru_utime + usage.ru_stime} "
+          f"@rss {usage.ru_maxrss / 1024}")
+sys.exit(done.returncode)
+"""
+
+
+def run_build(project: Path, output: Path) -> dict[str, float]:
+    """One cold ``digest build`` into ``output``: wall and CPU seconds, peak RSS (MiB)."""
+    done = subprocess.run([sys.executable, "-c", _BUILD, sys.executable, "-m", "digest",
+                           "build", "--quiet", "--output", str(output)],
+                          check=False, cwd=project, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"build failed in {project}:\n{done.stdout}{done.stderr}")
+    words = done.stdout.split()
+    return {key.lstrip("@"): float(value) for key, value in zip(words[::2], words[1::2],
+                                                                strict=True)}
+
+
 def step(project: Path, exact: bool) -> dict[str, object]:
     done = subprocess.run([sys.executable, "-c", _STEP, str(project), "1" if exact else "0"],
                           check=True, capture_output=True, text=True,
@@ -172,14 +200,13 @@ def main() -> int:
                                       "lists found" if kind == "exact" else ""))
             if args.baseline:
                 rows = builds(project, args.baseline, args.runs)
-                cold = {name: statistics.median(r["wall"] for r in runs)
-                        for name, runs in rows.items()}
-                rss = {name: statistics.median(r["rss"] for r in runs)
-                       for name, runs in rows.items()}
-                print(f"  cold build: {cold['baseline']:.2f} s → {cold['related']:.2f} s "
-                      f"(+{cold['related'] - cold['baseline']:.2f} s); peak RSS "
-                      f"{rss['baseline']:.0f} → {rss['related']:.0f} MiB "
-                      f"(+{rss['related'] - rss['baseline']:.0f} MiB)")
+                med = {(name, key): statistics.median(r[key] for r in runs)
+                       for name, runs in rows.items() for key in ("wall", "cpu", "rss")}
+                for key, unit, label in (("wall", "s", "wall"), ("cpu", "s", "CPU"),
+                                         ("rss", "MiB", "peak RSS")):
+                    before, after = med["baseline", key], med["related", key]
+                    print(f"  cold build {label}: {before:.2f} → {after:.2f} {unit} "
+                          f"({after - before:+.2f})")
     return 0
 
 

@@ -15,16 +15,16 @@ nothing close enough lists nothing rather than noise.
 Weights are integers (``SCALE`` steps) and scores exact integer sums: no summation
 order can change a tie, so the lists are the same in every build, full or incremental.
 Everything past reading the words runs in numpy on whole arrays; ``RelatedMemo`` keeps
-each paper's words as term numbers, so the preview reads only the papers that changed.
+each paper's distinct terms, so the preview reads only the papers that changed.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, pairwise
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from digest.model import Paper
@@ -93,7 +93,7 @@ def _fold_run(match: re.Match[str]) -> str:
 def _encoded(text: str) -> bytes:
     if not text.isascii():
         text = _NON_ASCII.sub(_fold_run, text)
-    return text.encode("utf-8").translate(_TABLE)
+    return text.encode("utf-8", "replace").translate(_TABLE)
 
 
 def stem(word: str) -> str:
@@ -119,38 +119,46 @@ def _word_term(word: bytes) -> str | None:
     return stem(text)
 
 
-def _author_term(name: str) -> str:
-    """An author, whole: ``Zoë Kim`` and ``Zoe  Kim`` are one term."""
-    return "@" + b" ".join(_encoded(name).split()).decode("utf-8", "replace")
+class _Numbers(dict[bytes, int]):
+    """Word → term number, made on first sight (numbers are given in that order); -1 for
+    a word that is no term."""
 
-
-def _topic_term(slug: str) -> str:
-    return "#" + slug
-
-
-class _Numbers(dict[Any, int]):
-    """Key (a word, an author, a topic) → term number, made on first sight: numbers are
-    given in that order, -1 for a key that is no term."""
-
-    def __init__(self, terms: dict[str, int], term_of: Callable[[Any], str | None]) -> None:
+    def __init__(self, terms: dict[str, int]) -> None:
         super().__init__()
-        self.terms, self.term_of = terms, term_of
+        self.terms = terms
 
-    def __missing__(self, key: Any) -> int:
-        term = self.term_of(key)
+    def __missing__(self, word: bytes) -> int:
+        term = _word_term(word)
         number = -1 if term is None else self.terms.setdefault(term, len(self.terms))
-        self[key] = number
+        self[word] = number
         return number
 
 
+# Bytes no UTF-8 text holds, so no word: the first byte of the one-word stand-ins of
+# authors and topics.
+_AUTHOR, _TOPIC = b"\xfe", b"\xfd"
+
+
 class Vocabulary:
-    """Every term seen, numbered, and the number of each word, author and topic."""
+    """Every term seen, numbered, and the number of each word (authors and topics as
+    one-word stand-ins)."""
 
     def __init__(self) -> None:
         self.terms: dict[str, int] = {}
-        self.words = _Numbers(self.terms, _word_term)
-        self.authors = _Numbers(self.terms, _author_term)
-        self.topics = _Numbers(self.terms, _topic_term)
+        self.words = _Numbers(self.terms)
+        self._stand_ins: dict[tuple[bytes, str], bytes] = {}
+
+    def stand_in(self, kind: bytes, name: str) -> bytes:
+        """The word that stands for an author (``Zoë Kim`` and ``Zoe  Kim`` alike) or a
+        topic, numbered as its term."""
+        found = self._stand_ins.get((kind, name))
+        if found is None:
+            parts = _encoded(name).split() if kind == _AUTHOR else [name.encode("utf-8")]
+            found = self._stand_ins[(kind, name)] = kind + kind.join(parts)
+            term = ("@" + b" ".join(parts).decode("utf-8", "replace") if kind == _AUTHOR
+                    else "#" + name)
+            self.words[found] = self.terms.setdefault(term, len(self.terms))
+        return found
 
 
 Related = dict[str, tuple[tuple[str, float], ...]]
@@ -166,15 +174,19 @@ class RelatedMemo:
     result: Related | None = None  # the lists these words gave
 
 
-def _terms(text: Text, vocabulary: Vocabulary) -> Any:
-    """A paper's terms, one entry per occurrence (a title word ``TITLE_WEIGHT`` times)."""
+def _occurrences(texts: Sequence[Text], vocabulary: Vocabulary) -> list[Any]:
+    """Each paper's terms, one entry per occurrence (a title word ``TITLE_WEIGHT`` times),
+    -1 for a word that is no term."""
     import numpy as np
 
-    words = _encoded(text.title).split() * TITLE_WEIGHT + _encoded(text.body).split()
-    numbers = chain(map(vocabulary.words.__getitem__, words),
-                    map(vocabulary.authors.__getitem__, text.authors),
-                    map(vocabulary.topics.__getitem__, text.topics))
-    return np.fromiter(numbers, np.int32, len(words) + len(text.authors) + len(text.topics))
+    number, stand_in = vocabulary.words.__getitem__, vocabulary.stand_in
+    out = []
+    for text in texts:
+        words = _encoded(text.title).split() * TITLE_WEIGHT + _encoded(text.body).split()
+        words += [stand_in(_AUTHOR, name) for name in text.authors]
+        words += [stand_in(_TOPIC, slug) for slug in text.topics]
+        out.append(np.fromiter(map(number, words), np.int32, len(words)))
+    return out
 
 
 def related(papers: Sequence[Paper], notes: Mapping[str, str] | None = None,
@@ -190,7 +202,6 @@ def related(papers: Sequence[Paper], notes: Mapping[str, str] | None = None,
     ordered = sorted(papers, key=lambda p: p.id)
     words: dict[str, tuple[Text, Any, Any]] = {}
     fresh: list[tuple[str, Text]] = []
-    occurrences: list[Any] = []
     for paper in ordered:
         text = text_of(paper, notes.get(paper.id, ""))
         old = memo.words.get(paper.id)
@@ -198,7 +209,7 @@ def related(papers: Sequence[Paper], notes: Mapping[str, str] | None = None,
             words[paper.id] = old
         else:
             fresh.append((paper.id, text))
-            occurrences.append(_terms(text, memo.vocabulary))
+    occurrences = _occurrences([text for _, text in fresh], memo.vocabulary)
     for (pid, text), (terms, tf) in zip(fresh, _distinct(occurrences), strict=True):
         words[pid] = (text, terms, tf)
     same = not fresh and len(words) == len(memo.words)
@@ -340,6 +351,8 @@ def _heads(values: Ints) -> Ints:
     """Where each run of equal values starts (``values`` sorted)."""
     import numpy as np
 
+    if not len(values):
+        return np.zeros(0, np.int64)
     return np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
 
 
