@@ -43,6 +43,7 @@ POSTINGS_PER_TERM = 64
 SCALE = (1 << 15) - 1  # weight steps: a product of two fits in 30 bits
 PAIRS_AT_ONCE = 1 << 17  # candidate pairs scored at once: bounds the memory
 PAPERS_AT_ONCE = 1024  # papers counted at once: the same
+ROWS_AT_ONCE = 4096  # papers whose pairs are scored at once: a pair's key fits in 63 bits
 
 # Bytes that belong to a word: ASCII letters (lower-cased) and digits, and every byte of
 # a non-ASCII character (folded first); the rest splits words.
@@ -368,8 +369,8 @@ def _neighbours(ids: Sequence[str], rows: Ints, term: Ints, weight: Ints, vocabu
 
     n = len(ids)
     row_bits = _bits(n)
-    if 2 * row_bits + 30 > 63:
-        raise ValueError(f"too many papers ({n}) to pack two in 33 bits")
+    if _bits(ROWS_AT_ONCE) + row_bits + 30 > 63:
+        raise ValueError(f"too many papers ({n}) to pack a pair and a product in 63 bits")
     ends = np.searchsorted(term, np.arange(1, vocabulary + 1))[term]
     later = (ends - np.arange(len(term)) - 1).astype(np.int32)  # the same term's after it
     del ends
@@ -377,7 +378,7 @@ def _neighbours(ids: Sequence[str], rows: Ints, term: Ints, weight: Ints, vocabu
                                    (np.arange(len(rows), dtype=np.int64), _bits(len(rows)))])
     total = np.cumsum(np.bincount(left_rows, weights=later[position], minlength=n))
     cuts = np.searchsorted(total, np.arange(PAIRS_AT_ONCE, total[-1], PAIRS_AT_ONCE))
-    bounds = sorted({0, n, *(cuts + 1).tolist()})
+    bounds = sorted({0, n, *(cuts + 1).tolist(), *range(ROWS_AT_ONCE, n, ROWS_AT_ONCE)})
     shifted = rows.astype(np.int64) << 30
     least = int(np.ceil(THRESHOLD * SCALE * SCALE))
     found: list[Ints] = []
@@ -389,7 +390,7 @@ def _neighbours(ids: Sequence[str], rows: Ints, term: Ints, weight: Ints, vocabu
         if not size:
             continue
         index = np.repeat(at + 1 - (np.cumsum(count) - count), count) + np.arange(size)
-        keys = np.repeat(rows[at].astype(np.int64) << (row_bits + 30), count)
+        keys = np.repeat((rows[at].astype(np.int64) - first) << (row_bits + 30), count)
         keys |= shifted[index]
         keys |= np.repeat(weight[at], count) * weight[index]
         del index
@@ -400,7 +401,7 @@ def _neighbours(ids: Sequence[str], rows: Ints, term: Ints, weight: Ints, vocabu
         pair = pair[heads]
         del keys
         good = score >= least
-        found.append(pair[good])
+        found.append(pair[good] + (first << row_bits))  # the first paper's own number
         found.append(score[good])
     del later, left_rows, position, shifted
     pair, score = (np.concatenate(found[::2]), np.concatenate(found[1::2])) if found else \
