@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    Ints = npt.NDArray[np.int64]
+    Ints = npt.NDArray[np.signedinteger[Any]]
 
 LIMIT = 5  # related papers a page shows
 THRESHOLD = 0.08  # the least score (cosine, 0 to 1) worth showing
@@ -286,9 +286,10 @@ def nearest(ids: Sequence[str], terms: Sequence[Any], frequencies: Sequence[Any]
     del pruned, flat
     term, rows, weight = _heaviest(term, rows, weight, POSTINGS_PER_TERM, n)
     # Each term's postings in paper order, for ``_neighbours`` to pair each with the later.
-    term, rows, weight = (column.astype(np.int32) for column in _sorted(
-        [(term, _bits(size)), (rows, _bits(n)), (weight, 15)]))
-    return _neighbours(ids, rows, term, weight, size)
+    postings = [column.astype(np.int32) for column in _sorted(
+        [(term, _bits(size)), (rows, _bits(n)), (weight, 15)])]
+    del term, rows, weight
+    return _neighbours(ids, postings[1], postings[0], postings[2], size)
 
 
 def _ranks(counts: Ints, vocabulary: Mapping[str, int]) -> Ints:

@@ -75,11 +75,15 @@ def reset_cards(env: jinja2.Environment, changed: Collection[str] | None = None)
     or forget only the cards of the papers in ``changed`` (ids) when every other card's
     record, topic names, config and templates are known to be the same."""
     renderer = env.globals.get("render_card")
-    if changed is None or not isinstance(renderer, _CardRenderer):
+    related = env.globals.get("render_related")
+    if changed is None or not isinstance(renderer, _CardRenderer) or \
+            not isinstance(related, _RelatedRenderer):
         env.globals["render_card"] = _CardRenderer(env)
+        env.globals["render_related"] = _RelatedRenderer()
         return
     for paper_id in changed:
         renderer.cache.pop(urls.paper(paper_id), None)
+        related.cache.pop(urls.paper(paper_id), None)
 
 
 # Stands for a card's link prefix (``../../``) while its HTML is cached: not changed by
@@ -122,6 +126,36 @@ class _CardRenderer:
             html = self.cache[own] = self.env.get_template("partials/card.html").render(
                 card=_with_prefix(card, prefix))
         return markupsafe.Markup(html.replace(_PREFIX, prefix))
+
+
+class _RelatedRenderer:
+    """The items of a related-papers list, each compact card made once per paper and depth
+    (a paper is in the lists of about five paper pages). Formatted here, not by a
+    template: a template call per card cost more than the rest of a paper page."""
+
+    def __init__(self) -> None:
+        self.cache: dict[str, dict[str, str]] = {}  # paper's page → card's url → HTML
+
+    def __call__(self, cards: list[dict[str, Any]]) -> markupsafe.Markup:
+        out = []
+        for card in cards:
+            own = urls.paper(str(card["id"]))
+            known = self.cache.get(own)
+            if known is None:
+                known = self.cache[own] = {}
+            html = known.get(card["url"])
+            if html is None:
+                html = known[card["url"]] = _related_card(card)
+            out.append(html)
+        return markupsafe.Markup("\n".join(out))
+
+
+def _related_card(card: dict[str, Any]) -> str:
+    esc = markupsafe.escape
+    when = (f'<time datetime="{esc(card["iso_date"])}">{esc(card["date"])}</time>'
+            if card["iso_date"] else "undated")
+    return (f'<li class="related-card"><a href="{esc(card["url"])}">{esc(card["title"])}</a> '
+            f'<span class="meta">{esc(card["byline"])} · {when}</span></li>')
 
 
 def nav(config: Config, prefix: str, extra: list[tuple[str, str]]) -> list[dict[str, str]]:
