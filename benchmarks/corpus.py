@@ -3,7 +3,8 @@
 Every paper gets a made-up method name (``Vorkan-7B: <a real title>``, so titles are
 unique and the vocabulary grows the way a real corpus's does), an abstract whose
 sentences are drawn from the real abstracts, ten authors from a pool of names (a
-few with diacritics), one to three topics of the default taxonomy and a date. The
+few with diacritics), one to three topics of the default taxonomy, a date and an arXiv
+link (a made-up id of that month). The
 papers are written as ``records`` listings (JSON), 100 per file, into a project
 folder that ``digest build`` can build.
 
@@ -23,7 +24,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from digest import config as config_mod
-from digest.corpus.ingest import load_corpus
+from digest.build import load_corpus
 from digest.errors import Problems
 from digest.text.slugs import title_key
 
@@ -111,6 +112,7 @@ def generate(n: int, sources: Sequence[tuple[str, str]], seed: int = 0) -> list[
             "authors": authors,
             "abstract": " ".join(body),
             "date": day.isoformat(),
+            "links": [f"https://arxiv.org/abs/{day:%y%m}.{len(papers):05d}"],
             "upvotes": rng.randrange(0, 200),
             "topics": rng.sample(TOPICS, rng.randint(1, 3)),
         })

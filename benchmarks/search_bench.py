@@ -34,24 +34,25 @@ from corpus import write_project
 from playwright.sync_api import sync_playwright
 
 from digest import config as config_mod
-from digest.build import site_data
-from digest.corpus.ingest import load_corpus
+from digest.build import load_corpus, site_data
 from digest.errors import Problems
 from digest.output import render, sitefiles
 from digest.output.search import build as search
 from digest.output.search import index as searchindex
+from digest.output.search import keys
 from digest.site import routes as pages
 from digest.site.data import SiteData
 
 DAY = date(2026, 3, 31)
-# Cold-cache queries: a word, the most frequent words, a name, one letter, a phrase,
-# lunr syntax, and an abstract's opening pasted whole (the most shards a query fetches).
-QUERIES = ["diffusion", "model", "learning", "Peebles", "d", "self-supervised learning",
-           "title:vision +language",
+# Cold-cache queries: a word, the most frequent words, a surname, a person's name (its
+# keys file too), one letter, a phrase, lunr syntax, and an abstract's opening pasted whole
+# (the most shards a query fetches); and, for a corpus with arXiv links, one paper's id.
+QUERIES = ["diffusion", "model", "learning", "Peebles", "Wei Zhang", "d",
+           "self-supervised learning", "title:vision +language",
            ("pre-training language models with mixture of experts scales image "
             "understanding and reasoning in multimodal large language models")]
 TYPED = ["d", "di", "dif", "diff", "diffu", "diffus", "diffusion", "diffusion mod",
-         "pre training", "Peebles", "difusion"]
+         "pre training", "Peebles", "difusion", "Wei Zhang"]
 
 
 def load_site(project: Path) -> SiteData:
@@ -90,14 +91,20 @@ def gzip_size(data: bytes) -> int:
     return len(gzip.compress(data, 9))
 
 
-def browser_times(folder: Path, runs: int) -> dict[str, object]:
+def id_query(site: SiteData) -> list[str]:
+    """An arXiv id as people paste it, of a paper halfway through the digest (if any has one)."""
+    ids = [i for p in site.papers for i in keys.arxiv_ids(p)]
+    return [f"arXiv:{ids[len(ids) // 2]}v1"] if ids else []
+
+
+def browser_times(folder: Path, runs: int, queries: list[str]) -> dict[str, object]:
     """Per query (cold cache, median of runs): ms from navigation to the first results,
     and the gzip bytes of what the page fetched before them; ms per typed query after."""
     per_query: dict[str, dict[str, float]] = {}
     typed = []
     with serve_directory(folder, "/papers/") as base, sync_playwright() as playwright:
         chromium = launch_chromium(playwright)
-        for query in QUERIES:
+        for query in queries:
             firsts, sizes, ready = [], [], []
             for _ in range(runs):
                 context = chromium.new_context()  # a cold cache each run
@@ -137,6 +144,7 @@ def measure(name: str, site: SiteData, runs: int, lunr_json: bool) -> dict[str, 
     row: dict[str, object] = {"corpus": name, "papers": len(site.papers), "build_s": seconds}
     shards = [data for path, data in outputs.items() if path.startswith(search.SHARDS)]
     docs = [data for path, data in outputs.items() if path.startswith(search.DOCS)]
+    key_files = [data for path, data in outputs.items() if path.startswith(keys.KEYS)]
     row["manifest_raw"] = len(outputs[search.INDEX])
     row["manifest_gzip"] = gzip_size(outputs[search.INDEX])
     row["shards"] = len(shards)
@@ -144,6 +152,8 @@ def measure(name: str, site: SiteData, runs: int, lunr_json: bool) -> dict[str, 
     shard_sizes = [gzip_size(shard) for shard in shards]
     row["shards_gzip"], row["shard_max_gzip"] = sum(shard_sizes), max(shard_sizes, default=0)
     row["chunks"], row["docs_gzip"] = len(docs), sum(map(gzip_size, docs))
+    row["chunk_max_gzip"] = max(map(gzip_size, docs), default=0)
+    row["keys"], row["keys_max_gzip"] = len(key_files), max(map(gzip_size, key_files), default=0)
     if lunr_json:  # what lunr.py's own serialized index would weigh
         builder = search.build_index(site.papers, {t.slug: t.name for t in site.topics})
         plain = json.dumps(builder.build().serialize(), separators=(",", ":")).encode()
@@ -151,7 +161,7 @@ def measure(name: str, site: SiteData, runs: int, lunr_json: bool) -> dict[str, 
         assert searchindex.FORMAT  # the pack replaces exactly this JSON
     with tempfile.TemporaryDirectory() as tmp:
         minimal_site(site, outputs, Path(tmp))
-        row.update(browser_times(Path(tmp), runs))
+        row.update(browser_times(Path(tmp), runs, QUERIES + id_query(site)))
     return row
 
 
@@ -177,7 +187,9 @@ def main() -> int:
               f"manifest {kb(r['manifest_raw'])} ({kb(r['manifest_gzip'])} gzip); "
               f"{r['shards']} shards {kb(r['shards_raw'])} ({kb(r['shards_gzip'])} gzip, "
               f"largest {kb(r['shard_max_gzip'])}); {r['chunks']} document chunks "
-              f"({kb(r['docs_gzip'])} gzip); {r['query_ms']:.1f} ms per typed query")
+              f"({kb(r['docs_gzip'])} gzip, largest {kb(r['chunk_max_gzip'])}); "
+              f"{r['keys']} keys files (largest {kb(r['keys_max_gzip'])} gzip); "
+              f"{r['query_ms']:.1f} ms per typed query")
         print(f"  {'query':<40}{'ready':>8}{'results':>9}{'fetched (gzip)':>16}")
         for query, q in r["queries"].items():  # type: ignore[attr-defined]
             print(f"  {query[:39]:<40}{q['ready_ms']:>6.0f}ms{q['first_results_ms']:>7.0f}ms"

@@ -6,7 +6,8 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from digest.corpus.ingest import Corpus, parse_all
+from digest.build import parse_all
+from digest.corpus.ingest import Corpus
 from digest.errors import Problems
 from digest.inputs.files import listing_files
 from digest.inputs.listings import parse_listing

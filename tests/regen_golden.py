@@ -12,7 +12,7 @@ if __name__ == "__main__":
     if GOLDEN_EXPECTED.exists():
         shutil.rmtree(GOLDEN_EXPECTED)
     build_project(GOLDEN_SITE, GOLDEN_EXPECTED)
-    for vendored in VENDORED:  # lunr.js comes from the registry, never into git
+    for vendored in VENDORED:  # lunr.js is packaged with digest, never kept in git
         shutil.rmtree(GOLDEN_EXPECTED / vendored, ignore_errors=True)
     print(f"wrote {sum(1 for p in GOLDEN_EXPECTED.rglob('*') if p.is_file())} files to "
           f"{GOLDEN_EXPECTED}")

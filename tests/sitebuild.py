@@ -7,8 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from digest import config as config_mod
-from digest.build import BuildResult, build, site_data
-from digest.corpus.ingest import load_corpus
+from digest.build import BuildResult, build, load_corpus, site_data
 from digest.errors import Problems
 from digest.site.data import SiteData
 
@@ -31,7 +30,7 @@ def build_project(project: Path, output: Path, base_url: str | None = None,
     return result
 
 
-# Assets are copied verbatim (the theme's own, and lunr.js from the npm registry, which is
+# Assets are copied verbatim (the theme's own, and lunr.js packaged with digest, which is
 # never kept in this repository); the golden site compares what the build generates.
 VENDORED = ("assets/",)
 

@@ -329,8 +329,8 @@ def test_checks_flag_missing_atom_and_json_fields() -> None:
 
 @pytest.fixture(scope="module")
 def shipped() -> tuple[SiteData, dict[str, bytes]]:
+    from digest.build import load_corpus
     from digest.config import load
-    from digest.corpus.ingest import load_corpus
     from digest.errors import Problems
 
     problems = Problems()

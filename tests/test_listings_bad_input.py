@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from ingest_support import BAD, BUILD, FIXTURES, parse_bytes
 
-from digest.corpus.ingest import parse_all
+from digest.build import parse_all
 from digest.errors import Problems
 from digest.inputs.files import SourceFile
 
@@ -40,6 +40,12 @@ EXPECTED: dict[str, list[tuple[str, int, str]]] = {
     ],
     "records-python-tag.yaml": [("error", 2, "python/object/apply")],
     "records-not-a-list.json": [("error", 1, "must be a list")],
+    "records-bad-arxiv.yaml": [("error", 1, "'arxiv' must be an id in quotes"),
+                               ("error", 3, "Hugging Face URL without an arXiv id")],
+    "ids-bad-lines.txt": [("error", 2, "Hugging Face URL without an arXiv id"),
+                          ("error", 3, "not an arXiv id or paper URL: '2410.1724'"),
+                          ("error", 4, "arXiv URL without a paper id"),
+                          ("error", 6, "not an arXiv or Hugging Face paper URL")],
 }
 
 
@@ -98,10 +104,10 @@ def test_other_listings_are_still_processed() -> None:
     corpus = parse_all([*bad[:5], good, *bad[5:]], BUILD, problems)
     assert "content/listings/no-chrome.txt" in [listing.path for listing in corpus.listings]
     assert {p.path for p in problems.items} == {f.path for f in bad}
-    # no-chrome's two papers, the two damaged-encoding ones, and five sightings of the one
-    # good record, merged into one paper
-    assert sum(len(listing.entries) for listing in corpus.listings) == 2 + 2 + 5
-    assert len(corpus.papers) == 2 + 2 + 1
+    # no-chrome's two papers, the two damaged-encoding ones, five sightings of the one
+    # good record (merged into one paper), the two good ids and the one good arxiv record
+    assert sum(len(listing.entries) for listing in corpus.listings) == 2 + 2 + 5 + 2 + 1
+    assert len(corpus.papers) == 2 + 2 + 1 + 2 + 1
 
 
 def test_two_files_with_one_id_are_reported() -> None:

@@ -14,7 +14,7 @@ from ingest_support import (
     shipped_corpus,
 )
 
-from digest.corpus.ingest import parse_all
+from digest.build import parse_all
 from digest.corpus.merge import merge
 from digest.errors import Problems
 from digest.inputs.files import SourceFile

@@ -18,13 +18,14 @@ import markupsafe
 import pytest
 from sitebuild import FIXED_DAY, GOLDEN_SITE, REPO, tree
 
+from digest import build as build_mod
 from digest import config as config_mod
-from digest import executor as parallel
-from digest.build import BuildCache, build
-from digest.corpus.ingest import parse_all
-from digest.errors import Problems, describe
+from digest import executor
+from digest.build import BuildCache, build, parse_all
+from digest.errors import Problems
 from digest.inputs.files import listing_files
 from digest.output import render
+from digest.output.render import describe
 from digest.site import routes as pages
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -92,8 +93,8 @@ def test_parallel_parsing_matches_serial(synthetic: Path, monkeypatch: pytest.Mo
                                          ) -> None:
     files = listing_files(synthetic, synthetic / "content")
     serial = parse_all(files, DAY, Problems())
-    monkeypatch.setattr(parallel, "MIN_LISTING_BYTES", 0)
-    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    monkeypatch.setattr(build_mod, "MIN_LISTING_BYTES", 0)
+    monkeypatch.setattr(executor, "workers", lambda: 2)
     assert parse_all(files, DAY, Problems()) == serial
 
 
@@ -103,12 +104,13 @@ def test_cached_card_html_equals_a_direct_render(synthetic: Path) -> None:
     result = build(cfg, DAY, problems, write=False)
     assert result is not None
     env = render.environment(cfg)
+    render_card = render.CardCache().renderer(env)
     planner = pages.Planner(result.site)
     for prefix in ("", "../../", "../../../../"):
         for paper in result.site.papers[:20]:
             card = planner.card(paper, prefix)
             direct = env.get_template("partials/card.html").render(card=card)
-            assert env.globals["render_card"](card) == markupsafe.Markup(direct)
+            assert render_card(card) == markupsafe.Markup(direct)
 
 
 def test_incremental_rebuild_equals_a_full_build(synthetic: Path, tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,9 @@ SEED_LISTING = REPO / "content" / "listings" / "2025-12-26-hf-checkpoints.txt"
 def digest(cwd: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "digest", *args], cwd=cwd, input=stdin,
                           capture_output=True, text=True, check=False,
-                          env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1767139200"})
+                          env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1767139200",
+                               # the checkout under test, when it is not the installed one
+                               **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}})
 
 
 def body_of(path: Path) -> str:
@@ -28,7 +31,7 @@ def test_new_then_build_gives_a_valid_site(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Next:" in result.stdout and "digest serve" in result.stdout
     project = tmp_path / "mydigest"
-    for rel in ("digest.yaml", ".gitignore", ".github/workflows/pages.yml",
+    for rel in ("digest.yaml", ".gitignore", ".github/workflows/pages.yml", "requirements.txt",
                 "content/notes/lora-vs-full-fine-tuning.md"):
         assert (project / rel).is_file(), rel
     assert len(list((project / "content/listings").iterdir())) == 1
@@ -50,9 +53,15 @@ def test_new_refuses_a_non_empty_folder(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "taken").iterdir()) == ["x.txt"]
 
 
-def test_the_workflow_shipped_to_new_sites_is_the_repositorys_own() -> None:
+def test_new_pins_the_digest_that_made_it_for_the_workflow(tmp_path: Path) -> None:
+    assert digest(tmp_path, "new", "d").returncode == 0
+    project = tmp_path / "d"
+    requirements = (project / "requirements.txt").read_text().splitlines()
+    assert [r for r in requirements if not r.startswith("#")] == ["digest-ssg==0.1.0"]
     shipped = (REPO / "src" / "digest" / "skeleton" / "pages.yml").read_bytes()
-    assert shipped == (REPO / ".github" / "workflows" / "pages.yml").read_bytes()
+    assert (project / ".github/workflows/pages.yml").read_bytes() == shipped
+    assert b"python -m pip install -r requirements.txt" in shipped
+    assert b"pip install .\n" not in shipped and b"npm" not in shipped
 
 
 def test_add_from_stdin_round_trips_a_seed_listing(tmp_path: Path) -> None:

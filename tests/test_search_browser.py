@@ -128,7 +128,8 @@ def test_typing_waits_for_a_pause_only_when_searches_are_slow(page: Page, base: 
 def test_matched_words_are_highlighted(page: Page, base: str) -> None:
     search(page, base, "diffusion transformers")
     marks = page.locator("#search-results mark").all_inner_texts()
-    assert marks and all(re.fullmatch(r"(?i)diffusion\w*|transformers?", m) for m in marks)
+    # "transform" is the stem of transformers and of transformation: a snippet may show either
+    assert marks and all(re.fullmatch(r"(?i)diffusion\w*|transform\w*", m) for m in marks)
     title = page.locator("#search-results .card-title").first
     assert title.locator("mark").count() >= 2
     assert page.locator("#search-results .snippet mark").count() > 0

@@ -61,6 +61,16 @@ def test_stop_words_are_not_terms_and_stems_are() -> None:
     assert builder.field_lengths["body/0"] == 0
 
 
+def test_names_fields_keep_their_words_as_written() -> None:
+    builder = searchindex.WordBuilder((("title", 10), ("authors", 8)), verbatim=["authors"])
+    builder.add_words({"title": words("He is running an Xie test"),
+                       "authors": words("Kaiming He, Jie An, Saining Xie, Running Li")})
+    assert builder.field_term_frequencies["title/0"] == {"run": 1, "xie": 1, "test": 1}
+    assert builder.field_term_frequencies["authors/0"] == {
+        "kaiming": 1, "he": 1, "jie": 1, "an": 1, "saining": 1, "xie": 1, "running": 1, "li": 1}
+    assert builder.field_lengths["authors/0"] == 8
+
+
 def test_vlq_round_trips_at_the_boundaries() -> None:
     numbers = [0, 1, 31, 32, 1023, 1024, 4095, 4096, 10**6, 2**40]
     assert decode("".join(searchindex._vlq(n) for n in numbers)) == numbers

@@ -74,6 +74,27 @@ const commands = {
     return request.queries.map((q) => index.search(q).map((r) => [r.ref, r.score]));
   },
   highlight: () => request.items.map(([text, terms]) => engine().highlight(text, new Set(terms))),
+  buckets: () => request.keys.map(([key, files]) => core.bucket(key, files)),
+  ids: () => request.texts.map((t) => core.arxivId(t)),
+  async results() { // per query: filtered and ordered as the page shows them, with snippets
+    const e = engine(), out = [];
+    for (const { q, topics = [], year = "", sort = "relevance", top = 50 } of request.queries) {
+      const f = await e.search(q);
+      const a = e.arrange(f.results, { topics, year, sort });
+      const shown = a.results.slice(0, top);
+      await e.documents(shown.map((r) => r.ref));
+      out.push({ mode: f.mode, total: f.results.length, count: a.results.length,
+        years: Object.fromEntries(a.years), topics: Object.fromEntries(a.topics),
+        results: shown.map((r) => {
+          const s = e.snippet(r.ref, r.terms);
+          const people = new Set([...r.terms, ...r.people]);
+          return { ref: r.ref, terms: [...r.terms].sort(), snippet: s.text, note: s.note,
+            marked: e.highlight(s.text, r.terms).filter((x) => x[1]).map((x) => x[0]),
+            named: e.highlight(e.document(r.ref)[2], people).filter((x) => x[1]).map((x) => x[0]) };
+        }) });
+    }
+    return out;
+  },
 };
 Promise.resolve(commands[request.command]()).then((out) => process.stdout.write(JSON.stringify(out)));
 """
@@ -148,8 +169,10 @@ def test_lunr_js_stems_every_indexed_word_as_the_build_did(site: SiteData, folde
     assert node(folder, "stem", words=vocabulary) == [porter.stem(w) for w in vocabulary]
 
 
+# Names are indexed as written, which lunr's own query pipeline (a stemmer) does not know:
+# "authors:xie" is a name its stem leaves alone (search.js queries names as written).
 LUNR_QUERIES = ["diffusion", "title:clip", "xie", "pretrain*", "+vision -language",
-                "transformr~1", "authors:peebles", "abstract:frechet^5 title:model"]
+                "transformr~1", "authors:xie", "abstract:frechet^5 title:model"]
 
 
 def test_lunr_js_ranks_as_lunr_py_does(site: SiteData, folder: Path) -> None:
@@ -312,7 +335,7 @@ def test_a_query_fetches_the_shards_of_its_terms_and_its_documents_only(
     manifest = json.loads((cut / "index.json").read_text())
     terms = manifest["terms"].split(" ")
     first = [sum(decode(manifest["shards"])[:n]) for n in range(shards)]
-    holding = max(n for n in range(shards) if first[n] <= terms.index("peebl"))
+    holding = max(n for n in range(shards) if first[n] <= terms.index("peebles"))  # as written
     assert [f for f in peebles["fetched"] if f.startswith("shards/")] == [f"shards/{holding}"]
     assert len([f for f in title["fetched"] if f.startswith("shards/")]) <= 5
     assert len([f for f in letter["fetched"] if f.startswith("shards/")]) < shards / 4

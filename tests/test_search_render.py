@@ -12,8 +12,10 @@ import pytest
 from sitebuild import REPO, build_project, shipped_site_data
 from vlq import decode
 
+from digest.inputs.notes import Note
 from digest.model import Paper
 from digest.output.search import build as search
+from digest.output.search import keys
 from digest.output.search import text as searchtext
 from digest.site.data import SiteData
 
@@ -33,10 +35,10 @@ def test_outputs_are_the_index_the_documents_and_lunr(site: SiteData,
     manifest = json.loads(outputs[search.INDEX])
     shards = len(decode(manifest["shards"]))
     chunks = -(-len(site.papers) // search.CHUNK)
-    assert shards > 1 and chunks > 1
+    assert shards > 1 and chunks > 1 and manifest["keys"] == 1  # 10 papers have authors
     assert sorted(outputs) == sorted(
         ["assets/lunr/LICENSE", "assets/lunr/lunr.min.js", "search/index.json",
-         *(f"search/shards/{n}.json" for n in range(shards)),
+         *(f"search/shards/{n}.json" for n in range(shards)), "search/keys/0.json",
          *(f"search/docs/{n}.json" for n in range(chunks))])
     assert b"lunr - http://lunrjs.com" in outputs["assets/lunr/lunr.min.js"]
     assert b"2.3.9" in outputs["assets/lunr/lunr.min.js"].split(b"\n", 3)[1]
@@ -62,13 +64,15 @@ def test_document_n_is_ref_n(site: SiteData, outputs: dict[str, bytes]) -> None:
     assert index["fold"] == searchtext.FOLD
     assert index["topics"] == [[t.slug, t.name] for t in site.topics]
     by_id = {p.id: p for p in site.papers}
-    for paper, (title, path, byline, iso, snippet), topics in zip(
-            site.papers, docs, index["doc_topics"], strict=True):
+    dates = index["dates"].split(" ")
+    assert dates == sorted(set(dates)) and index["verbatim"] == ["authors"]
+    for paper, (title, path, byline, iso, abstract, note), topics, day in zip(
+            site.papers, docs, index["doc_topics"], decode(index["doc_dates"]), strict=True):
         assert title == paper.title and path == f"papers/{paper.id}/"
         assert by_id[path.split("/")[1]] is paper
-        assert iso == (paper.effective_date or "")
+        assert iso == (paper.effective_date or "") == (dates[day - 1] if day else "")
         assert [index["topics"][n][0] for n in topics] == list(paper.topics)
-        assert len(snippet) <= search.SNIPPET + 1 and paper.abstract.startswith(snippet[:40])
+        assert abstract == paper.abstract and note == ""  # the shipped content has no notes
         assert byline
 
 
@@ -145,8 +149,37 @@ def test_a_memo_reuses_what_did_not_change(site: SiteData) -> None:
     shards = sorted(int(name[len(search.SHARDS):-5]) for name in again
                     if name.startswith(search.SHARDS))
     last = f"{search.SHARDS}{shards[-1]}.json"  # where the new term sorts: its postings
-    assert changed == {search.INDEX, f"{search.DOCS}1.json", last}
+    assert changed == {search.INDEX, f"{search.DOCS}{70 // search.CHUNK}.json", last}
     papers[70] = replace(papers[70], title=site.papers[70].title)  # and back
     back = search.render_search(replace(site, papers=tuple(papers)), memo)
     assert back == first
     assert back[f"{search.DOCS}0.json"] is again[f"{search.DOCS}0.json"]  # not encoded again
+
+
+def test_a_memo_rebuild_after_new_authors_and_a_new_note_gives_fresh_outputs(
+        site: SiteData, outputs: dict[str, bytes]) -> None:
+    memo = search.SearchMemo()
+    assert search.render_search(site, memo) == outputs
+    papers = list(site.papers)
+    papers[5] = replace(papers[5], authors=("Kaiming He", "Xi Chen"),
+                        links=("https://arxiv.org/abs/2410.06940",))
+    target = papers[9]
+    note = Note(path="content/notes/n.md", paper=target.id, body="Read **this** twice.",
+                body_line=3)
+    edited = replace(site, papers=tuple(papers), notes={target.id: note},
+                     notes_html={target.id: "<p>Read <strong>this</strong> twice.</p>\n"})
+    again = search.render_search(edited, memo)
+    assert again == search.render_search(edited)
+    docs = all_documents(again)
+    assert docs[9][5] == "Read this twice." and docs[5][2] == "Kaiming He, Xi Chen"
+    files = json.loads(again[search.INDEX])["keys"]
+    found = {key for name, data in again.items() if name.startswith(keys.KEYS)
+             for key in json.loads(data)}
+    assert {"he kaiming", "chen xi", "2410.06940"} <= found and files >= 1
+    assert search.render_search(site, memo) == outputs  # and back
+
+
+def test_a_notes_text_drops_its_markup() -> None:
+    html = ('<p>Uses <em>masked</em> patches &amp; a <a href="../x/">tiny</a> decoder.</p>\n'
+            "<ul>\n<li>one</li>\n<li>two</li>\n</ul>")
+    assert search.note_text(html) == "Uses masked patches & a tiny decoder. one two"

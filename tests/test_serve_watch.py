@@ -127,3 +127,24 @@ def test_watcher_reports_writes_but_not_reads(tmp_path: Path) -> None:
         watcher.stop()
     assert got == {Change("content/listings/a.txt", L), Change("digest.yaml", Y),
                    Change("templates", T), Change("templates/base.html", T)}
+
+
+def test_a_new_folder_outside_content_and_templates_is_not_watched(tmp_path: Path) -> None:
+    """``npm ci`` while the preview runs makes node_modules/ with thousands of folders:
+    none of them may be watched (each would cost an inotify watch) or reported."""
+    (tmp_path / "content").mkdir()
+    seen: queue.Queue[Change] = queue.Queue()
+    watcher = Watcher(tmp_path, "digest.yaml", seen.put)
+    watcher.start()
+    try:
+        deep = tmp_path / "node_modules" / "lunr" / "lib"
+        deep.mkdir(parents=True)
+        (deep / "index.js").write_text("x\n")
+        (tmp_path / "site").mkdir()
+        time.sleep(0.2)
+        (deep / "more.js").write_text("y\n")
+        assert collect(seen, wait=0.5) == []
+        assert watcher.watched == {"content"}
+        assert len(watcher.observer.emitters) == 2  # the project root and content/
+    finally:
+        watcher.stop()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ingest_support import BUILD, FIXTURES, LISTINGS, shipped_corpus
 
-from digest.corpus.ingest import parse_all
+from digest.build import parse_all
 from digest.errors import Problems
 from digest.inputs.files import SourceFile
 from digest.text.slugs import MAX_SLUG, name_slug, paper_slug, title_key

@@ -26,3 +26,22 @@ def test_export_json_lists_every_paper() -> None:
     records = json.loads(result.stdout)
     assert len(records) == 413
     assert len({r["id"] for r in records}) == 413
+
+
+def test_export_carries_the_topics_the_site_assigns() -> None:
+    """The records say what the site shows: every paper's topics, by name."""
+    from digest import config as config_mod
+    from digest.build import build
+    from digest.errors import Problems
+    from digest.text.dates import build_date
+
+    records = {r["id"]: r for r in json.loads(run("export", "--format", "json").stdout)}
+    problems = Problems()
+    site = build(config_mod.load(ROOT, problems), build_date(), problems, write=False)
+    assert site is not None
+    names = {t.slug: t.name for t in site.site.topics}
+    assert sum(1 for r in records.values() if r["topics"]) > 400
+    for paper in site.site.papers:
+        assert records[paper.id]["topics"] == [names[t] for t in paper.topics]
+    rows = run("export", "--format", "csv").stdout.splitlines()
+    assert "; ".join(records[site.site.papers[0].id]["topics"]) in rows[1]

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from digest.build import load_corpus
 from digest.config import Config, TopicRule, load
-from digest.corpus.ingest import load_corpus
 from digest.corpus.topics import (
     MAX_TOPICS,
     OTHER,
@@ -211,7 +211,7 @@ def test_assignment_is_deterministic_and_independent_of_paper_order() -> None:
 def test_assignment_does_not_depend_on_the_hash_seed() -> None:
     script = ("import json, sys; from datetime import date; from pathlib import Path\n"
               "from digest.config import load; from digest.errors import Problems\n"
-              "from digest.corpus.ingest import load_corpus; from digest.corpus.topics import assign, "
+              "from digest.build import load_corpus; from digest.corpus.topics import assign, "
               "taxonomy_for\n"
               "p = Problems(); c = load(Path(sys.argv[1]), p)\n"
               "papers, _ = assign(load_corpus(c, date(2026, 11, 25), p).papers, "

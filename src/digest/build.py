@@ -12,6 +12,7 @@ memo holds the records it keys by identity), so they do real work only for chang
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import itertools
 import time
@@ -19,29 +20,33 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from digest import executor as parallel
+from digest import executor
+from digest import write as writer
 from digest.config import Config
 from digest.corpus import authoring, related, topics
-from digest.corpus.ingest import Corpus, load_corpus, unique_listings
-from digest.corpus.merge import Sighting, merge_one, sightings
+from digest.corpus.ingest import Corpus, unique_listings
+from digest.corpus.merge import Sighting, merge, merge_one, sightings
 from digest.errors import Problem, Problems
 from digest.inputs.files import SourceFile, listing_files, markdown_files
 from digest.inputs.listings import parse_listing
 from digest.model import Listing, Paper
 from digest.output import feeds, render, sitefiles
 from digest.output.search import build as search
-from digest.site import routes as pages
-from digest.site import urls
+from digest.site import routes, urls
 from digest.site.data import SiteData
 from digest.text.slugs import title_key
-from digest.write import WriteReport, check_output_dir, write_site
+from digest.write import WriteReport
 
 Progress = Callable[[str], None]
-RENDER_STEP = 500  # pages per progress message
+MIN_PAGES = 2000  # below this, forking workers costs more than it saves
+MIN_LISTING_BYTES = 4 << 20  # the same for parsing (~2,000 papers)
+CHUNKS_PER_WORKER = 12  # enough pieces for the workers to even out their load
+MAX_CHUNK = 20_000  # cards (about 35 MB of HTML) a worker renders before staging them
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,9 @@ class PageMemo:
 
     config: Config
     env: jinja2.Environment
-    pages: dict[str, tuple[pages.Page, bytes]] = field(default_factory=dict)  # by output file
+    cards: render.CardCache
+    pages: dict[str, tuple[routes.Page, bytes]] = field(default_factory=dict)  # by output file
+    fresh: dict[str, tuple[routes.Page, bytes]] = field(default_factory=dict)  # being built
 
 
 @dataclass
@@ -74,7 +81,7 @@ class PlanMemo:
     context: tuple[object, ...] = ()
     papers: dict[str, tuple[Paper, int]] = field(default_factory=dict)
     listings: dict[str, tuple[Listing, int]] = field(default_factory=dict)
-    steps: dict[tuple[str, str], tuple[tuple[object, ...], list[pages.Page]]] = \
+    steps: dict[tuple[str, str], tuple[tuple[object, ...], list[routes.Page]]] = \
         field(default_factory=dict)
     counter: itertools.count[int] = field(default_factory=itertools.count)
     # ids of the paper records new since the last render (None: everything may differ)
@@ -111,18 +118,34 @@ class BuildCache:
         self.memo = None
 
 
-def _step_id(spec: tuple[str, object]) -> tuple[str, str]:
+def _step_id(spec: routes.Spec) -> tuple[str, str]:
     kind, arg = spec
-    if kind == "paper" or kind == "edition":
-        return kind, arg.id  # type: ignore[attr-defined]
-    if kind == "static":
-        return kind, arg[0].slug  # type: ignore[index]
+    if kind is routes.Kind.PAPER or kind is routes.Kind.EDITION:
+        return kind, str(arg.id)
+    if kind is routes.Kind.STATIC:
+        return kind, str(arg[0].slug)
     return kind, str(arg)
 
 
-def plan_cached(site: SiteData, memo: PlanMemo) -> list[pages.Page]:
-    """``pages.plan``, remaking only the steps whose inputs changed since the last plan."""
-    planner = pages.Planner(site)
+def _page_memo(config: Config, cache: BuildCache | None) -> PageMemo:
+    """The cache's page memo while config and templates are the same, else a new one.
+
+    The cards of records that did not change stay valid too; those of changed records
+    (known from the plan memo) are forgotten.
+    """
+    memo = cache.memo if cache and cache.memo and cache.memo.config == config else None
+    if memo is None:
+        memo = PageMemo(config, render.environment(config), render.CardCache())
+    elif cache is not None:
+        memo.cards.forget(cache.plan.changed)
+    if cache is not None:
+        cache.plan.changed = set()
+    return memo
+
+
+def plan_cached(site: SiteData, memo: PlanMemo, planner: routes.Planner,
+                specs: list[routes.Spec]) -> list[list[routes.Page]]:
+    """Each step's pages, remade only for the steps whose inputs changed since the last plan."""
     context = (site.config, site.topics, site.notes_html, site.notes)
     if context != memo.context:
         memo.steps = {}
@@ -137,7 +160,7 @@ def plan_cached(site: SiteData, memo: PlanMemo) -> list[pages.Page]:
             if old is not None and (old[0] is item or old[0] == item):
                 out[item.id] = (item, old[1])
             else:
-                out[item.id] = (item, next(memo.counter))  # type: ignore[index]
+                out[item.id] = (item, next(memo.counter))
                 if fresh is not None:
                     fresh.add(item.id)
         return out
@@ -151,9 +174,9 @@ def plan_cached(site: SiteData, memo: PlanMemo) -> list[pages.Page]:
     versions = {key: number for key, (_, number) in memo.papers.items()}
     listing_versions = {key: number for key, (_, number) in memo.listings.items()}
     steps = {}
-    planned: list[pages.Page] = []
+    planned: list[list[routes.Page]] = []
     previous = memo.steps
-    for spec in planner.specs():
+    for spec in specs:
         step = _step_id(spec)
         inputs = planner.inputs(spec, versions, listing_versions)
         old = previous.get(step)
@@ -163,7 +186,7 @@ def plan_cached(site: SiteData, memo: PlanMemo) -> list[pages.Page]:
             made = planner.make(spec)
         if inputs is not None:
             steps[step] = (inputs, made)
-        planned += made
+        planned.append(made)
     memo.steps = steps
     return planned
 
@@ -187,12 +210,58 @@ def merge_cached(listings: list[Listing], cache: BuildCache) -> list[Paper]:
             groups[key].append(s)
     kept: dict[tuple[int, ...], tuple[list[Sighting], Paper]] = {}
     for group in groups.values():
-        key = tuple(map(id, group))
-        found = cache.merged.get(key)
-        kept[key] = found if found is not None else (group, merge_one(group))
+        members = tuple(map(id, group))
+        found = cache.merged.get(members)
+        kept[members] = found if found is not None else (group, merge_one(group))
     cache.sightings = seen
     cache.merged = kept
     return sorted((paper for _, paper in kept.values()), key=lambda p: p.id)
+
+
+def _parse_chunk(shared: tuple[list[SourceFile], date], chunk: list[int]
+                 ) -> list[tuple[Listing | None, list[Problem]]]:
+    files, build = shared
+    out = []
+    for i in chunk:
+        found = Problems()
+        out.append((parse_listing(files[i].path, files[i].data, build, found), found.items))
+    return out
+
+
+def parse_listings(files: list[SourceFile], build: date, problems: Problems
+                   ) -> list[Listing | None]:
+    """``parse_listing`` of every file, in order, on every core when it pays."""
+    processes = executor.workers()
+    size = sum(len(f.data) for f in files)
+    if processes < 2 or size < MIN_LISTING_BYTES or len(files) < 2:
+        processes = 1
+    count = min(len(files), processes * 4)
+    chunks = [list(range(i, len(files), count)) for i in range(count)]
+    parsed: dict[int, tuple[Listing | None, list[Problem]]] = {}
+    with executor.start(_parse_chunk, (files, build), chunks, processes) as results:
+        for chunk, outcome in results:
+            if isinstance(outcome, BaseException):
+                raise outcome
+            parsed.update(zip(chunk, outcome, strict=True))
+    listings = []
+    for i in range(len(files)):
+        listing, found = parsed[i]
+        problems.extend(found)
+        listings.append(listing)
+    return listings
+
+
+def parse_all(files: list[SourceFile], build: date, problems: Problems) -> Corpus:
+    """Parse every file (on every core when there are many), keep going past bad ones,
+    then merge."""
+    parsed = zip(files, parse_listings(files, build, problems), strict=True)
+    listings = unique_listings(parsed, problems)
+    return Corpus(tuple(listings), tuple(merge(listings)))
+
+
+def load_corpus(config: Config, build: date, problems: Problems) -> Corpus:
+    """Read and parse every listing, then merge: the corpus ``check`` and ``export`` see."""
+    return parse_all(listing_files(config.root, config.content_dir), build, problems)
 
 
 def parse_cached(files: list[SourceFile], build: date, problems: Problems,
@@ -241,50 +310,210 @@ def site_data(config: Config, corpus: Corpus, build: date, problems: Problems | 
                     notes=written.notes, static_pages=rendered.pages, related=neighbours)
 
 
-def render_planned(config: Config, planned: list[pages.Page], progress: Progress | None = None,
-                   cache: BuildCache | None = None,
-                   extra_nav: list[tuple[str, str]] | None = None) -> dict[str, bytes]:
-    """Render the planned pages; with a cache, only those whose Page differs from last time.
+# ---- producing the outputs: one path for every build ---------------------------------
 
-    A Page holds everything its HTML depends on besides the config and the templates
-    (its template, title and context), so an equal Page renders to the same bytes.
+SEARCH = None  # the chunk that stands for the search index
+
+
+@dataclass
+class _Job:
+    """What every chunk of a build shares (forked workers inherit it, nothing is pickled).
+
+    ``planned`` holds each step's pages when a plan memo made them (the preview);
+    otherwise each chunk plans its own steps. ``output``: stage the chunk's files into
+    this folder and return only their names; ``None``: return the files themselves.
     """
-    memo = cache.memo if cache and cache.memo and cache.memo.config == config else None
-    if memo is None:
-        memo = PageMemo(config, render.environment(config))
-    else:  # the cards of unchanged records stay valid: same config, templates and topics
-        render.reset_cards(memo.env, cache.plan.changed if cache else None)
+
+    site: SiteData
+    planner: routes.Planner
+    specs: list[routes.Spec]
+    planned: list[list[routes.Page]] | None
+    extra_nav: list[tuple[str, str]]
+    output: Path | None
+    memo: PageMemo
+    search_memo: search.SearchMemo | None
+
+
+@dataclass
+class _Made:
+    """One chunk's outcome: its pages' site paths, its files (or their staged names)."""
+
+    paths: list[str]
+    files: dict[str, bytes]
+    names: list[str]
+    staged: list[tuple[str, str]]
+    unchanged: int
+    rendered: list[str]
+
+
+def _render(job: _Job, page_list: list[routes.Page]) -> tuple[dict[str, bytes], list[str]]:
+    """The pages' files, reusing the memo's HTML for a page equal to the one it was made for."""
+    previous = job.memo.pages
+    out: dict[str, bytes] = {}
+    todo = []
+    for page in page_list:
+        name = urls.output_file(page.path)
+        old = previous.get(name)
+        if old is not None and (old[0] is page or old[0] == page):
+            out[name] = old[1]
+        else:
+            todo.append(page)
+    fresh = render.render_pages(job.memo.env, job.site.config, todo, job.memo.cards,
+                                job.extra_nav)
+    out.update(fresh)
+    return out, list(fresh)
+
+
+def _chunk(job: _Job, chunk: list[int] | None) -> _Made:
+    """Render one chunk (steps of the plan, or the search index) and stage it if asked."""
+    try:
+        return _make_chunk(job, chunk)
+    except jinja2.TemplateError as exc:
+        raise render.TemplateFailure(render.describe(exc)) from exc
+
+
+def _make_chunk(job: _Job, chunk: list[int] | None) -> _Made:
+    gc_after = job.output is not None
+    if chunk is SEARCH:
+        paths: list[str] = []
+        files = search.render_search(job.site, job.search_memo)
+        rendered: list[str] = []
+    else:
+        page_list = [page for i in chunk for page in
+                     (job.planned[i] if job.planned is not None else job.planner.make(job.specs[i]))]
+        paths = [page.path for page in page_list]
+        files, rendered = _render(job, page_list)
+        if job.output is None:
+            for page in page_list:
+                job.memo.fresh[urls.output_file(page.path)] = (page, files[urls.output_file(page.path)])
+    if job.output is None:
+        return _Made(paths, files, list(files), [], 0, rendered)
+    staged, unchanged = writer.stage(job.output, files)
+    made = _Made(paths, {}, list(files), staged, unchanged, rendered)
+    del files
+    if gc_after:
+        gc.collect()  # rendering leaves cycles; a worker's inherited heap is frozen: quick
+    return made
+
+
+def _weights(planner: routes.Planner, specs: list[routes.Spec]) -> list[int]:
+    """About the cards each step renders (a paper page costs about three), to cut chunks
+    even in time and bounded in memory."""
+    out = []
+    for kind, arg in specs:
+        if kind is routes.Kind.TOPIC_PAGE:
+            out.append(planner.site.config.per_page + 1)
+        elif kind is routes.Kind.MONTH_PAGE:
+            out.append(len(planner.month_groups()[arg]) + 1)
+        elif kind is routes.Kind.AUTHOR:
+            out.append(len(planner.authors[arg][1]) + 1)
+        elif kind is routes.Kind.EDITION:
+            out.append(len(arg.entries) + 1)
+        elif kind in (routes.Kind.HOME, routes.Kind.AUTHORS_INDEX, routes.Kind.ARCHIVE_INDEX):
+            out.append(30)
+        else:
+            out.append(3)
+    return out
+
+
+def chunks_of(weights: list[int], count: int, most: int = MAX_CHUNK) -> list[list[int]]:
+    """Consecutive steps (cards repeat among neighbours) cut into at least ``count`` even
+    chunks of at most ``most`` weight (a chunk's HTML is in memory at once)."""
+    total = sum(weights)
+    size = max(min(total / max(count, 1), most), 1)
+    out: list[list[int]] = [[]]
+    done = 0
+    for i, weight in enumerate(weights):
+        if done >= size * len(out):
+            out.append([])
+        out[-1].append(i)
+        done += weight
+    return [c for c in out if c]
+
+
+def page_count(site: SiteData) -> int:
+    """About how many pages ``site`` has (papers, authors, topics): enough to pick a path."""
+    return len(site.papers) + len({a for p in site.papers for a in p.authors})
+
+
+@dataclass(frozen=True)
+class Produced:
+    outputs: dict[str, bytes]  # every file, when built in memory; empty when staged
+    page_count: int
+    report: WriteReport | None
+
+
+def produce(site: SiteData, processes: int, output: Path | None, *,
+            cache: BuildCache | None = None, progress: Progress | None = None) -> Produced:
+    """Every output of ``site``: pages, search index, feeds and site files.
+
+    The same composition for every build: the plan is cut into chunks that the
+    executor runs here or in forked workers; the search index is one more chunk, the
+    feeds are made here meanwhile. With ``output`` each chunk is staged (phase one of
+    the writer) and everything is committed at the end, or discarded on any error, so
+    the previous site stays as it was; without, the files come back in memory.
+    """
+    planner = routes.Planner(site)
+    specs = planner.specs()
+    planned = None if cache is None else plan_cached(site, cache.plan, planner, specs)
+    memo = _page_memo(site.config, cache)
+    memo.fresh = {}
+    extra_nav = authoring.nav_entries(site.static_pages)
+    job = _Job(site, planner, specs, planned, extra_nav, output, memo,
+               cache.search_memo if cache else None)
+    weights = _weights(planner, specs)
+    # The search index first: it is the longest task (the workers take chunks in order).
+    work: list[list[int] | None] = [SEARCH]
+    work += chunks_of(weights, processes * CHUNKS_PER_WORKER if processes > 1 else 1,
+                      MAX_CHUNK if processes > 1 else max(sum(weights), 1))
+    fresh_folder = output is not None and not output.exists()
+    staged: list[tuple[str, str]] = []
+    unchanged = 0
+    paths: list[str] = []
+    names: set[str] = set()
+    outputs: dict[str, bytes] = {}
+    rendered: list[str] = []
+    failed: BaseException | None = None
+    try:
+        with executor.start(_chunk, job, work, processes) as results:
+            # The feeds are made here while workers render the pages and the index.
+            extra = feeds.render_feeds(site, cache.feed_memo if cache else None)
+            for _, made in results:
+                if isinstance(made, BaseException):
+                    failed = failed or made
+                    continue
+                staged += made.staged
+                unchanged += made.unchanged
+                paths += made.paths
+                names.update(made.names)
+                outputs.update(made.files)
+                rendered += made.rendered
+                if progress and made.paths:
+                    progress(f"rendered {len(paths)} pages")
+        if failed is not None:
+            raise failed
+        lastmod = {urls.paper(p.id): p.date for p in site.papers if p.date}  # paper pages
+        extra.update(sitefiles.extras(site.config, paths, lastmod))
+        if output is not None:
+            extra[writer.MARKER] = writer.MARKER_TEXT
+            more, same = writer.stage(output, extra)
+            staged += more
+            unchanged += same
+        else:
+            outputs.update(extra)
+    except BaseException:
+        writer.discard(staged)
+        raise
     if cache is not None:
-        cache.plan.changed = set()
-    previous = memo.pages
-    files = [urls.output_file(p.path) for p in planned]
-    todo = [page for page, out in zip(planned, files, strict=True)
-            if out not in previous or (previous[out][0] is not page and previous[out][0] != page)]
-    fresh: dict[str, bytes] = {}
-    for start in range(0, len(todo), RENDER_STEP):
-        fresh.update(render.render_pages(memo.env, config, todo[start:start + RENDER_STEP],
-                                         extra_nav))
-        if progress:
-            progress(f"rendered {min(start + RENDER_STEP, len(todo))}/{len(todo)} pages")
-    outputs = {out: fresh[out] if out in fresh else previous[out][1] for out in files}
-    if cache is not None:
-        memo.pages = {out: (page, outputs[out]) for page, out in zip(planned, files, strict=True)}
+        memo.pages = memo.fresh
+        memo.fresh = {}
         cache.memo = memo
-        cache.rendered = sorted(fresh)
-    return outputs
-
-
-def render_site(site: SiteData, progress: Progress | None = None, *,
-                cache: BuildCache | None = None) -> tuple[dict[str, bytes], int]:
-    """Every output file in memory: pages, feeds and the site's extra files."""
-    planned = pages.plan(site) if cache is None else plan_cached(site, cache.plan)
-    outputs = render_planned(site.config, planned, progress, cache,
-                             authoring.nav_entries(site.static_pages))
-    outputs.update(feeds.render_feeds(site, cache.feed_memo if cache else None))
-    outputs.update(search.render_search(site, cache.search_memo if cache else None))
-    lastmod = {urls.paper(p.id): p.date for p in site.papers if p.date}  # paper pages
-    outputs.update(sitefiles.extras(site.config, [p.path for p in planned], lastmod))
-    return outputs, len(planned)
+        cache.rendered = sorted(rendered)
+    if output is None:
+        return Produced(outputs, len(paths), None)
+    names |= set(extra)
+    return Produced({}, len(paths), writer.commit(output, staged, names, unchanged,
+                                                 fresh=fresh_folder))
 
 
 def build(config: Config, build_date: date, problems: Problems, *, write: bool = True,
@@ -294,11 +523,11 @@ def build(config: Config, build_date: date, problems: Problems, *, write: bool =
 
     Listing errors always stop the build. Errors in notes and pages stop it when
     ``strict``; the preview server builds without the faulty notes and shows them.
-    A large site written to disk (no cache) is rendered and written by ``jobs`` worker
-    processes (default: one per core, from ``parallel.MIN_PAGES`` pages on); its
-    result then holds no outputs.
+    ``jobs`` worker processes render (default: one per core from ``MIN_PAGES`` pages
+    on, and one for a build that keeps a cache); with ``write`` the result holds no
+    outputs (they were staged and committed chunk by chunk).
     """
-    with parallel.fewer_collections():
+    with executor.fewer_collections():
         return _build(config, build_date, problems, write=write, progress=progress, cache=cache,
                       strict=strict, jobs=jobs)
 
@@ -307,11 +536,9 @@ def _build(config: Config, build_date: date, problems: Problems, *, write: bool,
            progress: Progress | None, cache: BuildCache | None, strict: bool,
            jobs: int | None) -> BuildResult | None:
     started = time.perf_counter()
-    if cache is None:
-        corpus = load_corpus(config, build_date, problems)
-    else:
-        files = listing_files(config.root, config.content_dir)
-        corpus = parse_cached(files, build_date, problems, cache)
+    files = listing_files(config.root, config.content_dir)
+    corpus = parse_all(files, build_date, problems) if cache is None else \
+        parse_cached(files, build_date, problems, cache)
     if problems.errors:
         return None
     site = site_data(config, corpus, build_date, problems,
@@ -320,14 +547,10 @@ def _build(config: Config, build_date: date, problems: Problems, *, write: bool,
     if strict and problems.errors:
         return None
     if jobs is None:
-        jobs = parallel.workers() if parallel.page_count(site) >= parallel.MIN_PAGES else 1
-    if write and cache is None and jobs > 1:
-        check_output_dir(config.output_dir, config.root, config.content_dir)
-        written, page_count = parallel.render_and_write(
-            site, config.output_dir, authoring.nav_entries(site.static_pages), jobs, progress)
-        return BuildResult(site, {}, page_count, time.perf_counter() - started, written)
-    outputs, page_count = render_site(site, progress, cache=cache)
-    report = None
+        jobs = executor.workers() if cache is None and page_count(site) >= MIN_PAGES else 1
     if write:
-        report = write_site(config.output_dir, outputs, config.root, config.content_dir)
-    return BuildResult(site, outputs, page_count, time.perf_counter() - started, report)
+        writer.check_output_dir(config.output_dir, config.root, config.content_dir)
+    made = produce(site, jobs, config.output_dir if write else None, cache=cache,
+                   progress=progress)
+    return BuildResult(site, made.outputs, made.page_count, time.perf_counter() - started,
+                       made.report)

@@ -1,25 +1,29 @@
-"""Command line: ``digest check | export | build | serve | topics | new | add``.
+"""Command line: ``digest check | export | build | serve | topics | new | add | enrich``.
 
 Exit codes: 0 fine, 1 problems in the inputs, 2 usage errors (click's own).
 """
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
+from typing import IO, Any
 
 import click
 
+from digest import DISTRIBUTION, __version__
 from digest import config as config_mod
-from digest.corpus.ingest import Corpus, load_corpus
-from digest.errors import Problems, describe
-from digest.text import bibtex
+from digest.build import load_corpus
+from digest.corpus.ingest import Corpus
+from digest.errors import Problems
+from digest.output.render import describe
 from digest.text.dates import build_date
 
 
@@ -32,7 +36,7 @@ class Context:
         return config_mod.load(Path.cwd(), problems, self.config_path)
 
 
-def report(problems: Problems, stream: io.TextIOBase | None = None) -> None:
+def report(problems: Problems, stream: IO[str] | None = None) -> None:
     """Print every problem as ``path:line: severity: message``, sorted by place."""
     out = stream or sys.stderr
     for problem in sorted(problems.items, key=lambda p: (p.path, p.line, p.message)):
@@ -43,7 +47,7 @@ def report(problems: Problems, stream: io.TextIOBase | None = None) -> None:
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="digest.yaml to use; its folder is the project root.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
-@click.version_option(package_name="digest")
+@click.version_option(__version__, package_name=DISTRIBUTION, prog_name="digest")
 @click.pass_context
 def main(ctx: click.Context, config_path: Path | None, debug: bool) -> None:
     """digest: turn pasted paper listings into a searchable static site."""
@@ -82,31 +86,22 @@ def check(ctx: Context) -> None:
               show_default=True)
 @click.pass_obj
 def export(ctx: Context, fmt: str) -> None:
-    """Write every canonical paper record to standard output."""
+    """Write every canonical paper record, with its assigned topics, to standard output."""
+    from digest.build import site_data
+    from digest.commands.export import export as export_text
+    from digest.inputs.files import markdown_files
+
     problems = Problems()
-    _cfg, corpus = _corpus(ctx, problems)
+    cfg, corpus = _corpus(ctx, problems)
+    if not problems.errors:
+        site = site_data(cfg, corpus, build_date(), problems,
+                         markdown_files(cfg.root, cfg.content_dir, "notes"),
+                         markdown_files(cfg.root, cfg.content_dir, "pages"))
     report(problems)
     if problems.errors:
         sys.exit(1)
-    records = [p.to_record() for p in corpus.papers]
-    if fmt == "json":
-        click.echo(json.dumps(records, indent=2, ensure_ascii=False, sort_keys=False))
-    elif fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(records[0]) if records else ["id"],
-                                lineterminator="\n")
-        writer.writeheader()
-        for record in records:
-            flat = dict(record)
-            flat["authors"] = "; ".join(record["authors"])  # type: ignore[arg-type]
-            flat["links"] = " ".join(record["links"])  # type: ignore[arg-type]
-            flat["topics"] = "; ".join(record["topics"])  # type: ignore[arg-type]
-            flat["sources"] = " ".join(f"{s['path']}:{s['line']}"  # type: ignore[index]
-                                       for s in record["sources"])  # type: ignore[attr-defined]
-            writer.writerow(flat)
-        click.echo(buffer.getvalue(), nl=False)
-    else:
-        click.echo("\n".join(bibtex.entries(corpus.papers)), nl=False)
+    names = {t.slug: t.name for t in site.topics}
+    click.echo(export_text(site.papers, names, fmt), nl=False)
 
 
 @main.command("topics")
@@ -193,7 +188,9 @@ def new_command(folder: Path, title: str | None) -> None:
     for path in written:
         click.echo(f"  created {path}")
     click.echo(f"\nNext:\n  cd {folder}\n  digest serve        # preview with live reload\n"
-               "  git init && git add . && git commit -m 'My digest'   # then push to GitHub")
+               "  git init && git add . && git commit -m 'My digest'   # then push to GitHub\n"
+               "  (Settings → Pages → Source: GitHub Actions; the workflow installs the digest "
+               "pinned in requirements.txt)")
 
 
 @main.command("add")
@@ -210,7 +207,7 @@ def add_command(ctx: Context, source: io.TextIOBase, when: object, title: str | 
 
     problems = Problems()
     cfg, corpus = _corpus(ctx, problems)
-    day = when.date() if hasattr(when, "date") else build_date()  # type: ignore[union-attr]
+    day = when.date() if isinstance(when, datetime) else build_date()
     try:
         added = add_listing(cfg.root, source.read(), when=day, title=title, fmt=fmt,
                             existing=corpus.papers)
@@ -229,6 +226,31 @@ def add_command(ctx: Context, source: io.TextIOBase, when: object, title: str | 
     report(added.problems, sys.stdout)
     if added.problems.errors:
         sys.exit(1)
+
+
+@main.command("enrich")
+@click.option("--refresh", is_flag=True,
+              help="Fetch the records and upvotes of papers already stored again.")
+@click.option("--limit", type=click.IntRange(min=1), help="Look up at most N papers by title.")
+@click.option("--dry-run", is_flag=True,
+              help="Print what a run would request and how long its spacing takes; send nothing.")
+@click.pass_obj
+def enrich_command(ctx: Context, refresh: bool, limit: int | None, dry_run: bool) -> None:
+    """Find each paper's arXiv record (through arXiv and Hugging Face) and store it under
+    content/metadata, so that builds stay offline."""
+    from digest.commands import enrich
+
+    problems = Problems()
+    cfg, corpus = _corpus(ctx, problems)
+
+    def progress(items: Sequence[Any], label: str) -> AbstractContextManager[Iterable[Any]]:
+        return click.progressbar(items, label=label, file=sys.stderr)
+
+    code = enrich.command(cfg, corpus, problems, refresh=refresh, limit=limit, dry_run=dry_run,
+                          progress=progress, echo=click.echo,
+                          warn=lambda message: click.echo(message, err=True))
+    report(problems)
+    sys.exit(code)
 
 
 @main.command("serve")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,22 @@ class TopicRule:
 
 
 @dataclass(frozen=True)
+class Apis:
+    """Where ``digest enrich`` reaches arXiv and Hugging Face, and how far apart its requests
+    to each are (seconds; arXiv's own host is never asked more often than its terms allow)."""
+
+    arxiv: str = "https://export.arxiv.org/api/query"
+    huggingface: str = "https://huggingface.co/api"
+    arxiv_spacing: float = 3.0
+    huggingface_spacing: float = 0.6  # about 500 anonymous requests per 5 minutes
+
+    def with_env(self, environ: Mapping[str, str]) -> Apis:
+        """``DIGEST_ARXIV_API`` and ``DIGEST_HUGGINGFACE_API`` override the file."""
+        return replace(self, arxiv=environ.get("DIGEST_ARXIV_API") or self.arxiv,
+                       huggingface=environ.get("DIGEST_HUGGINGFACE_API") or self.huggingface)
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     title: str = "Paper digest"
@@ -38,6 +55,7 @@ class Config:
     cname: str | None = None
     markdown_html: bool = False
     topics: tuple[TopicRule, ...] | None = None  # None: the shipped default taxonomy
+    apis: Apis = Apis()
     path: Path | None = None  # the digest.yaml read, if any
 
     @property
@@ -68,7 +86,7 @@ _SCALARS: dict[str, tuple[type, ...]] = {
     "language": (str,), "per_page": (int,), "feed_size": (int,), "output": (str,),
     "cname": (str,),
 }
-_KEYS = (*_SCALARS, "topics", "markdown")
+_KEYS = (*_SCALARS, "topics", "markdown", "apis")
 
 
 def _line_of(text: str, key: str) -> int:
@@ -110,6 +128,46 @@ def _topics(where: str, text: str, value: Any, problems: Problems) -> tuple[Topi
     return tuple(rules)
 
 
+def _absolute_url(value: object) -> bool:
+    parts = urlsplit(value) if isinstance(value, str) else None
+    return parts is not None and parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _apis(where: str, line: int, value: Any, problems: Problems) -> Apis | None:
+    """``apis: {arxiv: URL, huggingface: URL, spacing: {arxiv: 3, huggingface: 0.6}}``."""
+    if not isinstance(value, dict):
+        problems.error(where, line, "'apis' must be a mapping: arxiv, huggingface, spacing")
+        return None
+    ok = True
+    unknown = sorted(str(k) for k in set(value) - {"arxiv", "huggingface", "spacing"})
+    if unknown:
+        problems.error(where, line, f"apis: unknown key(s) {', '.join(unknown)} "
+                       "(known: arxiv, huggingface, spacing)")
+        ok = False
+    fields: dict[str, Any] = {}
+    for name in ("arxiv", "huggingface"):
+        if value.get(name) is None:
+            continue
+        if _absolute_url(value[name]):
+            fields[name] = value[name]
+        else:
+            problems.error(where, line, f"apis.{name} must be an absolute http(s) URL, "
+                           f"got {value[name]!r}")
+            ok = False
+    spacing = value.get("spacing") or {}
+    if not isinstance(spacing, dict) or set(spacing) - {"arxiv", "huggingface"}:
+        problems.error(where, line, "apis.spacing takes seconds per API: {arxiv: 3, huggingface: 0.6}")
+        return None
+    for name, seconds in spacing.items():
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+            problems.error(where, line, f"apis.spacing.{name} must be seconds (0 or more), "
+                           f"got {seconds!r}")
+            ok = False
+        else:
+            fields[f"{name}_spacing"] = float(seconds)
+    return Apis(**fields) if ok else None
+
+
 def load(root: Path, problems: Problems, config_path: Path | None = None) -> Config:
     """Read ``digest.yaml`` (a missing file means defaults); report every bad key."""
     path = config_path or root / CONFIG_NAME
@@ -141,7 +199,7 @@ def load(root: Path, problems: Problems, config_path: Path | None = None) -> Con
             if not isinstance(value, _SCALARS[key]) or isinstance(value, bool):
                 kind = "a whole number" if _SCALARS[key] == (int,) else "text"
                 problems.error(where, line, f"{key!r} must be {kind}, got {value!r}")
-            elif key in ("per_page", "feed_size") and value < 1:
+            elif key in ("per_page", "feed_size") and isinstance(value, int) and value < 1:
                 problems.error(where, line, f"{key!r} must be at least 1")
             else:
                 values[key] = value
@@ -155,6 +213,10 @@ def load(root: Path, problems: Problems, config_path: Path | None = None) -> Con
             topics = _topics(where, text, value, problems)
             if topics is not None:
                 values["topics"] = topics
+        elif key == "apis":
+            apis = _apis(where, line, value, problems)
+            if apis is not None:
+                values["apis"] = apis
     if "base_url" in values:
         parts = urlsplit(values["base_url"])
         if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -166,4 +228,4 @@ def load(root: Path, problems: Problems, config_path: Path | None = None) -> Con
     return Config(root=root.resolve(), path=path, **values)
 
 
-__all__ = ["CONFIG_NAME", "Config", "TopicRule", "load"]
+__all__ = ["CONFIG_NAME", "Apis", "Config", "TopicRule", "load"]

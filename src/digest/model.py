@@ -21,6 +21,7 @@ class Entry:
     links: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()  # set outright by a structured record
     lines: tuple[int, ...] = ()  # every line the entry was read from, title first
+    arxiv_id: str | None = None  # base id (no version) when the listing names it
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class Paper:
     topics: tuple[str, ...] = ()
     sources: tuple[Source, ...] = field(default_factory=tuple)
     fixed_topics: tuple[str, ...] = ()  # topics set outright (structured record, note)
+    arxiv_id: str | None = None  # base id, when a listing named it
 
     # Cached: sorting by it and grouping by month read it for every paper many times.
     # (A frozen dataclass still has an instance __dict__ for cached_property to fill.)

@@ -51,7 +51,7 @@ def check_output_dir(output: Path, root: Path, content: Path) -> None:
 def _existing(output: Path) -> set[str]:
     if not output.is_dir():
         return set()
-    found = set()
+    found: set[str] = set()
     base = str(output)
     for dirpath, _dirs, files in os.walk(base):
         folder = os.path.relpath(dirpath, base).replace(os.sep, "/")

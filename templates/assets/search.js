@@ -1,10 +1,12 @@
 // digest search: lunr.js over the sharded index of search/index.json (the manifest) and
-// search/shards/, results from search/docs/: only what a query needs is fetched.
+// search/shards/, names and arXiv ids in search/keys/, results from search/docs/: only
+// what a query needs is fetched.
 //
 // Loaded by the search page only. The core (folding, unpacking the index, querying,
-// highlighting) is pure and also runs under Node for the tests:
+// ranking, filtering, snippets, highlighting) is pure and also runs under Node for the tests:
 //   var core = require("./search.js")(require("lunr"));
-// Folding mirrors src/digest/searchtext.py; unpacking mirrors src/digest/searchindex.py.
+// Folding mirrors src/digest/searchtext.py, unpacking src/digest/searchindex.py, keys
+// src/digest/output/search/keys.py.
 (function (global) {
   "use strict";
 
@@ -17,6 +19,13 @@
   var PREFIX_BOOST = 0.5;  // a completion counts less than the word itself
   var FUZZY_BOOST = 0.3;   // and a close spelling less still
   var SYNTAX = /(^|\s)[+-]\S|[:*~^]/; // lunr query syntax: +required -prohibited field: * ~ ^
+  var NAME_PAIRS = 4;      // adjacent word pairs of a query looked up as one person's name
+  var SNIPPET = 240;       // characters of abstract or note a result shows, about
+  // An arXiv id, bare or in an arxiv.org / Hugging Face paper URL (keys.ID, keys.LINK).
+  var NEW_ID = "\\d{4}\\.\\d{4,5}", OLD_ID = "[a-z][a-z-]*(?:\\.[a-z]{2})?/\\d{7}";
+  var ARXIV_ID = new RegExp("^(?:arxiv:\\s*)?(" + NEW_ID + "|" + OLD_ID + ")(?:v\\d+)?$", "i");
+  var ARXIV_LINK = new RegExp("^https?://(?:www\\.|export\\.)?(?:arxiv\\.org/(?:abs|pdf|html)|" +
+    "(?:huggingface|hf)\\.co/papers)/(" + NEW_ID + "|" + OLD_ID + ")(?:v\\d+)?(?:\\.pdf)?/?(?:[?#].*)?$", "i");
 
   function create(lunr) {
     var EMPTY = Object.freeze({}); // no metadata is indexed; every posting shares it
@@ -106,8 +115,35 @@
         average.push(total / count);
       });
       return { manifest: manifest, terms: terms, numbers: numbers, df: decode(manifest.df),
-               shardOf: shardOf, firsts: firsts, lengths: lengths, average: average };
+               shardOf: shardOf, firsts: firsts, lengths: lengths, average: average,
+               dates: manifest.dates ? manifest.dates.split(" ") : [],
+               docDates: decode(manifest.doc_dates || "") };
     }
+
+    // ---- keys: output/search/keys.py ----------------------------------------------------
+
+    var CRC = new Int32Array(256);
+    for (var c = 0; c < 256; c++) {
+      var r = c;
+      for (var k = 0; k < 8; k++) r = r & 1 ? 0xEDB88320 ^ (r >>> 1) : r >>> 1;
+      CRC[c] = r;
+    }
+
+    /** The keys file of an ASCII key: zlib.crc32 of it modulo the number of files. */
+    function bucket(key, files) {
+      var crc = -1;
+      for (var i = 0; i < key.length; i++) crc = CRC[(crc ^ key.charCodeAt(i)) & 255] ^ (crc >>> 8);
+      return ((crc ^ -1) >>> 0) % files;
+    }
+
+    /** The arXiv id (no version, lower-case) a piece of a query is or links to, or null. */
+    function arxivId(text) {
+      var m = ARXIV_ID.exec(text) || ARXIV_LINK.exec(text);
+      return m ? m[1].toLowerCase() : null;
+    }
+
+    /** The key of two words of one name, as keys._pair makes it. */
+    function pairKey(a, b) { return a <= b ? a + " " + b : b + " " + a; }
 
     /**
      * The lunr serialized index of the terms of `shards` ({number: shard}), with the BM25
@@ -185,19 +221,47 @@
                invertedIndex: invertedIndex, pipeline: m.pipeline };
     }
 
+    /**
+     * What lunr's Index.query asks of a pipeline, for syntax queries: a clause's word as the
+     * names fields hold it (as written) and as the other fields do (its stem), those of
+     * the two the index knows (lunr finds nothing for a required clause when one of its
+     * terms is unknown).
+     */
+    function namesPipeline(verbatim, stem, known) {
+      var names = new Set(verbatim);
+      return { runString: function (word, metadata) {
+        var fields = (metadata && metadata.fields) || [];
+        var some = fields.some(function (f) { return names.has(f); });
+        if (some && fields.every(function (f) { return names.has(f); })) return [word];
+        var stemmed = stem(word);
+        if (!some || stemmed === word) return [stemmed];
+        var both = [stemmed, word].filter(known);
+        return both.length ? both : [stemmed];
+      } };
+    }
+
     // ---- querying --------------------------------------------------------------------
 
     /**
      * An engine over the manifest: search(query) resolves to ranked results
-     * [{ref, score, terms}] and how they were found, after fetching the shards the
-     * query's terms live in; documents(refs) fetches what those results show.
-     * `load(kind, n)` fetches shard or docs chunk n ("shards" / "docs") as a promise.
+     * [{ref, score, terms, people}] and how they were found, after fetching the shards the
+     * query's terms live in (and the keys files of the names and arXiv ids it holds);
+     * arrange(results, options) filters them by topic and year and orders them;
+     * documents(refs) fetches what results show; snippet(ref, terms) picks what to quote.
+     * `load(kind, n)` fetches shard, keys file or docs chunk n ("shards" / "keys" / "docs")
+     * as a promise.
      */
     function engine(manifest, load) {
       var cat = catalog(manifest), table = manifest.fold || {}, count = manifest.count;
       var pipeline = lunr.Pipeline.load(manifest.pipeline);
-      var stems = new Map(), everyTerm = null, fetched = { shards: new Map(), docs: new Map() };
+      var verbatim = manifest.verbatim || [];
+      var others = manifest.fields.filter(function (f) { return verbatim.indexOf(f) < 0; });
+      var stems = new Map(), everyTerm = null;
+      var fetched = { shards: new Map(), docs: new Map(), keys: new Map() };
       var chunks = new Map(), indexes = new Map();
+      var names = namesPipeline(verbatim, stem, known);
+      var topicNumbers = {};
+      manifest.topics.forEach(function (t, n) { topicNumbers[t[0]] = n; });
 
       function stem(word) {
         if (!stems.has(word)) stems.set(word, pipeline.runString(word)[0] || "");
@@ -220,6 +284,7 @@
         if (!fetched[kind].has(n)) fetched[kind].set(n, load(kind, n));
         return fetched[kind].get(n);
       }
+      function byNumber(x, y) { return x - y; }
 
       /**
        * A lunr index of `terms` alone, from the shards holding them (cached: the words
@@ -228,14 +293,16 @@
       function indexOf(terms, every) {
         var only = new Set(terms.map(function (term) { return cat.numbers.get(term); }));
         var wanted = Array.from(new Set(Array.from(only, function (t) { return cat.shardOf[t]; })))
-          .sort(function (x, y) { return x - y; });
-        var key = Array.from(only).sort(function (x, y) { return x - y; }).join(",") + (every ? "+" : "");
+          .sort(byNumber);
+        var key = Array.from(only).sort(byNumber).join(",") + (every ? "+" : "");
         if (indexes.has(key)) return indexes.get(key);
         var made = Promise.all(wanted.map(function (s) { return fetch("shards", s); }))
           .then(function (loaded) {
             var shards = {};
             wanted.forEach(function (s, i) { shards[s] = loaded[i]; });
-            return lunr.Index.load(unpack(cat, shards, every, only));
+            var index = lunr.Index.load(unpack(cat, shards, every, only));
+            index.pipeline = names; // syntax queries: names as written, other words stemmed
+            return index;
           });
         made.catch(function () { indexes.delete(key); });
         if (indexes.size >= 16) indexes.delete(indexes.keys().next().value);
@@ -252,20 +319,36 @@
         return out;
       }
 
-      /** Per query word, the index terms that satisfy it, with their boosts. */
+      /**
+       * Per query word, the index terms that satisfy it: {word, terms: Map term → {boost,
+       * exact, scope}, fuzzy, optional}. `scope` says where a term is looked up: "words"
+       * for a stem (the fields other than names, which hold words as written), "all" for
+       * the word as typed and for completions. `exact` is false for completions and close
+       * spellings. A stop word can only be a name ("He", "An"): it is optional unless the
+       * query has nothing else.
+       */
       function groups(text, prefix) {
         var list = queryWords(text), out = [];
         list.forEach(function (item, i) {
-          var w = item.word, alts = new Map(), fuzzy = false;
-          var add = function (term, boost) {
-            if (known(term)) alts.set(term, Math.max(alts.get(term) || 0, boost));
+          var w = item.word, alts = new Map(), fuzzy = false, stop = isStopWord(w);
+          var add = function (term, boost, exact, scope) {
+            if (!known(term)) return;
+            var had = alts.get(term);
+            if (had === undefined) { alts.set(term, { boost: boost, exact: exact, scope: scope }); return; }
+            had.boost = Math.max(had.boost, boost);
+            had.exact = had.exact || exact;
+            if (had.scope !== scope) had.scope = "all";
           };
-          if (w.length >= 2 && !isStopWord(w)) add(stem(w), 1);
-          if (i > 0) add(stem(list[i - 1].word + w), 1);
-          if (i + 1 < list.length) add(stem(w + list[i + 1].word), 1);
+          var joined = function (word) { add(stem(word), 1, true, "words"); add(word, 1, true, "all"); };
+          if (w.length >= 2) {
+            if (!stop) add(stem(w), 1, true, "words");
+            add(w, 1, true, "all");
+          }
+          if (i > 0) joined(list[i - 1].word + w);
+          if (i + 1 < list.length) joined(w + list[i + 1].word);
           var parts = list.filter(function (x) { return x.compound === item.compound; })
             .map(function (x) { return x.word; });
-          if (parts.length > 2 && parts.length <= MAX_PARTS) add(stem(parts.join("")), 1);
+          if (parts.length > 2 && parts.length <= MAX_PARTS) joined(parts.join(""));
           var last = prefix && i === list.length - 1;
           if (last && w.length >= 2) {
             // The most frequent completions, until they cover the collection twice over
@@ -276,31 +359,36 @@
               .sort(function (a, b) { return df(b) - df(a) || (a < b ? -1 : 1); })
               .slice(0, w.length < 3 ? 8 : w.length < 4 ? 24 : MAX_EXPANSIONS)
               .forEach(function (term) {
-                if (budget <= 0 && term !== stem(w)) return;
+                if (term === w || term === stem(w)) return; // the word itself: exact, above
+                if (budget <= 0) return;
                 budget -= df(term);
-                add(term, term === stem(w) ? 1 : PREFIX_BOOST);
+                add(term, PREFIX_BOOST, false, "all");
               });
             // Typed past the stem ("diffusi" of diffusion → diffus): the longest stem it
             // starts with, else results would vanish until the word is complete.
             var complete = known(stem(w)) || known(w);
             for (var k = w.length - 1; !complete && w.length >= 5 && k >= w.length - 4; k--) {
-              if (known(w.slice(0, k))) { add(w.slice(0, k), PREFIX_BOOST); break; }
+              if (known(w.slice(0, k))) { add(w.slice(0, k), PREFIX_BOOST, false, "all"); break; }
             }
           }
-          if (alts.size === 0 && w.length >= 3 && !isStopWord(w)) {
+          if (alts.size === 0 && w.length >= 3 && !stop) {
             [stem(w), w].forEach(function (x) {
               matching(lunr.TokenSet.fromFuzzyString(x, 1)).forEach(function (term) {
-                add(term, FUZZY_BOOST);
+                add(term, FUZZY_BOOST, false, "all");
               });
             });
             fuzzy = alts.size > 0;
           }
-          if (alts.size > 0) out.push({ word: w, terms: alts, fuzzy: fuzzy });
+          if (alts.size > 0) out.push({ word: w, terms: alts, fuzzy: fuzzy, optional: stop });
         });
+        if (out.every(function (g) { return g.optional; })) {
+          out.forEach(function (g) { g.optional = false; });
+        }
         return out;
       }
 
       function matchedTerms(result) { return new Set(Object.keys(result.matchData.metadata)); }
+      function fieldsOf(scope) { return scope === "words" ? others : manifest.fields; }
 
       /**
        * lunr query syntax: null when the query has none or lunr cannot parse it. The
@@ -316,7 +404,7 @@
           return null;
         }
         query.clauses.forEach(function (clause) {
-          var words = clause.usePipeline ? pipeline.runString(clause.term, { fields: clause.fields }) : [clause.term];
+          var words = clause.usePipeline ? names.runString(clause.term, { fields: clause.fields }) : [clause.term];
           words.forEach(function (word) {
             var tokens = lunr.TokenSet.fromClause(Object.assign({}, clause, { term: word }));
             matching(tokens).sort(function (a, b) { return df(b) - df(a) || (a < b ? -1 : 1); })
@@ -325,7 +413,7 @@
         });
         return indexOf(terms, query.isNegated()).then(function (index) {
           return index.search(folded).map(function (r) {
-            return { ref: r.ref, score: r.score, terms: matchedTerms(r) };
+            return { ref: r.ref, score: r.score, terms: matchedTerms(r), people: new Set() };
           });
         }).catch(function (error) {
           if (error instanceof lunr.QueryParseError) return null;
@@ -333,40 +421,139 @@
         });
       }
 
+      /** A keys file's documents of a key (VLQ gaps, as keys._encode writes them). */
+      function refsOf(code) {
+        var out = [], doc = -1;
+        decode(code).forEach(function (gap) { doc += gap + 1; out.push(doc); });
+        return out;
+      }
+      function lookup(key) {
+        if (!manifest.keys) return Promise.resolve([]);
+        return fetch("keys", bucket(key, manifest.keys)).then(function (file) {
+          return Object.prototype.hasOwnProperty.call(file, key) ? refsOf(file[key]) : [];
+        });
+      }
+
+      /**
+       * Rank first the results with one author whose name holds two adjacent query words
+       * ("kaiming he", "he kaiming", "k. he"): `names` counts such pairs, `people` keeps
+       * their words. Only pairs whose words some result has in a names field (or that are
+       * initials) are looked up, at most NAME_PAIRS of them.
+       */
+      function nameMatches(text, wanted, results) {
+        if (!manifest.keys || results.length === 0) return Promise.resolve();
+        var queried = new Set();
+        wanted.forEach(function (g) { queried.add(g.word); });
+        var named = new Map();
+        var isName = function (w) {
+          if (w.length < 2) return true; // an initial
+          if (!named.has(w)) {
+            named.set(w, known(w) && (!queried.has(w) || results.some(function (r) {
+              var fields = r.matchData.metadata[w];
+              return fields !== undefined && verbatim.some(function (f) { return f in fields; });
+            })));
+          }
+          return named.get(w);
+        };
+        var list = queryWords(text).map(function (x) { return x.word; }), pairs = [];
+        for (var i = 0; i + 1 < list.length && pairs.length < NAME_PAIRS; i++) {
+          var a = list[i], b = list[i + 1];
+          if ((a.length > 1 || b.length > 1) && isName(a) && isName(b)) pairs.push([a, b]);
+        }
+        if (pairs.length === 0) return Promise.resolve();
+        var byRef = new Map();
+        results.forEach(function (r) { byRef.set(Number(r.ref), r); });
+        return Promise.all(pairs.map(function (pair) {
+          return lookup(pairKey(pair[0], pair[1])).then(function (refs) {
+            refs.forEach(function (ref) {
+              var r = byRef.get(ref);
+              if (r === undefined) return;
+              r.names++;
+              r.people.add(pair[0]);
+              r.people.add(pair[1]);
+            });
+          });
+        }));
+      }
+
       function wordSearch(text, prefix) {
-        var wanted = groups(text.replace(/[+:*~^]/g, " "), prefix);
+        var all = groups(text.replace(/[+:*~^]/g, " "), prefix);
+        var wanted = all.filter(function (g) { return !g.optional; });
         if (wanted.length === 0) return Promise.resolve({ results: [], mode: "words", fuzzy: false });
-        var boosts = new Map();
+        var lookups = new Map();
         wanted.forEach(function (g) {
-          g.terms.forEach(function (boost, term) {
-            boosts.set(term, Math.max(boosts.get(term) || 0, boost));
+          g.terms.forEach(function (alt, term) {
+            var had = lookups.get(term);
+            if (had === undefined) lookups.set(term, { boost: alt.boost, scope: alt.scope });
+            else {
+              had.boost = Math.max(had.boost, alt.boost);
+              if (had.scope !== alt.scope) had.scope = "all";
+            }
           });
         });
-        return indexOf(Array.from(boosts.keys()), false).then(function (index) {
+        return indexOf(Array.from(lookups.keys()), false).then(function (index) {
           var raw = index.query(function (q) {
-            boosts.forEach(function (boost, term) {
-              q.term(term, { usePipeline: false, boost: boost });
+            lookups.forEach(function (alt, term) {
+              q.term(term, { usePipeline: false, boost: alt.boost, fields: fieldsOf(alt.scope) });
             });
           });
           // The papers that match the most query words (all of them, when any paper does).
           var best = 0;
           var scored = raw.map(function (r) {
-            var terms = matchedTerms(r), covered = 0;
+            var terms = matchedTerms(r), covered = 0, exact = 0;
             wanted.forEach(function (g) {
-              for (var term of g.terms.keys()) { if (terms.has(term)) { covered++; break; } }
+              var hit = false, sure = false;
+              g.terms.forEach(function (alt, term) {
+                if (terms.has(term)) { hit = true; sure = sure || alt.exact; }
+              });
+              if (hit) covered++;
+              if (sure) exact++;
             });
             best = Math.max(best, covered);
-            return { ref: r.ref, score: r.score, terms: terms, covered: covered };
+            return { ref: r.ref, score: r.score, terms: terms, covered: covered, exact: exact,
+                     names: 0, people: new Set(), matchData: r.matchData };
           });
-          var results = scored.filter(function (r) { return r.covered === best; })
-            .sort(function (a, b) { return b.score - a.score || a.ref - b.ref; })
-            .map(function (r) { return { ref: r.ref, score: r.score, terms: r.terms }; });
-          return { results: results, mode: "words",
-                   fuzzy: wanted.some(function (g) { return g.fuzzy; }) };
+          var results = scored.filter(function (r) { return r.covered === best; });
+          return nameMatches(text, wanted, results).then(function () {
+            // One person's papers first, then those matching more words exactly (not as a
+            // completion of the word being typed or a close spelling), then lunr's score.
+            results.sort(function (a, b) {
+              return b.names - a.names || b.exact - a.exact || b.score - a.score || a.ref - b.ref;
+            });
+            return { results: results.map(function (r) {
+              return { ref: r.ref, score: r.score, terms: r.terms, people: r.people };
+            }), mode: "words", fuzzy: wanted.some(function (g) { return g.fuzzy; }) };
+          });
+        });
+      }
+
+      /** The arXiv ids a query is made of: pasted ids and arxiv.org / Hugging Face URLs. */
+      function arxivIds(text) {
+        var out = [];
+        text.split(/\s+/).forEach(function (piece) {
+          var id = arxivId(piece.replace(/^[<(\["']+|[>)\]"'.,;]+$/g, ""));
+          if (id !== null && out.indexOf(id) < 0) out.push(id);
+        });
+        return out;
+      }
+
+      function idSearch(ids) {
+        return Promise.all(ids.map(lookup)).then(function (found) {
+          var seen = new Set(), results = [];
+          found.forEach(function (refs) {
+            refs.forEach(function (ref) {
+              if (seen.has(ref)) return;
+              seen.add(ref);
+              results.push({ ref: String(ref), score: 1, terms: new Set(), people: new Set() });
+            });
+          });
+          return { results: results, mode: "id", fuzzy: false };
         });
       }
 
       function search(text, options) {
+        var ids = arxivIds(text);
+        if (ids.length) return idSearch(ids);
         var prefix = !(options && options.prefix === false) && !/\s$/.test(text);
         var syntax = syntaxSearch(text);
         if (syntax === null) return wordSearch(text, prefix);
@@ -376,27 +563,144 @@
         });
       }
 
+      // ---- filters and order ---------------------------------------------------------
+
+      function dateOf(ref) { var n = cat.docDates[ref]; return n ? cat.dates[n - 1] : ""; }
+      function docTopics(ref) { return manifest.doc_topics[ref]; }
+
+      /**
+       * The results in every topic of `options.topics` (slugs) and in `options.year` ("" for
+       * any), newest first when `options.sort` is "newest" (undated last, else in rank
+       * order); with each topic's and year's count, each counted under the other filter.
+       */
+      function arrange(results, options) {
+        var topics = (options.topics || []).filter(function (s) { return s in topicNumbers; })
+          .map(function (s) { return topicNumbers[s]; });
+        var year = options.year || "", topicCounts = new Map(), yearCounts = new Map(), out = [];
+        results.forEach(function (r) {
+          var own = docTopics(r.ref), when = dateOf(r.ref).slice(0, 4);
+          var inTopics = topics.every(function (t) { return own.indexOf(t) >= 0; });
+          var inYear = !year || when === year;
+          if (inYear) own.forEach(function (t) { topicCounts.set(t, (topicCounts.get(t) || 0) + 1); });
+          if (inTopics && when) yearCounts.set(when, (yearCounts.get(when) || 0) + 1);
+          if (inTopics && inYear) out.push(r);
+        });
+        if (options.sort === "newest") {
+          out = out.map(function (r, at) { return [cat.docDates[r.ref], at, r]; })
+            .sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; })
+            .map(function (x) { return x[2]; });
+        }
+        return { results: out, topics: topicCounts, years: yearCounts };
+      }
+
+      // ---- documents, snippets, highlighting -----------------------------------------
+
       /** Fetch the chunks holding these documents; resolves once `document` has them. */
       function documents(refs) {
         var size = manifest.chunk, wanted = new Set(refs.map(function (ref) { return Math.floor(ref / size); }));
-        return Promise.all(Array.from(wanted).sort(function (x, y) { return x - y; }).map(function (c) {
+        return Promise.all(Array.from(wanted).sort(byNumber).map(function (c) {
           return fetch("docs", c).then(function (chunk) { chunks.set(c, chunk); });
         }));
       }
 
-      /** [title, path, byline, iso date, topic numbers, snippet] of a fetched document. */
+      /** [title, path, byline, iso date, topic numbers, abstract, note] of a fetched document. */
       function document(ref) {
         var size = manifest.chunk, d = chunks.get(Math.floor(ref / size))[ref % size];
-        return [d[0], d[1], d[2], d[3], manifest.doc_topics[ref], d[4]];
+        return [d[0], d[1], d[2], d[3], docTopics(ref), d[4], d[5]];
+      }
+
+      var WORD = /[\p{L}\p{N}\p{M}'\u2019]+(?:[-\u2010\u2011][\p{L}\p{N}\p{M}'\u2019]+)*/gu;
+
+      /** Whether a piece of text holds a word whose term (its stem, or as written) matched. */
+      function hits(piece, terms) {
+        return words(piece, table).some(function (w) { return terms.has(stem(w)) || terms.has(w); });
+      }
+
+      /** The distinct terms that matched in `text`, and where the first match starts. */
+      function matchesIn(text, terms) {
+        var found = new Set(), first = -1, m;
+        WORD.lastIndex = 0;
+        while ((m = WORD.exec(text)) !== null) {
+          words(m[0], table).forEach(function (w) {
+            var term = terms.has(stem(w)) ? stem(w) : terms.has(w) ? w : null;
+            if (term === null) return;
+            found.add(term);
+            if (first < 0) first = m.index;
+          });
+        }
+        return { count: found.size, first: first };
+      }
+
+      /** [start, end] of each sentence of `text` (views._SENTENCE_END's cuts). */
+      function sentences(text) {
+        var out = [], start = 0, re = /[.!?]\s+(?=[A-Z])/g, m;
+        while ((m = re.exec(text)) !== null) {
+          out.push([start, m.index + 1]);
+          start = m.index + m[0].length;
+        }
+        if (start < text.length) out.push([start, text.length]);
+        return out;
+      }
+
+      /** The first sentences of `text` that fit SNIPPET, else its start cut at a word. */
+      function opening(text) {
+        if (text.length <= SNIPPET) return text;
+        var spans = sentences(text), end = 0;
+        for (var i = 0; i < spans.length && spans[i][1] <= SNIPPET; i++) end = spans[i][1];
+        if (end > 0) return text.slice(0, end);
+        var cut = text.lastIndexOf(" ", SNIPPET);
+        return text.slice(0, cut > 0 ? cut : SNIPPET) + "\u2026";
+      }
+
+      /**
+       * What a result quotes: the sentence of the abstract or note holding the most of the
+       * query's terms (the first such), with its neighbours while they fit SNIPPET, or a
+       * window of SNIPPET characters around its first match when it is longer. {text,
+       * note}: `note` when it comes from the curator's note. Without a match there (a
+       * title or a name matched), the abstract's opening.
+       */
+      function snippet(ref, terms) {
+        var d = document(ref), best = null;
+        [[d[5] || "", false], [d[6] || "", true]].forEach(function (source) {
+          var text = source[0], spans = sentences(text);
+          spans.forEach(function (span, at) {
+            var found = matchesIn(text.slice(span[0], span[1]), terms);
+            if (found.count > 0 && (best === null || found.count > best.count)) {
+              best = { text: text, note: source[1], spans: spans, at: at, count: found.count,
+                       first: span[0] + found.first };
+            }
+          });
+        });
+        if (best === null) return { text: opening(d[5] || d[6] || ""), note: !d[5] && !!d[6] };
+        var text = best.text, spans = best.spans, lo = best.at, hi = best.at;
+        while (hi + 1 < spans.length && spans[hi + 1][1] - spans[lo][0] <= SNIPPET) hi++;
+        while (lo > 0 && spans[hi][1] - spans[lo - 1][0] <= SNIPPET) lo--;
+        var from = spans[lo][0], to = spans[hi][1];
+        if (to - from > SNIPPET) { // one long sentence: a window around its first match
+          var start = Math.max(from, best.first - Math.floor(SNIPPET / 4));
+          if (start > from) {
+            var space = text.indexOf(" ", start);
+            start = space >= 0 && space < best.first ? space + 1 : Math.min(start, best.first);
+          }
+          var end = Math.min(to, start + SNIPPET);
+          if (end < to) {
+            var cut = text.lastIndexOf(" ", end);
+            if (cut > best.first) end = cut;
+          }
+          from = start;
+          to = end;
+        }
+        var quoted = text.slice(from, to).trim();
+        return { text: (from > 0 ? "\u2026 " : "") + quoted + (to < text.length ? " \u2026" : ""),
+                 note: best.note };
       }
 
       /** `text` cut into [piece, marked] pairs: words whose terms matched are marked. */
       function highlight(text, terms) {
-        var out = [], at = 0, re = /[\p{L}\p{N}\p{M}'\u2019]+(?:[-\u2010\u2011][\p{L}\p{N}\p{M}'\u2019]+)*/gu, m;
-        var hit = function (piece) {
-          return words(piece, table).some(function (w) { return terms.has(stem(w)); });
-        };
-        while ((m = re.exec(text)) !== null) {
+        var out = [], at = 0, m;
+        var hit = function (piece) { return hits(piece, terms); };
+        WORD.lastIndex = 0;
+        while ((m = WORD.exec(text)) !== null) {
           var parts = m[0].split(/([-\u2010\u2011])/);
           if (parts.length > 1 && hit(m[0]) && !parts.some(function (p, i) { return i % 2 === 0 && hit(p); })) {
             parts = [m[0]]; // only the joined form matched: mark the whole compound
@@ -419,9 +723,9 @@
         }, []);
       }
 
-      return { count: count, topics: manifest.topics, search: search, documents: documents,
-               document: document, docTopics: function (ref) { return manifest.doc_topics[ref]; },
-               highlight: highlight };
+      return { count: count, topics: manifest.topics, search: search, arrange: arrange,
+               documents: documents, document: document, docTopics: docTopics, date: dateOf,
+               snippet: snippet, highlight: highlight };
     }
 
     function humanDate(iso) {
@@ -431,7 +735,7 @@
     }
 
     return { fold: fold, words: words, catalog: catalog, unpack: unpack, round3: round3,
-             engine: engine, humanDate: humanDate };
+             bucket: bucket, arxivId: arxivId, engine: engine, humanDate: humanDate };
   }
 
   // ---- the page ------------------------------------------------------------------------
@@ -441,29 +745,48 @@
   var IDLE = 1500; // ms without typing after which the next keystroke is a new search
   var SLOW = 150;  // ms a search took, from which typing waits for a pause...
   var PAUSE = 200; // ...of this many ms before searching
+  var SORTS = ["relevance", "newest"];
 
   function mount(core, doc, win) {
     var input = doc.getElementById("search-input");
     var box = doc.getElementById("search-results");
     var status = doc.getElementById("search-status");
     var filters = doc.getElementById("search-filters") || doc.createElement("div");
+    var sort = doc.getElementById("search-sort");
     var form = input && input.form;
     if (!input || !box || !status) return;
     var engine = null, shown = PAGE, pending = false, allTopics = false;
     var rendered = false, last = { text: null, found: null }, ticket = 0;
     var state = readLocation();
-    input.value = state.q;
+    show(state);
 
+    // The state lives in the URL: ?q=&topic=&year=&sort= (the defaults left out).
     function readLocation() {
       var params = new URLSearchParams(win.location.search);
-      return { q: params.get("q") || "", topics: params.getAll("topic") };
+      var order = params.get("sort");
+      return { q: params.get("q") || "", topics: params.getAll("topic"),
+               year: /^\d{4}$/.test(params.get("year") || "") ? params.get("year") : "",
+               sort: SORTS.indexOf(order) >= 0 ? order : SORTS[0] };
+    }
+    function show(s) {
+      input.value = s.q;
+      if (sort) sort.value = s.sort;
     }
     function url() {
       var params = new URLSearchParams();
       if (input.value) params.set("q", input.value);
       state.topics.forEach(function (t) { params.append("topic", t); });
+      if (state.year) params.set("year", state.year);
+      if (state.sort !== SORTS[0]) params.set("sort", state.sort);
       var query = params.toString();
       return win.location.pathname + (query ? "?" + query : "");
+    }
+    // A filter or the order changed: a new history entry, so Back undoes it.
+    function changed(focus) {
+      win.history.pushState(null, "", url());
+      fresh = true;
+      shown = PAGE;
+      return render().then(focus || function () {});
     }
     function el(tag, className, text) {
       var node = doc.createElement(tag);
@@ -486,7 +809,7 @@
       if (!engine) return Promise.resolve();
       var text = input.value, mine = ++ticket;
       if (!text.trim()) {
-        draw(text, null);
+        draw(text, null, null);
         return Promise.resolve();
       }
       if (text !== last.text) {
@@ -496,9 +819,9 @@
       }
       var wanted = shown;
       return last.found.then(function (found) {
-        var results = narrowed(found);
-        return engine.documents(results.slice(0, wanted).map(function (r) { return r.ref; }))
-          .then(function () { if (mine === ticket) draw(text, found); });
+        var arranged = engine.arrange(found.results, state);
+        return engine.documents(arranged.results.slice(0, wanted).map(function (r) { return r.ref; }))
+          .then(function () { if (mine === ticket) draw(text, found, arranged); });
       }).catch(function (error) {
         if (last.text === text) last = { text: null, found: null }; // try again next time
         if (mine !== ticket) return;
@@ -515,35 +838,33 @@
       var numbers = topicNumbers();
       return state.topics.filter(function (slug) { return slug in numbers; });
     }
-    function narrowed(found) {
-      var numbers = topicNumbers(), selected = selectedTopics();
-      return found.results.filter(function (r) {
-        var own = engine.docTopics(r.ref);
-        return selected.every(function (slug) { return own.indexOf(numbers[slug]) >= 0; });
-      });
-    }
 
-    function draw(text, found) {
+    function draw(text, found, arranged) {
       box.textContent = "";
       filters.textContent = "";
       filters.hidden = true;
       if (found === null) {
-        status.textContent = "Type to search " + engine.count + " papers by title, author, topic or abstract.";
+        status.textContent = "Type to search " + engine.count + " papers by title, author, topic, abstract or arXiv id.";
         return;
       }
       var numbers = topicNumbers(), selected = selectedTopics();
-      var results = narrowed(found);
-      renderFilters(results, selected);
+      var results = arranged.results;
+      renderTopics(arranged.topics, selected);
+      renderYears(arranged.years);
+      filters.hidden = filters.childNodes.length === 0;
       var quoted = "\u201c" + text.trim() + "\u201d";
       var noun = function (n) { return n === 1 ? "1 paper" : n + " papers"; };
-      var message = results.length === 0 ? "No papers match " + quoted + "."
+      var message = results.length === 0 ? "No papers match " + quoted
         : noun(results.length) + (results.length === 1 ? " matches " : " match ") + quoted;
-      if (results.length && selected.length) {
-        message += " in " + selected.map(function (s) { return engine.topics[numbers[s]][1]; }).join(" and ") +
-          " (" + found.results.length + " in all)";
+      var within = [];
+      if (selected.length) {
+        within.push("in " + selected.map(function (s) { return engine.topics[numbers[s]][1]; }).join(" and "));
       }
+      if (state.year) within.push("from " + state.year);
+      if (within.length) message += " " + within.join(", ") + " (" + found.results.length + " in all)";
       if (results.length && found.fuzzy) message += ", some by a close spelling";
-      status.textContent = results.length ? message + "." : message;
+      if (results.length > 1 && state.sort === "newest") message += ", newest first";
+      status.textContent = message + ".";
       var list = el("ol", "search-results-list");
       results.slice(0, shown).forEach(function (r) { list.appendChild(result(r)); });
       box.appendChild(list);
@@ -572,7 +893,9 @@
       link.href = box.getAttribute("data-root") + d[1];
       heading.appendChild(link);
       card.appendChild(heading);
-      card.appendChild(marked("p", "byline", d[2], r.terms));
+      var people = new Set(r.terms);
+      (r.people || []).forEach(function (w) { people.add(w); });
+      card.appendChild(marked("p", "byline", d[2], people));
       var meta = el("p", "meta");
       var time = el("time", "", core.humanDate(d[3]));
       if (d[3]) time.setAttribute("datetime", d[3]);
@@ -582,41 +905,54 @@
         meta.appendChild(el("span", "chip", engine.topics[n][1]));
       });
       card.appendChild(meta);
-      if (d[5]) card.appendChild(marked("p", "snippet", d[5], r.terms));
+      var quote = engine.snippet(r.ref, r.terms);
+      if (quote.text) {
+        var snippet = marked("p", "snippet", quote.text, r.terms);
+        if (quote.note) snippet.insertBefore(el("span", "snippet-label", "Note: "), snippet.firstChild);
+        card.appendChild(snippet);
+      }
       item.appendChild(card);
       return item;
     }
 
-    function renderFilters(results, selected) {
-      var counts = {};
-      results.forEach(function (r) {
-        engine.docTopics(r.ref).forEach(function (n) { counts[n] = (counts[n] || 0) + 1; });
-      });
-      var chips = engine.topics.map(function (t, n) { return { slug: t[0], name: t[1], count: counts[n] || 0 }; })
+    function chip(label, count, on, attribute, value, onClick) {
+      var button = el("button", "chip search-chip");
+      button.type = "button";
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      button.setAttribute(attribute, value);
+      button.appendChild(doc.createTextNode(label + " "));
+      button.appendChild(el("span", "count", String(count)));
+      button.addEventListener("click", onClick);
+      return button;
+    }
+    function group(label, name) {
+      var node = el("div", "search-filter-group");
+      node.setAttribute("role", "group");
+      node.setAttribute("aria-label", label);
+      node.appendChild(el("span", "search-filters-label", name));
+      return node;
+    }
+    function refocus(selector) {
+      return function () {
+        var again = filters.querySelector(selector);
+        if (again) again.focus();
+      };
+    }
+
+    function renderTopics(counts, selected) {
+      var chips = engine.topics.map(function (t, n) { return { slug: t[0], name: t[1], count: counts.get(n) || 0 }; })
         .filter(function (t) { return t.count > 0 || selected.indexOf(t.slug) >= 0; })
         .sort(function (a, b) { return b.count - a.count || (a.name < b.name ? -1 : 1); });
       if (chips.length < 2 && selected.length === 0) return;
-      filters.appendChild(el("span", "search-filters-label", "Topics:"));
+      var node = group("Filter by topic", "Topics:");
       var hidden = allTopics ? [] : chips.slice(CHIPS).filter(function (t) { return selected.indexOf(t.slug) < 0; });
       chips.filter(function (t) { return hidden.indexOf(t) < 0; }).forEach(function (t) {
         var on = selected.indexOf(t.slug) >= 0;
-        var chip = el("button", "chip search-chip");
-        chip.type = "button";
-        chip.setAttribute("aria-pressed", on ? "true" : "false");
-        chip.setAttribute("data-topic", t.slug);
-        chip.appendChild(doc.createTextNode(t.name + " "));
-        chip.appendChild(el("span", "count", String(t.count)));
-        chip.addEventListener("click", function () {
+        node.appendChild(chip(t.name, t.count, on, "data-topic", t.slug, function () {
           state.topics = on ? state.topics.filter(function (s) { return s !== t.slug; })
             : state.topics.concat([t.slug]);
-          win.history.replaceState(null, "", url());
-          shown = PAGE;
-          render().then(function () {
-            var again = filters.querySelector('[data-topic="' + t.slug + '"]');
-            if (again) again.focus();
-          });
-        });
-        filters.appendChild(chip);
+          changed(refocus('[data-topic="' + t.slug + '"]'));
+        }));
       });
       if (hidden.length) {
         var more = el("button", "chip search-chip-more", "+" + hidden.length + " more");
@@ -624,13 +960,36 @@
         more.addEventListener("click", function () {
           allTopics = true;
           render().then(function () {
-            var first = filters.querySelectorAll(".search-chip")[CHIPS];
+            var first = filters.querySelectorAll("[data-topic]")[CHIPS];
             if (first) first.focus();
           });
         });
-        filters.appendChild(more);
+        node.appendChild(more);
       }
-      filters.hidden = false;
+      filters.appendChild(node);
+    }
+
+    function renderYears(counts) {
+      var years = Array.from(counts.keys());
+      if (state.year && years.indexOf(state.year) < 0) years.push(state.year);
+      years.sort().reverse();
+      if (years.length < 2 && !state.year) return;
+      var node = group("Filter by year", "Years:");
+      years.forEach(function (year) {
+        var on = state.year === year;
+        node.appendChild(chip(year, counts.get(year) || 0, on, "data-year", year, function () {
+          state.year = on ? "" : year;
+          changed(refocus('[data-year="' + year + '"]'));
+        }));
+      });
+      filters.appendChild(node);
+    }
+
+    if (sort) {
+      sort.addEventListener("change", function () {
+        state.sort = SORTS.indexOf(sort.value) >= 0 ? sort.value : SORTS[0];
+        changed();
+      });
     }
 
     // A keystroke searches at the next frame; when the last search took long (a large
@@ -653,6 +1012,7 @@
     var fresh = true, lastInput = 0;
     input.addEventListener("input", function () {
       var now = Date.now();
+      state.q = input.value;
       if ((fresh || now - lastInput > IDLE) && readLocation().q) win.history.pushState(null, "", url());
       else win.history.replaceState(null, "", url());
       fresh = false;
@@ -663,6 +1023,7 @@
     if (form) {
       form.addEventListener("submit", function (event) {
         event.preventDefault();
+        state.q = input.value;
         if (readLocation().q !== input.value) win.history.pushState(null, "", url());
         fresh = true;
         if (waiting !== null) win.clearTimeout(waiting); // Enter searches now
@@ -672,7 +1033,7 @@
     }
     win.addEventListener("popstate", function () {
       state = readLocation();
-      input.value = state.q;
+      show(state);
       fresh = true;
       shown = PAGE;
       render();

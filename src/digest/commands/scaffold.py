@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from digest import DISTRIBUTION, __version__
 from digest.errors import Problems
 from digest.inputs.listings import FORMATS, parse_listing
 from digest.model import Listing, Paper
@@ -48,6 +49,13 @@ def config_text(title: str) -> str:
         + body
 
 
+def requirements_text() -> str:
+    """The pinned requirement the Pages workflow installs: the digest that made the site."""
+    return (f"# digest for .github/workflows/pages.yml: the version that made this digest.\n"
+            f"# Raise it to upgrade; `pip install -r requirements.txt` installs it locally too.\n"
+            f"{DISTRIBUTION}=={__version__}\n")
+
+
 class ScaffoldError(Exception):
     """The command would overwrite something; nothing was written."""
 
@@ -64,6 +72,7 @@ def new_site(folder: Path, title: str | None = None) -> list[Path]:
         "content/notes/lora-vs-full-fine-tuning.md": _skeleton("example-note.md"),
         "content/pages/about.md": _skeleton("about.md"),
         ".gitignore": _skeleton("gitignore"),
+        "requirements.txt": requirements_text().encode(),
         ".github/workflows/pages.yml": _skeleton("pages.yml"),
     }
     written = []

@@ -1,16 +1,12 @@
-"""Read → parse → merge: content files to canonical paper records."""
+"""The corpus: parsed listings and the canonical papers merged from them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 
-from digest.config import Config
-from digest.corpus.merge import merge
 from digest.errors import Problems
-from digest.executor import parse_listings
-from digest.inputs.files import SourceFile, listing_files
+from digest.inputs.files import SourceFile
 from digest.model import Listing, Paper
 
 
@@ -39,15 +35,3 @@ def unique_listings(parsed: Iterable[tuple[SourceFile, Listing | None]],
         seen[listing.id] = f.path
         listings.append(listing)
     return listings
-
-
-def parse_all(files: list[SourceFile], build: date, problems: Problems) -> Corpus:
-    """Pure: parse every file (on every core when there are many), keep going past bad
-    ones, then merge."""
-    parsed = zip(files, parse_listings(files, build, problems), strict=True)
-    listings = unique_listings(parsed, problems)
-    return Corpus(tuple(listings), tuple(merge(listings)))
-
-
-def load_corpus(config: Config, build: date, problems: Problems) -> Corpus:
-    return parse_all(listing_files(config.root, config.content_dir), build, problems)

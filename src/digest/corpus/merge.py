@@ -49,6 +49,7 @@ def merge_one(sightings: list[Sighting]) -> Paper:
         abstract=abstracts[0] if abstracts else "",
         date=dates[0] if dates else None, upvotes=max(votes) if votes else None,
         links=links, sources=tuple(s.source for s in sightings), fixed_topics=topics,
+        arxiv_id=min((e.arxiv_id for e in entries if e.arxiv_id), default=None),
     )
 
 

@@ -9,6 +9,7 @@ a feed is "updated" at its newest item, else at ``SiteData.build_date``
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -358,7 +359,11 @@ def render_feeds(site: SiteData, memo: FeedMemo | None = None) -> dict[str, byte
     for path, render in ((urls.FEED_ATOM, to_atom), (urls.FEED_JSON, to_json_feed)):
         url = urls.absolute(site.config, path)
         out[path] = serialised(replace(site_feed, path=path, url=url),
-                               lambda feed, render=render: render(feed, author))
+                               functools.partial(_with_author, render, author))
     if memo is not None:
         memo.files = files
     return dict(sorted(out.items()))
+
+
+def _with_author(render: Callable[[Feed, str], bytes], author: str, feed: Feed) -> bytes:
+    return render(feed, author)

@@ -7,7 +7,8 @@ ChoiceLoader, plus a prefix so the default stays reachable).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import traceback
+from collections.abc import Callable, Collection
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -66,24 +67,7 @@ def environment(config: Config) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals["trend_chart"] = charts.trend_chart
-    reset_cards(env)
     return env
-
-
-def reset_cards(env: jinja2.Environment, changed: Collection[str] | None = None) -> None:
-    """Start a build with an empty card cache (records may have changed since the last),
-    or forget only the cards of the papers in ``changed`` (ids) when every other card's
-    record, topic names, config and templates are known to be the same."""
-    renderer = env.globals.get("render_card")
-    related = env.globals.get("render_related")
-    if changed is None or not isinstance(renderer, _CardRenderer) or \
-            not isinstance(related, _RelatedRenderer):
-        env.globals["render_card"] = _CardRenderer(env)
-        env.globals["render_related"] = _RelatedRenderer()
-        return
-    for paper_id in changed:
-        renderer.cache.pop(urls.paper(paper_id), None)
-        related.cache.pop(urls.paper(paper_id), None)
 
 
 # Stands for a card's link prefix (``../../``) while its HTML is cached: not changed by
@@ -102,47 +86,57 @@ def _with_prefix(value: Any, prefix: str) -> Any:
     return value
 
 
-class _CardRenderer:
-    """Render ``partials/card.html`` once per paper and reuse the HTML.
+class CardCache:
+    """Each paper's card HTML, rendered once and reused on every page that lists it.
 
     A paper's card appears on its topic, month, edition and author pages; its view
     differs between pages only by the prefix of its links (``../`` per level), which
-    ends its ``url``. The HTML is rendered once with ``_PREFIX`` in every link and the
-    page's prefix is put in its place.
+    ends its ``url``. The HTML is kept with ``_PREFIX`` in every link and the page's
+    prefix is put in its place. The build owns the cache and says which papers changed.
     """
 
-    def __init__(self, env: jinja2.Environment) -> None:
-        self.env = env
-        self.cache: dict[str, str] = {}  # by the paper's page
-
-    def __call__(self, card: dict[str, Any]) -> markupsafe.Markup:
-        url = str(card["url"])
-        own = urls.paper(str(card.get("id")))
-        if not url.endswith(own) or card.keys() != views.CARD_FIELDS:  # not a plain card
-            return markupsafe.Markup(self.env.get_template("partials/card.html").render(card=card))
-        prefix = url[:len(url) - len(own)]
-        html = self.cache.get(own)
-        if html is None:
-            html = self.cache[own] = self.env.get_template("partials/card.html").render(
-                card=_with_prefix(card, prefix))
-        return markupsafe.Markup(html.replace(_PREFIX, prefix))
-
-
-class _RelatedRenderer:
-    """The items of a related-papers list, each compact card made once per paper and depth
-    (a paper is in the lists of about five paper pages). Formatted here, not by a
-    template: a template call per card cost more than the rest of a paper page."""
-
     def __init__(self) -> None:
-        self.cache: dict[str, dict[str, str]] = {}  # paper's page → card's url → HTML
+        self.html: dict[str, str] = {}  # by the paper's page
+        self.compact: dict[str, dict[str, str]] = {}  # paper's page → card's url → HTML
 
-    def __call__(self, cards: list[dict[str, Any]]) -> markupsafe.Markup:
+    def forget(self, changed: Collection[str] | None) -> None:
+        """Forget the cards of these papers (ids); ``None``: every card."""
+        if changed is None:
+            self.html.clear()
+            self.compact.clear()
+            return
+        for paper_id in changed:
+            self.html.pop(urls.paper(paper_id), None)
+            self.compact.pop(urls.paper(paper_id), None)
+
+    def renderer(self, env: jinja2.Environment) -> Callable[[dict[str, Any]], markupsafe.Markup]:
+        """The ``render_card`` the templates call, for one environment's card template."""
+        template = env.get_template("partials/card.html")
+
+        def render_card(card: dict[str, Any]) -> markupsafe.Markup:
+            url = str(card["url"])
+            own = urls.paper(str(card.get("id")))
+            if not url.endswith(own) or card.keys() != views.CARD_FIELDS:  # not a plain card
+                return markupsafe.Markup(template.render(card=card))
+            prefix = url[:len(url) - len(own)]
+            html = self.html.get(own)
+            if html is None:
+                html = self.html[own] = template.render(card=_with_prefix(card, prefix))
+            return markupsafe.Markup(html.replace(_PREFIX, prefix))
+
+        return render_card
+
+    def render_related(self, cards: list[dict[str, Any]]) -> markupsafe.Markup:
+        """The items of a related-papers list (the ``render_related`` the templates call),
+        each compact card made once per paper and depth: a paper is in the lists of about
+        five paper pages. Formatted here, not by a template: a template call per card
+        cost more than the rest of the list."""
         out = []
         for card in cards:
             own = urls.paper(str(card["id"]))
-            known = self.cache.get(own)
+            known = self.compact.get(own)
             if known is None:
-                known = self.cache[own] = {}
+                known = self.compact[own] = {}
             html = known.get(card["url"])
             if html is None:
                 html = known[card["url"]] = _related_card(card)
@@ -192,13 +186,41 @@ def page_context(config: Config, page: Page, extra_nav: list[tuple[str, str]]) -
 
 
 def render_pages(env: jinja2.Environment, config: Config, pages: list[Page],
+                 cards: CardCache | None = None,
                  extra_nav: list[tuple[str, str]] | None = None) -> dict[str, bytes]:
     """Render every page; a template error names the template and line."""
     out: dict[str, bytes] = {}
+    if not pages:
+        return out
+    cards = cards or CardCache()
+    render_card = cards.renderer(env)
     cache: dict[str, jinja2.Template] = {}
     for page in pages:
         template = cache.get(page.template) or cache.setdefault(
             page.template, env.get_template(page.template))
-        html = template.render(page_context(config, page, extra_nav or []))
+        html = template.render(page_context(config, page, extra_nav or []),
+                               render_card=render_card, render_related=cards.render_related)
         out[urls.output_file(page.path)] = html.encode("utf-8")
     return out
+
+
+class TemplateFailure(Exception):
+    """A template error already described as ``file:line: message``.
+
+    Made where the template ran, while its traceback is at hand: a worker process
+    sends back the exception without it.
+    """
+
+
+def describe(exc: BaseException) -> str:
+    """A template error as ``file:line: message``; anything else as its message."""
+    if isinstance(exc, TemplateFailure):
+        return str(exc)
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}"
+    if isinstance(exc, jinja2.UndefinedError):
+        frames = [f for f in traceback.extract_tb(exc.__traceback__)
+                  if f.filename.endswith((".html", ".xml"))]
+        where = f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""
+        return f"{where}{exc.message}"
+    return f"{type(exc).__name__}: {exc}"

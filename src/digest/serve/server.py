@@ -37,7 +37,8 @@ import click
 
 from digest.build import BuildCache, build
 from digest.config import CONFIG_NAME, Config
-from digest.errors import Problems, describe
+from digest.errors import Problems
+from digest.output.render import describe
 from digest.serve import livereload
 from digest.serve.watch import Change, Watcher, collect, rerenders_everything
 from digest.site import urls
@@ -109,6 +110,10 @@ class SiteState:
         with self._cond:
             self.closed = True
             self._cond.notify_all()
+
+    def is_closed(self) -> bool:
+        """Read anew after a wait (a plain ``closed`` test there looks constant to mypy)."""
+        return self.closed
 
 
 # --------------------------------------------------------------------------- routing
@@ -226,7 +231,7 @@ class Handler(BaseHTTPRequestHandler):
         state, seen = self.server.state, -1
         while not state.closed:
             version, snapshot = state.after(seen, KEEP_ALIVE)
-            if state.closed:
+            if state.is_closed():
                 return
             if version == seen:
                 self.wfile.write(livereload.KEEP_ALIVE)

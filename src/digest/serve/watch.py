@@ -117,6 +117,11 @@ class _Handler(FileSystemEventHandler):
                                     event.is_directory, event.event_type)
 
 
+# Only these folders are watched recursively (with the config file beside them): any
+# other folder that appears in the project (node_modules/, site/, .venv/) is not.
+WATCHED_FOLDERS = ("content", "templates")
+
+
 class Watcher:
     """Reports every relevant change under ``content/``, ``templates/`` and the config file."""
 
@@ -130,7 +135,7 @@ class Watcher:
 
     def start(self) -> None:
         self.observer.schedule(self.handler, str(self.root), recursive=False)
-        for name in ("content", "templates"):
+        for name in WATCHED_FOLDERS:
             self._watch(name)
         self.observer.start()
 
@@ -150,7 +155,8 @@ class Watcher:
             rel = path.relative_to(self.root).as_posix()
         except ValueError:
             return
-        if is_dir and event_type in (EVENT_TYPE_CREATED, EVENT_TYPE_MOVED) and "/" not in rel:
+        if (is_dir and event_type in (EVENT_TYPE_CREATED, EVENT_TYPE_MOVED)
+                and rel in WATCHED_FOLDERS):
             self._watch(rel)  # content/ or templates/ made after the server started
         kind = classify(rel, is_dir=is_dir, config_name=self.config_name)
         if kind is not None:

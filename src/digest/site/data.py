@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from digest.config import Config, TopicRule
-from digest.model import Listing, Paper
 from digest.inputs.notes import Note, StaticPage
+from digest.model import Listing, Paper
 
 
 @dataclass(frozen=True)

@@ -10,22 +10,42 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from enum import StrEnum
 from operator import attrgetter
 from typing import Any
 
-from digest.text import bibtex
-from digest.site import urls
-from digest.site import views
-from digest.model import Listing, Paper
 from digest.inputs.notes import StaticPage
-from digest.site import trends
+from digest.model import Listing, Paper
+from digest.site import trends, urls, views
 from digest.site.data import SiteData
+from digest.text import bibtex
 from digest.text.slugs import name_slug, title_key
 
 RECENT_DAYS = 365
 _ID = attrgetter("id")
 _LISTING = attrgetter("listing")
 TOP_UPVOTED = 10
+
+
+class Kind(StrEnum):
+    """The kinds of page-making step; each names the Planner method that makes it."""
+
+    HOME = "home"
+    TOPICS_INDEX = "topics_index"
+    EDITIONS_INDEX = "editions_index"
+    ARCHIVE_INDEX = "archive_index"
+    AUTHORS_INDEX = "authors_index"
+    SEARCH = "search"
+    NOT_FOUND = "not_found"
+    PAPER = "paper"
+    TOPIC_PAGE = "topic_page"
+    EDITION = "edition"
+    MONTH_PAGE = "month_page"
+    AUTHOR = "author"
+    STATIC = "static"
+
+
+Spec = tuple[Kind, Any]  # one page-making step: its kind and its argument (or None)
 
 
 @dataclass(frozen=True)
@@ -166,24 +186,24 @@ class Planner:
 
     # --- pages -----------------------------------------------------------------------
 
-    def specs(self) -> list[tuple[str, Any]]:
+    def specs(self) -> list[Spec]:
         """Every page-making step, cheap to list: ``plan`` runs them all, a worker its share."""
-        specs: list[tuple[str, Any]] = [(kind, None) for kind in (
-            "home", "topics_index", "editions_index", "archive_index", "authors_index",
-            "search", "not_found")]
-        specs += [("paper", p) for p in self.site.papers]
-        specs += [("topic_page", (topic.slug, number)) for topic in self.site.topics
+        specs: list[Spec] = [(kind, None) for kind in (
+            Kind.HOME, Kind.TOPICS_INDEX, Kind.EDITIONS_INDEX, Kind.ARCHIVE_INDEX,
+            Kind.AUTHORS_INDEX, Kind.SEARCH, Kind.NOT_FOUND)]
+        specs += [(Kind.PAPER, p) for p in self.site.papers]
+        specs += [(Kind.TOPIC_PAGE, (topic.slug, number)) for topic in self.site.topics
                   for number in range(1, self.topic_pages(topic.slug) + 1)]
-        specs += [("edition", listing) for listing in self.site.listings]
-        specs += [("month_page", key) for key in self.month_groups()]
-        specs += [("author", slug) for slug in sorted(self.authors)]
-        specs += [("static", item) for item in self.site.static_pages]
+        specs += [(Kind.EDITION, listing) for listing in self.site.listings]
+        specs += [(Kind.MONTH_PAGE, key) for key in self.month_groups()]
+        specs += [(Kind.AUTHOR, slug) for slug in sorted(self.authors)]
+        specs += [(Kind.STATIC, item) for item in self.site.static_pages]
         return specs
 
-    def make(self, spec: tuple[str, Any]) -> list[Page]:
+    def make(self, spec: Spec) -> list[Page]:
         """The pages of one step of ``specs``."""
         kind, arg = spec
-        if kind == "static":
+        if kind is Kind.STATIC:
             return [self.static(*arg)]
         made = getattr(self, kind)() if arg is None else getattr(self, kind)(arg)
         return made if isinstance(made, list) else [made]
@@ -191,7 +211,7 @@ class Planner:
     def plan(self) -> list[Page]:
         return [page for spec in self.specs() for page in self.make(spec)]
 
-    def inputs(self, spec: tuple[str, Any], versions: Mapping[str, int],
+    def inputs(self, spec: Spec, versions: Mapping[str, int],
                listing_versions: Mapping[str, int]) -> tuple[Any, ...] | None:
         """What the pages of ``spec`` are made from, for a rebuild to compare (the config,
         topics and notes aside, which the caller compares as a whole); None: always remake.
@@ -201,7 +221,7 @@ class Planner:
         small tuples of numbers: equal inputs make equal pages.
         """
         kind, arg = spec
-        if kind == "paper":
+        if kind is Kind.PAPER:
             sources = tuple(map(listing_versions.get, map(_LISTING, arg.sources)))
             # the related papers' records: a page whose neighbours stay is not remade
             near = tuple(versions[other] for other, _ in self.site.related.get(arg.id, ()))
@@ -211,7 +231,7 @@ class Planner:
             # the paper and its neighbours in its first topic, for "previous" and "next"
             seq = self._topic_sequence(arg.topics[0], versions)
             return (seq[max(index - 1, 0):index + 2], sources, near)
-        if kind == "topic_page":
+        if kind is Kind.TOPIC_PAGE:
             slug, number = arg
             per_page = self.site.config.per_page
             seq = self._topic_sequence(slug, versions)
@@ -219,17 +239,17 @@ class Planner:
             chart = (found.months[:1], found.months[-1:], found.counts[slug],
                      found.earlier[slug], found.undated[slug]) if number == 1 else None
             return (arg, len(seq), seq[(number - 1) * per_page:number * per_page], chart)
-        if kind == "edition":
+        if kind is Kind.EDITION:
             return (arg.id, listing_versions[arg.id],
                     self._versions(self.edition_papers(arg), versions))
-        if kind == "month_page":
+        if kind is Kind.MONTH_PAGE:
             return (arg, self._versions(self.month_groups()[arg], versions))
-        if kind == "author":
+        if kind is Kind.AUTHOR:
             name, papers = self.authors[arg]
             return (arg, name, self._versions(papers, versions))
-        if kind == "static":
+        if kind is Kind.STATIC:
             return (arg,)
-        if kind == "authors_index":
+        if kind is Kind.AUTHORS_INDEX:
             return tuple((slug, name, len(papers)) for slug, (name, papers) in self.authors.items())
         return None
 
@@ -337,7 +357,7 @@ class Planner:
         index = self.position.get((primary, paper.id), -1) if primary else -1
         prev_paper = siblings[index - 1] if index > 0 else None
         next_paper = siblings[index + 1] if 0 <= index < len(siblings) - 1 else None
-        editions = []
+        editions: list[dict[str, object]] = []
         for source in paper.sources:
             listing = self.listings.get(source.listing)
             if listing and all(e["url"] != prefix + urls.edition(listing.id) for e in editions):
@@ -376,10 +396,6 @@ class Planner:
     def topic_pages(self, slug: str) -> int:
         """How many pages a topic has (one, empty, for a topic with no paper)."""
         return max(-(-len(self.by_topic.get(slug, [])) // self.site.config.per_page), 1)
-
-    def topic(self, slug: str) -> list[Page]:
-        return [self.topic_page((slug, number))
-                for number in range(1, self.topic_pages(slug) + 1)]
 
     def topic_page(self, which: tuple[str, int]) -> Page:
         """Page ``number`` of a topic: each is its own step, so an edit remakes only the

@@ -7,8 +7,6 @@ to the page that links, so the site works under any GitHub Pages sub-path.
 
 from __future__ import annotations
 
-import posixpath
-
 from digest.config import Config
 
 HOME = ""
@@ -66,17 +64,3 @@ def absolute(config: Config, path: str) -> str:
     """Absolute URL under ``base_url``: for feeds, canonical links, sitemap, OpenGraph."""
     return config.base_url + path
 
-
-def relative(from_path: str, to_path: str) -> str:
-    """Link from one output path to another, e.g. ``../../topics/x/`` (sub-path safe)."""
-    from_dir = from_path if from_path.endswith("/") or from_path == "" else \
-        posixpath.dirname(from_path) + "/"
-    if from_dir == "/":
-        from_dir = ""
-    target_dir, target_name = (to_path, "") if to_path.endswith("/") or to_path == "" else \
-        (posixpath.dirname(to_path) + "/", posixpath.basename(to_path))
-    if target_dir == "/":
-        target_dir = ""
-    rel = posixpath.relpath("/" + target_dir, "/" + from_dir)
-    rel = "" if rel == "." else rel + "/"
-    return (rel + target_name) or "./"

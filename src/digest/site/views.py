@@ -12,8 +12,8 @@ from datetime import date
 from functools import lru_cache
 from urllib.parse import quote_plus, urlsplit
 
-from digest.site import urls
 from digest.model import Paper
+from digest.site import urls
 from digest.text.slugs import name_slug
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")

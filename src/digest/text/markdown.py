@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -133,8 +133,5 @@ class Renderer:
                problems: Problems | None) -> str:
         env = {"digest": LinkContext(path, first_line, prefix, self.papers, self.aliases,
                                      problems)}
-        return self.md.render(text, env)
+        return str(self.md.render(text, env))
 
-
-def known_slugs(papers: Collection[Any]) -> dict[str, str]:
-    return {p.id: p.title for p in papers}

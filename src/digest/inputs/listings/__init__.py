@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import PurePosixPath
 
 from digest.errors import Problems
-from digest.inputs.listings import authorlist, frontmatter, paperpage, structured
+from digest.inputs.listings import authorlist, frontmatter, ids, paperpage, structured
 from digest.inputs.listings.detect import FORMATS, STRUCTURED_SUFFIXES, detect
 from digest.inputs.listings.text import Line, decode, has_text, split_lines
 from digest.model import Entry, Listing
@@ -102,7 +102,11 @@ def parse_listing(path: str, data: bytes, build: date, problems: Problems) -> Li
             entries.append(_entry(r.title, r.line, r.abstract, authors=r.authors,
                                   author_count=r.author_count or (len(r.authors) or None),
                                   submitter=r.submitter, date=r.date, upvotes=r.upvotes,
-                                  links=r.links, topics=r.topics))
+                                  links=r.links, topics=r.topics, arxiv_id=r.arxiv_id))
+    elif fmt == "ids":
+        found, chrome = ids.parse(path, lines, problems)
+        entries.extend(Entry(title=e.title, line=e.line, links=(e.link,), arxiv_id=e.arxiv_id,
+                             lines=(e.line,)) for e in found)
     elif fmt == "author-list":
         found_owner, items, chrome = authorlist.parse(path, lines, problems)
         owner = owner or found_owner

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from digest.inputs.listings import authorlist, paperpage
+from digest.inputs.listings import authorlist, ids, paperpage
 from digest.inputs.listings.text import Line
 
-FORMATS = ("huggingface", "title-abstract", "author-list", "records")
+FORMATS = ("huggingface", "title-abstract", "author-list", "records", "ids")
 STRUCTURED_SUFFIXES = (".json", ".yaml", ".yml")
 _HF_MARKERS = frozenset(s.casefold() for s in ("Daily Papers", "byAK and the research community"))
 
@@ -14,6 +14,8 @@ def detect(suffix: str, lines: list[Line]) -> str:
     """Best guess of the format; front matter ``format:`` overrides it."""
     if suffix.lower() in STRUCTURED_SUFFIXES:
         return "records"
+    if ids.looks_like_ids(lines):
+        return "ids"
     texts = [line.text for line in lines]
     if any(t.casefold() in _HF_MARKERS for t in texts[:12]):
         return "huggingface"

@@ -15,10 +15,11 @@ import yaml
 
 from digest.errors import Problems
 from digest.text import yamlsafe
+from digest.text.arxivid import NotAnId, from_reference
 from digest.text.dates import parse_iso, parse_month_day
 
 FIELDS = ("id", "title", "authors", "author_count", "submitter", "abstract", "date",
-          "upvotes", "links", "topics", "sources", "url")
+          "upvotes", "links", "topics", "sources", "url", "arxiv")
 IGNORED = ("id", "sources")  # recomputed by the merge step
 
 
@@ -34,6 +35,19 @@ class Record:
     upvotes: int | None = None
     links: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
+    arxiv_id: str | None = None  # base id, from an ``arxiv`` field
+
+
+def _arxiv(value: Any) -> tuple[str | None, str | None]:
+    """An ``arxiv`` field (id or arXiv / Hugging Face URL) → (base id, problem)."""
+    if value is None:
+        return None, None
+    if not isinstance(value, str):  # YAML reads 2401.10 as the number 2401.1
+        return None, f"'arxiv' must be an id in quotes (arxiv: \"2410.17243\"), got {value!r}"
+    try:
+        return from_reference(value)[0], None
+    except NotAnId as exc:
+        return None, f"'arxiv': {exc}"
 
 
 def _json_items(path: str, text: str, problems: Problems) -> list[tuple[int, Any]] | None:
@@ -158,6 +172,9 @@ def parse(path: str, text: str, reference: date, problems: Problems, *, json_syn
         for name in ("abstract", "submitter"):
             if item.get(name) is not None and not isinstance(item.get(name), str):
                 bad.append(f"'{name}' must be text")
+        arxiv_id, arxiv_problem = _arxiv(item.get("arxiv"))
+        if arxiv_problem:
+            bad.append(arxiv_problem)
         when = item.get("date")
         iso: str | None = None
         if when is not None:
@@ -178,9 +195,10 @@ def parse(path: str, text: str, reference: date, problems: Problems, *, json_syn
         records.append(Record(
             title=" ".join(title.split()), line=line,
             abstract=" ".join(str(item.get("abstract") or "").split()),
-            authors=authors or (), author_count=author_count or None,  # type: ignore[arg-type]
+            authors=authors or (), author_count=author_count or None,
             submitter=(item.get("submitter") or None), date=iso,
             upvotes=upvotes if isinstance(upvotes, int) else None,
             links=tuple(dict.fromkeys((*(links or ()), *extra))), topics=topics or (),
+            arxiv_id=arxiv_id,
         ))
     return records

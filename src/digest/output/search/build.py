@@ -1,13 +1,17 @@
 """The search page's data: a sharded lunr index, the documents results show, and lunr.js.
 
 ``search/index.json`` is the manifest (see ``searchindex``) with what the page needs
-before any result: the folding table, the topics, each document's topic numbers (for the
-topic filters) and the size of a documents chunk. ``search/shards/N.json`` hold the
-postings, ``search/docs/N.json`` the documents ``N * chunk`` onwards, each a list, to
-keep them small: ``[title, path, byline, iso date, snippet]``; ``path`` is relative to
-the site root. Document ``n`` is lunr ref ``"n"``. ``assets/search.js`` fetches them on
-the search page only, and only the shards and chunks a query needs: the transfer before
-the first results stays small however many papers the digest holds.
+before any result: the folding table, the topics, each document's topic numbers and date
+(for the topic and year filters and the newest-first order), the size of a documents
+chunk and the number of keys files. ``search/shards/N.json`` hold the postings,
+``search/keys/N.json`` the names and arXiv ids (see ``output.search.keys``),
+``search/docs/N.json`` the documents ``N * chunk`` onwards, each a list, to keep them
+small: ``[title, path, byline, iso date, abstract, note]`` (the note as plain text);
+``path`` is relative to the site root. ``search.js`` picks a result's snippet, the
+sentence where the query matched, from the abstract and note. Document ``n`` is lunr ref
+``"n"``. ``assets/search.js`` fetches them on the search page only, and only the shards,
+keys and chunks a query needs: the transfer before the first results stays small however
+many papers the digest holds.
 """
 
 from __future__ import annotations
@@ -16,11 +20,13 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any
 
-from digest import vendor
+from digest.inputs import vendored as vendor
 from digest.model import Paper
 from digest.output.search import index as searchindex
+from digest.output.search import keys
 from digest.output.search import text as searchtext
 from digest.site import urls, views
 from digest.site.data import SiteData
@@ -28,11 +34,11 @@ from digest.site.data import SiteData
 INDEX = "search/index.json"
 SHARDS = "search/shards/"
 DOCS = "search/docs/"
-CHUNK = 64  # documents a chunk holds: 50 results fetch tens of KB, not the whole store
+CHUNK = 16  # documents a chunk holds: 50 results' abstracts fetch hundreds of KB, not MB
 # Title and authors weigh more than the abstract: a word there says what a paper is.
 FIELDS: tuple[tuple[str, int], ...] = (("title", 10), ("authors", 8), ("topics", 3),
                                        ("abstract", 1))
-SNIPPET = 200  # characters of abstract a result shows
+VERBATIM = ("authors",)  # names are indexed as written: no stop words, no stems
 _URL = re.compile(r"\b(?:https?://|www\.)\S+")  # code links: words nobody searches for
 
 
@@ -62,6 +68,7 @@ class Seen:
     texts: tuple[str, ...]  # the indexed fields' texts
     counts: searchindex.Row
     row: list[str]
+    keys: frozenset[str]  # its names' and arXiv ids' keys
 
 
 @dataclass
@@ -75,6 +82,8 @@ class SearchMemo:
     seen: list[Seen] = field(default_factory=list)
     chunks: dict[int, tuple[list[list[str]], bytes]] = field(default_factory=dict)
     pack: searchindex.PackMemo = field(default_factory=searchindex.PackMemo)
+    keys: keys.KeyMemo = field(default_factory=keys.KeyMemo)
+    note_texts: dict[str, str] = field(default_factory=dict)  # note HTML → plain text
 
 
 def _recall(memo: SearchMemo, papers: Sequence[Paper]) -> list[Seen | None]:
@@ -86,17 +95,38 @@ def _recall(memo: SearchMemo, papers: Sequence[Paper]) -> list[Seen | None]:
     return [by_id.get(id(p)) for p in papers]
 
 
-def _row(paper: Paper) -> list[str]:
+def _row(paper: Paper, note: str) -> list[str]:
     return [paper.title, urls.paper(paper.id), views.byline(paper), paper.effective_date or "",
-            views.snippet(paper.abstract, SNIPPET)]
+            paper.abstract, note]
+
+
+class _Text(HTMLParser):
+    """The text of a note's HTML, without its formulas' markup."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def note_text(html: str) -> str:
+    """A rendered note as one line of plain text, for result snippets."""
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
 
 
 def index_papers(builder: searchindex.WordBuilder, papers: Sequence[Paper],
                  topic_names: Mapping[str, str], notes: Mapping[str, str] | None = None,
-                 memo: SearchMemo | None = None) -> list[Seen]:
-    """Each paper's term counts per field and result row, in ref order.
+                 memo: SearchMemo | None = None,
+                 note_texts: Mapping[str, str] | None = None) -> list[Seen]:
+    """Each paper's term counts per field, result row and keys, in ref order.
 
-    With a memo, a paper whose indexed texts did not change reuses its counts object.
+    ``notes`` are searched (Markdown), ``note_texts`` shown; with a memo, a paper whose
+    indexed texts did not change reuses its counts object.
     """
     memo = SearchMemo() if memo is None else memo
     # Counts by texts, of this build's papers and the last one's (made on the first miss):
@@ -106,7 +136,9 @@ def index_papers(builder: searchindex.WordBuilder, papers: Sequence[Paper],
     for paper, before in zip(papers, _recall(memo, papers), strict=True):
         note = (notes or {}).get(paper.id, "")
         names = tuple(map(topic_names.get, paper.topics, paper.topics))
-        if before is not None and before.note == note and before.names == names:
+        shown = (note_texts or {}).get(paper.id, "")
+        if before is not None and before.note == note and before.names == names \
+                and before.row[5] == shown:
             out.append(before)
             continue
         texts = field_texts(paper, topic_names, note)
@@ -117,7 +149,9 @@ def index_papers(builder: searchindex.WordBuilder, papers: Sequence[Paper],
         if counts is None:
             counts = by_texts[key] = builder.count_words(
                 {name: searchtext.words(texts[name]) for name, _ in FIELDS})
-        out.append(Seen(paper, note, names, key, counts, before.row if before else _row(paper)))
+        row = before.row if before and before.row[5] == shown else _row(paper, shown)
+        out.append(Seen(paper, note, names, key, counts, row,
+                        before.keys if before else keys.paper_keys(paper)))
     memo.seen = out
     return out
 
@@ -126,7 +160,7 @@ def build_index(papers: Sequence[Paper], topic_names: Mapping[str, str],
                 notes: Mapping[str, str] | None = None, memo: SearchMemo | None = None
                 ) -> searchindex.WordBuilder:
     """A lunr.py builder holding every paper; paper ``n`` is ref ``"n"``."""
-    builder = searchindex.WordBuilder(FIELDS, memo.terms if memo else None)
+    builder = searchindex.WordBuilder(FIELDS, memo.terms if memo else None, VERBATIM)
     for seen in index_papers(builder, papers, topic_names, notes, memo):
         builder.add_counts(seen.counts)
     return builder
@@ -147,16 +181,27 @@ def chunks(rows: Sequence[list[str]], memo: SearchMemo | None = None) -> dict[st
     return {f"{DOCS}{start // CHUNK}.json": data for start, (_, data) in out.items()}
 
 
-def manifest(site: SiteData, packed: searchindex.Packed) -> dict[str, Any]:
+def manifest(site: SiteData, packed: searchindex.Packed, key_files: int = 0) -> dict[str, Any]:
     """The index's manifest with the folding table ``search.js`` shares with Python,
-    the topics, and each document's topic numbers."""
+    the topics, each document's topic numbers and date, and the number of keys files.
+
+    ``dates`` lists the distinct dates, ``doc_dates`` gives each document's position
+    there plus one (0: undated) in base64 VLQ: a few bytes a paper.
+    """
     numbers = {t.slug: n for n, t in enumerate(site.topics)}
+    dates = sorted({d for p in site.papers if (d := p.effective_date)})
+    day = {d: n + 1 for n, d in enumerate(dates)}
     return {
         **packed.manifest,
         "fold": searchtext.FOLD,
         "topics": [[t.slug, t.name] for t in site.topics],
         "doc_topics": [[numbers[t] for t in p.topics if t in numbers] for p in site.papers],
+        "dates": " ".join(dates),
+        "doc_dates": searchindex.encode([day.get(p.effective_date or "", 0)
+                                         for p in site.papers]),
         "chunk": CHUNK,
+        "keys": key_files,
+        "verbatim": list(VERBATIM),
     }
 
 
@@ -172,12 +217,18 @@ def render_search(site: SiteData, memo: SearchMemo | None = None,
     topic_names = {t.slug: t.name for t in site.topics}
     notes = {paper_id: note.body for paper_id, note in site.notes.items()}
     memo = SearchMemo() if memo is None else memo
-    builder = searchindex.WordBuilder(FIELDS, memo.terms)
-    indexed = index_papers(builder, site.papers, topic_names, notes, memo)
+    known = memo.note_texts
+    memo.note_texts = {html: known[html] if html in known else note_text(html)
+                       for html in site.notes_html.values()}
+    shown = {paper_id: memo.note_texts[html] for paper_id, html in site.notes_html.items()}
+    builder = searchindex.WordBuilder(FIELDS, memo.terms, VERBATIM)
+    indexed = index_papers(builder, site.papers, topic_names, notes, memo, shown)
     packed = searchindex.pack(builder, shard_size, [s.counts for s in indexed], memo.pack)
+    key_files, key_outputs = keys.render_keys([s.keys for s in indexed], memo.keys)
     return {
-        INDEX: dumps(manifest(site, packed)),
+        INDEX: dumps(manifest(site, packed, key_files)),
         **{f"{SHARDS}{n}.json": dumps(shard) for n, shard in enumerate(packed.shards)},
+        **key_outputs,
         **chunks([s.row for s in indexed], memo),
         **vendor.lunr_assets(),
     }

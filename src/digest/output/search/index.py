@@ -17,15 +17,15 @@ restricted to the loaded terms; ``tests/test_search_node.py`` checks it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import lunr  # type: ignore[import-untyped]
-from lunr.builder import Builder  # type: ignore[import-untyped]
-from lunr.stop_word_filter import stop_word_filter  # type: ignore[import-untyped]
-from lunr.token import Token  # type: ignore[import-untyped]
-from lunr.trimmer import trimmer  # type: ignore[import-untyped]
+import lunr
+from lunr.builder import Builder
+from lunr.stop_word_filter import stop_word_filter
+from lunr.token import Token
+from lunr.trimmer import trimmer
 
 from digest.output.search import porter
 
@@ -54,7 +54,7 @@ class WordBuilder(Builder):  # type: ignore[misc]
     """
 
     def __init__(self, fields: Sequence[tuple[str, int]],
-                 terms: dict[str, str] | None = None) -> None:
+                 terms: dict[str, str] | None = None, verbatim: Collection[str] = ()) -> None:
         super().__init__()
         self.ref("ref")
         for name, boost in fields:
@@ -62,6 +62,9 @@ class WordBuilder(Builder):  # type: ignore[misc]
         self.pipeline.add(trimmer, stop_word_filter, stemmer)
         self.search_pipeline.add(stemmer)
         self._terms: dict[str, str] = {} if terms is None else terms  # word → term, shareable
+        # Fields whose words are terms as they stand: names, where "He" is no stop word
+        # and "Xie" no inflection of "Xi".
+        self.verbatim = frozenset(verbatim)
 
     def term(self, word: str) -> str:
         """The word through the pipeline: its stem, or "" for a stop word."""
@@ -83,6 +86,9 @@ class WordBuilder(Builder):  # type: ignore[misc]
         out = {}
         for name in self._fields:
             words = list(fields.get(name, ()))
+            if name in self.verbatim:
+                out[name] = Counter(words)
+                continue
             for word in set(words).difference(known):
                 self.term(word)
             frequencies = Counter(map(known.__getitem__, words))
@@ -135,6 +141,11 @@ def _encode(numbers: list[int]) -> str:
     if max(numbers, default=0) < len(table):
         return "".join(map(table.__getitem__, numbers))
     return "".join([table[n] if n < len(table) else _vlq(n) for n in numbers])
+
+
+def encode(numbers: list[int]) -> str:
+    """Non-negative ints in base64 VLQ, as ``search.js``'s ``decode`` reads them."""
+    return _encode(numbers)
 
 
 Row = Mapping[str, Counter[str]]  # one document: each field's term frequencies

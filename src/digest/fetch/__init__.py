@@ -1,0 +1,1 @@
+"""The only network code, used by explicit commands only: HTTP policy, arXiv, Hugging Face, npm."""
