@@ -45,7 +45,7 @@ from datetime import date
 from dataclasses import replace
 from pathlib import Path
 from digest import config as config_mod
-from digest.corpus.ingest import load_corpus
+from digest.build import load_corpus
 from digest.corpus import topics
 from digest.errors import Problems
 
