@@ -3,9 +3,9 @@
 On a synthetic project (benchmarks/corpus.py) it measures, in child processes so the
 figures are the step's own:
 
-- the related step (``corpus.related.related``) on every paper: wall and CPU time, and
-  the peak memory it adds to a process that already holds the site's data (numpy's
-  import included);
+- the related step (``corpus.related.related``) on every paper, with the garbage
+  collector set as a build sets it: wall and CPU time, and the peak memory it adds to a
+  process that already holds the site's data (numpy's import included);
 - the preview's re-run after one paper's abstract changed (the memo keeps the other
   papers' words);
 - how many papers list neighbours, and how often a neighbour is one of the paper's own
@@ -58,18 +58,21 @@ cfg = config_mod.load(root, problems)
 corpus = load_corpus(cfg, date(2026, 3, 31), problems)
 papers, _ = topics.assign(list(corpus.papers), topics.taxonomy_for(cfg), list(corpus.listings),
                           {}, None)
+from digest.executor import fewer_collections
 before = rss()
 wall, cpu = time.perf_counter(), time.process_time()
 from digest.corpus import related
 memo = related.RelatedMemo()
-found = related.related(papers, {}, memo)
+with fewer_collections():  # as in a build
+    found = related.related(papers, {}, memo)
 out = {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
        "rss_added": rss() - before}
 edited = sorted(papers, key=lambda p: p.id)
 edited[len(edited) // 2] = replace(edited[len(edited) // 2],
                                    abstract=edited[len(edited) // 2].abstract + " Edited.")
 wall = time.perf_counter()
-again = related.related(edited, {}, memo)
+with fewer_collections():
+    again = related.related(edited, {}, memo)
 out["memo_wall"] = time.perf_counter() - wall
 out["changed_lists"] = sum(found[k] != again[k] for k in found)
 family = {p.id: p.title.split(": ", 1)[-1] for p in papers}
