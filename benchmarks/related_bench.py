@@ -3,9 +3,9 @@
 On a synthetic project (benchmarks/corpus.py) it measures, in child processes so the
 figures are the step's own:
 
-- the related step (``corpus.related.related``) on every paper: wall and CPU time, and
-  the peak memory it adds to a process that already holds the site's data (numpy's
-  import included);
+- the related step (``corpus.related.related``) on every paper, with the garbage
+  collector set as a build sets it: wall and CPU time, and the peak memory it adds to a
+  process that already holds the site's data (numpy's import included);
 - the preview's re-run after one paper's abstract changed (the memo keeps the other
   papers' words);
 - how many papers list neighbours, and how often a neighbour is one of the paper's own
@@ -35,7 +35,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from build_bench import run_build, settle
+from build_bench import settle
 from corpus import write_project
 
 # Runs in a child: loads the project, then times the related step on it.
@@ -45,7 +45,7 @@ from datetime import date
 from dataclasses import replace
 from pathlib import Path
 from digest import config as config_mod
-from digest.corpus.ingest import load_corpus
+from digest.build import load_corpus
 from digest.corpus import topics
 from digest.errors import Problems
 
@@ -58,18 +58,21 @@ cfg = config_mod.load(root, problems)
 corpus = load_corpus(cfg, date(2026, 3, 31), problems)
 papers, _ = topics.assign(list(corpus.papers), topics.taxonomy_for(cfg), list(corpus.listings),
                           {}, None)
+from digest.executor import fewer_collections
 before = rss()
 wall, cpu = time.perf_counter(), time.process_time()
 from digest.corpus import related
 memo = related.RelatedMemo()
-found = related.related(papers, {}, memo)
+with fewer_collections():  # as in a build
+    found = related.related(papers, {}, memo)
 out = {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
        "rss_added": rss() - before}
 edited = sorted(papers, key=lambda p: p.id)
 edited[len(edited) // 2] = replace(edited[len(edited) // 2],
                                    abstract=edited[len(edited) // 2].abstract + " Edited.")
 wall = time.perf_counter()
-again = related.related(edited, {}, memo)
+with fewer_collections():
+    again = related.related(edited, {}, memo)
 out["memo_wall"] = time.perf_counter() - wall
 out["changed_lists"] = sum(found[k] != again[k] for k in found)
 family = {p.id: p.title.split(": ", 1)[-1] for p in papers}
@@ -85,14 +88,9 @@ if exact:
     import numpy as np
     from scipy import sparse
     ids = sorted(p.id for p in papers)
-    rows, terms, tf = [], [], []
-    for i, pid in enumerate(ids):
-        counts = {}
-        for t in memo.words[pid][1].tolist():
-            if t >= 0:
-                counts[t] = counts.get(t, 0) + 1
-        rows += [i] * len(counts); terms += list(counts); tf += list(counts.values())
-    rows, terms, tf = np.array(rows), np.array(terms), np.array(tf, float)
+    rows = np.repeat(np.arange(len(ids)), [len(memo.words[pid][1]) for pid in ids])
+    terms = np.concatenate([memo.words[pid][1] for pid in ids])
+    tf = np.concatenate([memo.words[pid][2] for pid in ids]).astype(float)
     df = np.bincount(terms)
     weight = (1 + np.log(tf)) * np.log(len(ids) / df[terms])
     matrix = sparse.csr_matrix((weight, (rows, terms)))
@@ -113,6 +111,34 @@ if exact:
     out["exact"]["recall_of_exact_top"] = hit / max(want, 1)
 print(json.dumps(out))
 """
+
+
+# Runs one build as its own child: its wall time, CPU time (every process of it) and the
+# peak RSS of the largest.
+_BUILD = """
+import resource, subprocess, sys, time
+started = time.perf_counter()
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+if done.returncode:
+    sys.stdout.write(done.stdout + done.stderr)
+else:
+    print(f"@wall {time.perf_counter() - started} @cpu {usage.ru_utime + usage.ru_stime} "
+          f"@rss {usage.ru_maxrss / 1024}")
+sys.exit(done.returncode)
+"""
+
+
+def run_build(project: Path, output: Path) -> dict[str, float]:
+    """One cold ``digest build`` into ``output``: wall and CPU seconds, peak RSS (MiB)."""
+    done = subprocess.run([sys.executable, "-c", _BUILD, sys.executable, "-m", "digest",
+                           "build", "--quiet", "--output", str(output)],
+                          check=False, cwd=project, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"build failed in {project}:\n{done.stdout}{done.stderr}")
+    words = done.stdout.split()
+    return {key.lstrip("@"): float(value) for key, value in zip(words[::2], words[1::2],
+                                                                strict=True)}
 
 
 def step(project: Path, exact: bool) -> dict[str, object]:
@@ -177,14 +203,13 @@ def main() -> int:
                                       "lists found" if kind == "exact" else ""))
             if args.baseline:
                 rows = builds(project, args.baseline, args.runs)
-                cold = {name: statistics.median(r["wall"] for r in runs)
-                        for name, runs in rows.items()}
-                rss = {name: statistics.median(r["rss"] for r in runs)
-                       for name, runs in rows.items()}
-                print(f"  cold build: {cold['baseline']:.2f} s → {cold['related']:.2f} s "
-                      f"(+{cold['related'] - cold['baseline']:.2f} s); peak RSS "
-                      f"{rss['baseline']:.0f} → {rss['related']:.0f} MiB "
-                      f"(+{rss['related'] - rss['baseline']:.0f} MiB)")
+                med = {(name, key): statistics.median(r[key] for r in runs)
+                       for name, runs in rows.items() for key in ("wall", "cpu", "rss")}
+                for key, unit, label in (("wall", "s", "wall"), ("cpu", "s", "CPU"),
+                                         ("rss", "MiB", "peak RSS")):
+                    before, after = med["baseline", key], med["related", key]
+                    print(f"  cold build {label}: {before:.2f} → {after:.2f} {unit} "
+                          f"({after - before:+.2f})")
     return 0
 
 

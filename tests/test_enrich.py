@@ -28,10 +28,10 @@ from replay import FakeClock, ReplayServer, Reply, World
 
 import digest
 from digest import config as config_mod
+from digest.build import load_corpus
 from digest.cli import main
 from digest.commands import enrich
 from digest.errors import Problems
-from digest.ingest import load_corpus
 from digest.inputs.metadata import Store, read_store
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "enrich"

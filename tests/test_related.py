@@ -162,6 +162,9 @@ def test_the_lists_do_not_depend_on_input_order_or_a_memo(fixture_build: BuildRe
     changed = [replace(lora, abstract=lora.abstract + " Adapters for diffusion models.")
                if p is lora else p for p in papers if p.id != MMLU]
     assert related.related(changed, notes, memo) == related.related(changed, notes)
+    # Nothing any paper is read from changed (only upvotes): the last lists are reused.
+    voted = [replace(p, upvotes=(p.upvotes or 0) + 1) for p in changed]
+    assert related.related(voted, notes, memo) is memo.result
 
 
 def test_two_builds_in_fresh_processes_are_byte_identical(tmp_path: Path) -> None:
@@ -197,3 +200,22 @@ def test_an_edit_rerenders_only_pages_whose_related_list_changed(tmp_path: Path)
     assert neighbours(result, LORA) == neighbours(first, LORA)
     assert f"papers/{LORA}/index.html" not in cache.rendered
     assert result.outputs == run(root).outputs  # the same bytes as a full build
+
+
+def test_a_hundred_thousand_papers_fit_the_packed_keys() -> None:
+    """Two papers far apart in 100,000 share one term, each with one of its own: their
+    cosine is ln² 50,000 / (ln² 50,000 + ln² 100,000) = 0.469."""
+    import numpy as np
+
+    n = 100_000
+    ids = [f"p{i:06d}" for i in range(n)]
+    empty = np.zeros(0, np.int32)
+    terms = [empty] * n
+    frequencies = [empty] * n
+    terms[3], terms[n - 2] = np.array([0, 1], np.int32), np.array([0, 2], np.int32)
+    frequencies[3] = frequencies[n - 2] = np.array([1, 1], np.int32)
+    found = related.nearest(ids, terms, frequencies, {"shared": 0, "one": 1, "two": 2})
+    expected = math.log(n / 2) ** 2 / (math.log(n / 2) ** 2 + math.log(n) ** 2)
+    assert found[ids[3]] == ((ids[n - 2], pytest.approx(expected, abs=2e-4)),)
+    assert found[ids[n - 2]] == ((ids[3], found[ids[3]][0][1]),)
+    assert sum(1 for near in found.values() if near) == 2

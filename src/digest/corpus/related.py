@@ -15,7 +15,7 @@ nothing close enough lists nothing rather than noise.
 Weights are integers (``SCALE`` steps) and scores exact integer sums: no summation
 order can change a tie, so the lists are the same in every build, full or incremental.
 Everything past reading the words runs in numpy on whole arrays; ``RelatedMemo`` keeps
-each paper's words as term numbers, so the preview reads only the papers that changed.
+each paper's distinct terms, so the preview reads only the papers that changed.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    Ints = npt.NDArray[np.int64]
+    Ints = npt.NDArray[np.signedinteger[Any]]
 
 LIMIT = 5  # related papers a page shows
 THRESHOLD = 0.08  # the least score (cosine, 0 to 1) worth showing
@@ -41,8 +41,9 @@ TITLE_WEIGHT = 3  # a title word counts as this many abstract words
 TERMS_PER_PAPER = 24
 POSTINGS_PER_TERM = 64
 SCALE = (1 << 15) - 1  # weight steps: a product of two fits in 30 bits
-PAIRS_AT_ONCE = 1 << 18  # candidate pairs scored at once: bounds the memory
-PAPERS_AT_ONCE = 2048  # papers counted at once: the same
+PAIRS_AT_ONCE = 1 << 17  # candidate pairs scored at once: bounds the memory
+PAPERS_AT_ONCE = 1024  # papers counted at once: the same
+ROWS_AT_ONCE = 4096  # papers whose pairs are scored at once: a pair's key fits in 63 bits
 
 # Bytes that belong to a word: ASCII letters (lower-cased) and digits, and every byte of
 # a non-ASCII character (folded first); the rest splits words.
@@ -93,7 +94,7 @@ def _fold_run(match: re.Match[str]) -> str:
 def _encoded(text: str) -> bytes:
     if not text.isascii():
         text = _NON_ASCII.sub(_fold_run, text)
-    return text.encode("utf-8").translate(_TABLE)
+    return text.encode("utf-8", "replace").translate(_TABLE)
 
 
 def stem(word: str) -> str:
@@ -111,135 +112,197 @@ def stem(word: str) -> str:
     return word[:-1]
 
 
-class _Vocabulary(dict[bytes, int]):
-    """Word → term number, the numbers given in order of first sight; -1 for a word that
-    is no term (a stop word, one letter, a number)."""
+def _word_term(word: bytes) -> str | None:
+    """The term of a word: its singular; None for a stop word, one letter or a number."""
+    text = word.decode("utf-8", "replace")
+    if len(text) < 2 or text.isdigit() or text in STOP_WORDS:
+        return None
+    return stem(text)
 
-    def __init__(self) -> None:
+
+class _Numbers(dict[bytes, int]):
+    """Word → term number, made on first sight (numbers are given in that order); -1 for
+    a word that is no term."""
+
+    def __init__(self, terms: dict[str, int]) -> None:
         super().__init__()
-        self.terms: dict[str, int] = {}
+        self.terms = terms
 
     def __missing__(self, word: bytes) -> int:
-        text = word.decode("utf-8", "replace")
-        if word[:1] in (b"@", b"#"):  # an author or a topic, whole
-            number = self.terms.setdefault(text, len(self.terms))
-        elif len(text) < 2 or text.isdigit() or text in STOP_WORDS:
-            number = -1
-        else:
-            number = self.terms.setdefault(stem(text), len(self.terms))
+        term = _word_term(word)
+        number = -1 if term is None else self.terms.setdefault(term, len(self.terms))
         self[word] = number
         return number
 
 
-@dataclass
-class RelatedMemo:
-    """What the next build may reuse: the vocabulary and each paper's words as terms."""
-
-    vocabulary: _Vocabulary = field(default_factory=_Vocabulary)
-    words: dict[str, tuple[Text, Any]] = field(default_factory=dict)  # id → (text, terms)
+# Bytes no UTF-8 text holds, so no word: the first byte of the one-word stand-ins of
+# authors and topics.
+_AUTHOR, _TOPIC = b"\xfe", b"\xfd"
 
 
-def _terms(text: Text, vocabulary: _Vocabulary) -> Any:
-    """A paper's terms, one entry per occurrence (a title word ``TITLE_WEIGHT`` times)."""
-    import numpy as np
+class Vocabulary:
+    """Every term seen, numbered, and the number of each word (authors and topics as
+    one-word stand-ins)."""
 
-    words = _encoded(text.title).split() * TITLE_WEIGHT + _encoded(text.body).split()
-    words += [b"@" + _encoded(name).strip().replace(b" ", b"_") for name in text.authors]
-    words += [b"#" + slug.encode("utf-8") for slug in text.topics]
-    return np.fromiter(map(vocabulary.__getitem__, words), np.int32, len(words))
+    def __init__(self) -> None:
+        self.terms: dict[str, int] = {}
+        self.words = _Numbers(self.terms)
+        self._stand_ins: dict[tuple[bytes, str], bytes] = {}
+
+    def stand_in(self, kind: bytes, name: str) -> bytes:
+        """The word that stands for an author (``Zoë Kim`` and ``Zoe  Kim`` alike) or a
+        topic, numbered as its term."""
+        found = self._stand_ins.get((kind, name))
+        if found is None:
+            parts = _encoded(name).split() if kind == _AUTHOR else [name.encode("utf-8")]
+            found = self._stand_ins[(kind, name)] = kind + kind.join(parts)
+            term = ("@" + b" ".join(parts).decode("utf-8", "replace") if kind == _AUTHOR
+                    else "#" + name)
+            self.words[found] = self.terms.setdefault(term, len(self.terms))
+        return found
 
 
 Related = dict[str, tuple[tuple[str, float], ...]]
+
+
+@dataclass
+class RelatedMemo:
+    """What the next build may reuse: the vocabulary, each paper's terms, the lists."""
+
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    # paper id → (its text, its distinct term numbers, how often each occurs)
+    words: dict[str, tuple[Text, Any, Any]] = field(default_factory=dict)
+    result: Related | None = None  # the lists these words gave
+
+
+def _occurrences(texts: Sequence[Text], vocabulary: Vocabulary) -> list[Any]:
+    """Each paper's terms, one entry per occurrence (a title word ``TITLE_WEIGHT`` times),
+    -1 for a word that is no term."""
+    import numpy as np
+
+    number, stand_in = vocabulary.words.__getitem__, vocabulary.stand_in
+    out = []
+    for text in texts:
+        words = _encoded(text.title).split() * TITLE_WEIGHT + _encoded(text.body).split()
+        words += [stand_in(_AUTHOR, name) for name in text.authors]
+        words += [stand_in(_TOPIC, slug) for slug in text.topics]
+        out.append(np.fromiter(map(number, words), np.int32, len(words)))
+    return out
 
 
 def related(papers: Sequence[Paper], notes: Mapping[str, str] | None = None,
             memo: RelatedMemo | None = None) -> Related:
     """Each paper's id → up to ``LIMIT`` (id, score) of the most similar papers, best first.
 
-    ``notes`` maps a paper id to its note's text, read like the abstract.
+    ``notes`` maps a paper id to its note's text, read like the abstract. With a memo,
+    only the papers whose text changed are read again, and when no paper's text
+    changed (an edit to a rating, a listing's title, a page) the last lists are reused.
     """
     memo = RelatedMemo() if memo is None else memo
     notes = notes or {}
     ordered = sorted(papers, key=lambda p: p.id)
-    words: dict[str, tuple[Text, Any]] = {}
+    words: dict[str, tuple[Text, Any, Any]] = {}
+    fresh: list[tuple[str, Text]] = []
     for paper in ordered:
         text = text_of(paper, notes.get(paper.id, ""))
         old = memo.words.get(paper.id)
-        words[paper.id] = old if old is not None and old[0] == text else \
-            (text, _terms(text, memo.vocabulary))
+        if old is not None and old[0] == text:
+            words[paper.id] = old
+        else:
+            fresh.append((paper.id, text))
+    occurrences = _occurrences([text for _, text in fresh], memo.vocabulary)
+    for (pid, text), (terms, tf) in zip(fresh, _distinct(occurrences), strict=True):
+        words[pid] = (text, terms, tf)
+    same = not fresh and len(words) == len(memo.words)
     memo.words = words
-    ids = [p.id for p in ordered]
-    return nearest(ids, [words[i][1] for i in ids], memo.vocabulary.terms)
+    if not same or memo.result is None:
+        ids = [p.id for p in ordered]
+        memo.result = nearest(ids, [words[i][1] for i in ids], [words[i][2] for i in ids],
+                              memo.vocabulary.terms)
+    return memo.result
 
 
-def nearest(ids: Sequence[str], occurrences: Sequence[Any], terms: Mapping[str, int]
-            ) -> Related:
-    """The neighbours of each of ``ids`` from its term occurrences (numbers of ``terms``).
+def _distinct(occurrences: list[Any]) -> list[tuple[Any, Any]]:
+    """Each paper's distinct terms and how often each occurs, from its occurrences
+    (``PAPERS_AT_ONCE`` papers sorted at a time, not one by one); empties the list."""
+    import numpy as np
 
-    Papers are read ``PAPERS_AT_ONCE`` at a time (counted, then weighed and pruned),
-    so no array of every occurrence is ever made.
+    out: list[tuple[Any, Any]] = []
+    for first in range(0, len(occurrences), PAPERS_AT_ONCE):
+        chunk = occurrences[first:first + PAPERS_AT_ONCE]
+        occurrences[first:first + PAPERS_AT_ONCE] = [None] * len(chunk)  # freed as it goes
+        lengths = np.fromiter(map(len, chunk), np.int64, len(chunk))
+        flat = np.concatenate(chunk).astype(np.int64)
+        del chunk
+        span = int(flat.max(initial=0)) + 1
+        keys = np.repeat(np.arange(len(lengths), dtype=np.int64) * span, lengths) + flat
+        keys = keys[flat >= 0]
+        keys.sort()
+        heads = _heads(keys)
+        tf = np.diff(np.r_[heads, len(keys)]).astype(np.int32)
+        keys = keys[heads]
+        ends = np.cumsum(np.bincount(keys // span, minlength=len(lengths)))[:-1]
+        out += zip(np.split((keys % span).astype(np.int32), ends), np.split(tf, ends),
+                   strict=True)
+    return out
+
+
+def nearest(ids: Sequence[str], terms: Sequence[Any], frequencies: Sequence[Any],
+            vocabulary: Mapping[str, int]) -> Related:
+    """The neighbours of each of ``ids`` from its distinct terms (numbers of
+    ``vocabulary``) and their frequencies.
+
+    Papers are weighed and pruned ``PAPERS_AT_ONCE`` at a time, to bound the memory.
     """
     import numpy as np
 
     n = len(ids)
     if n < 2:
-        return {pid: () for pid in ids}
-    rank = _ranks(occurrences, terms)
+        return dict.fromkeys(ids, ())
+    lengths = np.fromiter(map(len, terms), np.int64, n)
+    ends = np.cumsum(lengths)
+    flat = np.concatenate(terms)
+    counts = np.bincount(flat, minlength=len(vocabulary))
+    rank = _ranks(counts, vocabulary)
     size = max(int(rank.max(initial=0)) + 1, 1)
-    counted = []
-    df = np.zeros(size, np.int64)
-    for first in range(0, n, PAPERS_AT_ONCE):
-        term, tf, lengths = _counts(occurrences[first:first + PAPERS_AT_ONCE], rank, size)
-        df += np.bincount(term, minlength=size)
-        counted.append((first, term, tf, lengths))
-    idf = np.log(n / np.maximum(df, 1))
+    idf = np.log(n / np.maximum(counts, 1))
     pruned = []
-    for first, term, tf, lengths in counted:
-        rows = np.repeat(np.arange(len(lengths)), lengths)
+    for first in range(0, n, PAPERS_AT_ONCE):
+        last = min(first + PAPERS_AT_ONCE, n)
+        lo, hi = (int(ends[first - 1]) if first else 0), int(ends[last - 1])
+        term, tf = flat[lo:hi], np.concatenate(frequencies[first:last])
+        rows = np.repeat(np.arange(first, last), lengths[first:last])
         weight = (1 + np.log(tf)) * idf[term]
-        norms = np.sqrt(np.bincount(rows, weights=weight * weight, minlength=len(lengths)))
-        weight = np.rint(weight / np.where(norms > 0, norms, 1)[rows] * SCALE).astype(np.int64)
-        keep = (df[term] > 1) & (weight > 0)  # a term of one paper matches no other
-        rows, kept, weight = _heaviest(rows[keep] + first, term[keep].astype(np.int64),
-                                       weight[keep], TERMS_PER_PAPER, size)
-        pruned.append((rows, kept, weight))
-    del counted
+        # Summed as integers (2⁻³² steps), so the order of a paper's terms cannot matter.
+        squares = np.zeros(last - first + 1, np.int64)
+        np.add.at(squares, rows - first, np.rint(weight * weight * 2.0**32).astype(np.int64))
+        norms = np.sqrt(squares[:-1] / 2.0**32)
+        weight = np.rint(weight / np.where(norms > 0, norms, 1)[rows - first] * SCALE
+                         ).astype(np.int64)
+        keep = (counts[term] > 1) & (weight > 0)  # a term of one paper matches no other
+        pruned.append(_heaviest(rows[keep], rank[term[keep]], weight[keep], TERMS_PER_PAPER,
+                                size))
     rows, term, weight = (np.concatenate(column) for column in zip(*pruned, strict=True))
+    del pruned, flat
     term, rows, weight = _heaviest(term, rows, weight, POSTINGS_PER_TERM, n)
-    return _neighbours(ids, rows, term, weight, size)
+    # Each term's postings in paper order, for ``_neighbours`` to pair each with the later.
+    postings = [column.astype(np.int32) for column in _sorted(
+        [(term, _bits(size)), (rows, _bits(n)), (weight, 15)])]
+    del term, rows, weight
+    return _neighbours(ids, postings[1], postings[0], postings[2], size)
 
 
-def _ranks(occurrences: Sequence[Any], terms: Mapping[str, int]) -> Ints:
-    """Each term number's place among the terms in use in sorted order (-1: not in use,
-    and for -1 itself): the numbering, and with it every tie, is the same in every build."""
+def _ranks(counts: Ints, vocabulary: Mapping[str, int]) -> Ints:
+    """Each term number's place among the terms in use (``counts`` above 0) in sorted
+    order, -1 for a term not in use: the numbering, and with it every tie, is the same
+    in every build."""
     import numpy as np
 
-    used = np.zeros(len(terms), bool)
-    for first in range(0, len(occurrences), PAPERS_AT_ONCE):
-        flat = np.concatenate(occurrences[first:first + PAPERS_AT_ONCE])
-        used[flat[flat >= 0]] = True
-    kept = np.flatnonzero(used)
-    names = list(terms)
-    rank = np.full(len(terms) + 1, -1, np.int64)  # the last one stands for -1
+    kept = np.flatnonzero(counts)
+    names = list(vocabulary)
+    rank = np.full(len(vocabulary), -1, np.int64)
     rank[kept[sorted(range(len(kept)), key=lambda i: names[kept[i]])]] = np.arange(len(kept))
     return rank
-
-
-def _counts(occurrences: Sequence[Any], rank: Ints, size: int) -> tuple[Any, Any, Any]:
-    """The distinct terms of each paper (in order), their frequencies and how many each
-    paper has."""
-    import numpy as np
-
-    lengths = np.fromiter(map(len, occurrences), np.int64, len(occurrences))
-    flat = rank[np.concatenate(occurrences)]
-    keys = np.repeat(np.arange(len(occurrences), dtype=np.int64) * size, lengths) + flat
-    keys = keys[flat >= 0]
-    keys.sort()
-    heads = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    tf = np.diff(np.r_[heads, len(keys)]).astype(np.int32)
-    keys = keys[heads]
-    lengths = np.bincount(keys // size, minlength=len(occurrences))
-    return (keys % size).astype(np.int32), tf, lengths
 
 
 def _heaviest(groups: Ints, members: Ints, weight: Ints, most: int, span: int
@@ -261,64 +324,120 @@ def _heaviest(groups: Ints, members: Ints, weight: Ints, most: int, span: int
             SCALE - ((keys >> member_bits) & SCALE))
 
 
+def _bits(count: int) -> int:
+    """Bits that hold the numbers below ``count``."""
+    return max(count - 1, 1).bit_length()
+
+
+def _sorted(columns: Sequence[tuple[Ints, int]]) -> list[Ints]:
+    """The columns (non-negative, each with its width in bits) sorted by the first, then
+    the second…: one sort of packed keys when they fit in 63 bits."""
+    import numpy as np
+
+    if sum(bits for _, bits in columns) > 63:
+        order = np.lexsort([column for column, _ in reversed(columns)])
+        return [column[order] for column, _ in columns]
+    keys = np.zeros(len(columns[0][0]), np.int64)
+    for column, bits in columns:
+        keys <<= bits
+        keys |= column
+    keys.sort()
+    out = []
+    for _, bits in reversed(columns):
+        out.append(keys & ((1 << bits) - 1))
+        keys >>= bits
+    return out[::-1]
+
+
+def _heads(values: Ints) -> Ints:
+    """Where each run of equal values starts (``values`` sorted)."""
+    import numpy as np
+
+    if not len(values):
+        return np.zeros(0, np.int64)
+    return np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+
+
 def _neighbours(ids: Sequence[str], rows: Ints, term: Ints, weight: Ints, vocabulary: int
                 ) -> Related:
     """Score every pair of papers that share a kept term; keep each paper's best.
 
-    Each pair is scored once, from the paper that comes first: the postings of a term
-    are put in paper order, and a posting pairs with those after it.
+    The postings come sorted by term, then paper: each pair is scored once, from the
+    paper that comes first, a posting pairing with those after it. Scores are integer
+    sums, the same in any order.
     """
     import numpy as np
 
     n = len(ids)
-    order = np.lexsort((rows, term))  # by term, then paper
-    rows, term, weight = rows[order], term[order], weight[order]
+    row_bits = _bits(n)
+    if _bits(ROWS_AT_ONCE) + row_bits + 30 > 63:
+        raise ValueError(f"too many papers ({n}) to pack a pair and a product in 63 bits")
     ends = np.searchsorted(term, np.arange(1, vocabulary + 1))[term]
-    later = ends - np.arange(len(term)) - 1  # the postings after each one
-    order = np.lexsort((term, rows))  # the same postings by paper
-    position, left_rows = order, rows[order]
-    per_row = np.bincount(left_rows, weights=later[order], minlength=n)
-    total = np.cumsum(per_row)
+    later = (ends - np.arange(len(term)) - 1).astype(np.int32)  # the same term's after it
+    del ends
+    left_rows, position = _sorted([(rows.astype(np.int64), row_bits),
+                                   (np.arange(len(rows), dtype=np.int64), _bits(len(rows)))])
+    total = np.cumsum(np.bincount(left_rows, weights=later[position], minlength=n))
     cuts = np.searchsorted(total, np.arange(PAIRS_AT_ONCE, total[-1], PAIRS_AT_ONCE))
-    bounds = sorted({0, n, *(cuts + 1).tolist()})
+    bounds = sorted({0, n, *(cuts + 1).tolist(), *range(ROWS_AT_ONCE, n, ROWS_AT_ONCE)})
+    shifted = rows.astype(np.int64) << 30
     least = int(np.ceil(THRESHOLD * SCALE * SCALE))
-    row_bits = max(n - 1, 1).bit_length()
-    found: list[tuple[Ints, Ints, Ints]] = []
+    found: list[Ints] = []
     for first, last in pairwise(bounds):
         lo, hi = np.searchsorted(left_rows, [first, last])
-        at, count = position[lo:hi], later[position[lo:hi]]
+        at = position[lo:hi]
+        count = later[at]
         size = int(count.sum())
         if not size:
             continue
-        local_bits = max(last - first - 1, 1).bit_length()
-        if local_bits + row_bits + 30 > 63:
-            raise ValueError("too many papers to pack in 63 bits")
-        offsets = np.cumsum(count) - count
-        index = np.repeat(at + 1 - offsets, count) + np.arange(size)
-        keys = np.repeat(((rows[at] - first) << (row_bits + 30)), count)
-        keys |= rows[index] << 30
+        index = np.repeat(at + 1 - (np.cumsum(count) - count), count) + np.arange(size)
+        keys = np.repeat((rows[at].astype(np.int64) - first) << (row_bits + 30), count)
+        keys |= shifted[index]
         keys |= np.repeat(weight[at], count) * weight[index]
         del index
         keys.sort()
         pair = keys >> 30
-        heads = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+        heads = _heads(pair)
         score = np.add.reduceat(keys & ((1 << 30) - 1), heads)
         pair = pair[heads]
         del keys
         good = score >= least
-        pair, score = pair[good], score[good]
-        found.append(((pair >> row_bits) + first, pair & ((1 << row_bits) - 1), score))
-    if not found:
-        return {pid: () for pid in ids}
-    a, b, score = (np.concatenate(column) for column in zip(*found, strict=True))
-    mine, other, score = np.r_[a, b], np.r_[b, a], np.r_[score, score]
-    order = np.lexsort((other, -score, mine))
-    mine, other, score = mine[order], other[order], score[order]
-    heads = np.flatnonzero(np.r_[True, mine[1:] != mine[:-1]])
-    rank = np.arange(len(mine)) - np.repeat(heads, np.diff(np.r_[heads, len(mine)]))
-    top = rank < LIMIT
-    out: dict[str, list[tuple[str, float]]] = {}
-    for row, col, value in zip(mine[top].tolist(), other[top].tolist(),
-                               (score[top] / (SCALE * SCALE)).round(4).tolist(), strict=True):
-        out.setdefault(ids[row], []).append((ids[col], value))
-    return {pid: tuple(out.get(pid, ())) for pid in ids}
+        found.append(pair[good] + (first << row_bits))  # the first paper's own number
+        found.append(score[good])
+    del later, left_rows, position, shifted
+    pair, score = (np.concatenate(found[::2]), np.concatenate(found[1::2])) if found else \
+        (np.zeros(0, np.int64), np.zeros(0, np.int64))
+    del found
+    if not len(pair):
+        return dict.fromkeys(ids, ())
+    # Both ways round; in each paper's list the best first, ties by the other's id.
+    levels, rank = np.unique(score, return_inverse=True)
+    rank = len(levels) - 1 - rank.reshape(-1)
+    del score
+    level_bits = _bits(len(levels))
+    if 2 * row_bits + level_bits > 63:
+        raise ValueError(f"too many papers ({n}) to sort their pairs in 63 bits")
+    keys = np.empty(2 * len(pair), np.int64)
+    for half, (first, second) in enumerate(((pair >> row_bits, pair & ((1 << row_bits) - 1)),
+                                            (pair & ((1 << row_bits) - 1), pair >> row_bits))):
+        part = keys[half * len(pair):(half + 1) * len(pair)]
+        np.left_shift(first, level_bits + row_bits, out=part)
+        part |= rank << row_bits
+        part |= second
+    del pair, rank
+    keys.sort()
+    mine = keys >> (row_bits + level_bits)
+    heads = _heads(mine)
+    place = np.arange(len(mine)) - np.repeat(heads, np.diff(np.r_[heads, len(mine)]))
+    keys = keys[place < LIMIT]
+    del mine, heads, place
+    other = keys & ((1 << row_bits) - 1)
+    rank = (keys >> row_bits) & ((1 << level_bits) - 1)
+    mine = keys >> (row_bits + level_bits)
+    values = np.round(levels[len(levels) - 1 - rank] / (SCALE * SCALE), 4).tolist()
+    names = [ids[i] for i in other.tolist()]
+    heads = _heads(mine).tolist()
+    out: Related = dict.fromkeys(ids, ())
+    for start, end in zip(heads, [*heads[1:], len(names)], strict=True):
+        out[ids[int(mine[start])]] = tuple(zip(names[start:end], values[start:end], strict=True))
+    return out

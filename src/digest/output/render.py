@@ -97,14 +97,17 @@ class CardCache:
 
     def __init__(self) -> None:
         self.html: dict[str, str] = {}  # by the paper's page
+        self.compact: dict[str, dict[str, str]] = {}  # paper's page → card's url → HTML
 
     def forget(self, changed: Collection[str] | None) -> None:
         """Forget the cards of these papers (ids); ``None``: every card."""
         if changed is None:
             self.html.clear()
+            self.compact.clear()
             return
         for paper_id in changed:
             self.html.pop(urls.paper(paper_id), None)
+            self.compact.pop(urls.paper(paper_id), None)
 
     def renderer(self, env: jinja2.Environment) -> Callable[[dict[str, Any]], markupsafe.Markup]:
         """The ``render_card`` the templates call, for one environment's card template."""
@@ -122,6 +125,31 @@ class CardCache:
             return markupsafe.Markup(html.replace(_PREFIX, prefix))
 
         return render_card
+
+    def render_related(self, cards: list[dict[str, Any]]) -> markupsafe.Markup:
+        """The items of a related-papers list (the ``render_related`` the templates call),
+        each compact card made once per paper and depth: a paper is in the lists of about
+        five paper pages. Formatted here, not by a template: a template call per card
+        cost more than the rest of the list."""
+        out = []
+        for card in cards:
+            own = urls.paper(str(card["id"]))
+            known = self.compact.get(own)
+            if known is None:
+                known = self.compact[own] = {}
+            html = known.get(card["url"])
+            if html is None:
+                html = known[card["url"]] = _related_card(card)
+            out.append(html)
+        return markupsafe.Markup("\n".join(out))
+
+
+def _related_card(card: dict[str, Any]) -> str:
+    esc = markupsafe.escape
+    when = (f'<time datetime="{esc(card["iso_date"])}">{esc(card["date"])}</time>'
+            if card["iso_date"] else "undated")
+    return (f'<li class="related-card"><a href="{esc(card["url"])}">{esc(card["title"])}</a> '
+            f'<span class="meta">{esc(card["byline"])} · {when}</span></li>')
 
 
 def nav(config: Config, prefix: str, extra: list[tuple[str, str]]) -> list[dict[str, str]]:
@@ -164,13 +192,14 @@ def render_pages(env: jinja2.Environment, config: Config, pages: list[Page],
     out: dict[str, bytes] = {}
     if not pages:
         return out
-    render_card = (cards or CardCache()).renderer(env)
+    cards = cards or CardCache()
+    render_card = cards.renderer(env)
     cache: dict[str, jinja2.Template] = {}
     for page in pages:
         template = cache.get(page.template) or cache.setdefault(
             page.template, env.get_template(page.template))
         html = template.render(page_context(config, page, extra_nav or []),
-                               render_card=render_card)
+                               render_card=render_card, render_related=cards.render_related)
         out[urls.output_file(page.path)] = html.encode("utf-8")
     return out
 

@@ -83,6 +83,7 @@ class Planner:
             for slug in paper.topics:
                 self.by_topic[slug].append(paper)
         self._cards: dict[tuple[str, str], dict[str, object]] = {}
+        self._compact: dict[tuple[str, str], dict[str, str]] = {}
         self._snippets: dict[str, str] = {}
         self._author_links: dict[tuple[str, str], dict[str, str]] = {}
         self._months: dict[str, list[Paper]] | None = None
@@ -137,6 +138,15 @@ class Planner:
                 summary = self._snippets[paper.id] = views.snippet(paper.abstract)
             found = self._cards[key] = views.card(paper, prefix, self.topic_names, summary,
                                                   self.author_links(paper, prefix))
+        return found
+
+    def compact_card(self, paper_id: str, prefix: str) -> dict[str, str]:
+        """``views.compact_card``, made once per paper and depth (a paper is in about
+        five related lists)."""
+        key = (paper_id, prefix)
+        found = self._compact.get(key)
+        if found is None:
+            found = self._compact[key] = views.compact_card(self.papers_by_id[paper_id], prefix)
         return found
 
     def author_links(self, paper: Paper, prefix: str) -> list[dict[str, str]]:
@@ -379,7 +389,7 @@ class Planner:
                        "url": prefix + urls.topic(primary)} if primary else None),
             "prev": self.card(prev_paper, prefix) if prev_paper else None,
             "next": self.card(next_paper, prefix) if next_paper else None,
-            "related": [views.compact_card(self.papers_by_id[other], prefix)
+            "related": [self.compact_card(other, prefix)
                         for other, _ in self.site.related.get(paper.id, ())],
         }, description=views.snippet(paper.abstract, 155))
 

@@ -138,6 +138,6 @@ def short_byline(paper: Paper) -> str:
 
 def compact_card(paper: Paper, prefix: str) -> dict[str, str]:
     """A paper in a short list (related papers): title, short byline and date."""
-    return {"title": paper.title, "url": prefix + urls.paper(paper.id),
+    return {"id": paper.id, "title": paper.title, "url": prefix + urls.paper(paper.id),
             "byline": short_byline(paper), "date": human_date(paper.effective_date),
             "iso_date": paper.effective_date or ""}
