@@ -9,7 +9,7 @@ import pytest
 from replay import EMPTY_FEED, Paper, ReplayServer, Reply, World, error_feed
 
 from digest.fetch.arxiv import ArxivClient, parse_feed, title_query
-from digest.fetch.http import ApiError, BadResponse, Http, Policy
+from digest.fetch.policy import ApiError, BadResponse, Http, Policy
 
 API = Path(__file__).resolve().parent / "fixtures" / "api"
 

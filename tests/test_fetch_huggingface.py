@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from replay import ReplayServer, Reply, World
 
-from digest.fetch.http import BadResponse, Http, Policy
 from digest.fetch.huggingface import MAX_QUERY, HuggingFaceClient, parse_paper, search_query
+from digest.fetch.policy import BadResponse, Http, Policy
 
 API = Path(__file__).resolve().parent / "fixtures" / "api"
 

@@ -28,8 +28,8 @@ from digest.corpus.ingest import Corpus
 from digest.errors import Problems
 from digest.fetch import arxiv, huggingface
 from digest.fetch.arxiv import ArxivClient, ArxivRecord
-from digest.fetch.http import Clock, FetchError, Http, host_of, spacing_for
 from digest.fetch.huggingface import HfPaper, HuggingFaceClient
+from digest.fetch.policy import Clock, FetchError, Http, host_of, spacing_for
 from digest.inputs.metadata import PaperMetadata, Store, read_store
 from digest.model import Paper
 from digest.text.dates import build_date

@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from digest.fetch.http import ApiError, BadResponse, Http
+from digest.fetch.policy import ApiError, BadResponse, Http
 from digest.text.arxivid import abs_url, base_id, html_url, pdf_url, split_id
 
 __all__ = ["ArxivClient", "ArxivRecord", "Author", "Feed", "Lookup", "abs_url", "base_id",

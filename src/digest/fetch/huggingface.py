@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote
 
-from digest.fetch.http import BadResponse, Http
+from digest.fetch.policy import BadResponse, Http
 from digest.text.arxivid import base_id
 
 SOURCE = "Hugging Face"

@@ -9,7 +9,7 @@ from email.utils import formatdate
 import pytest
 from replay import FakeClock, ReplayServer, Reply
 
-from digest.fetch.http import (
+from digest.fetch.policy import (
     USER_AGENT,
     FetchError,
     Http,
