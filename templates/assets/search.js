@@ -610,10 +610,23 @@
       }
 
       var WORD = /[\p{L}\p{N}\p{M}'\u2019]+(?:[-\u2010\u2011][\p{L}\p{N}\p{M}'\u2019]+)*/gu;
+      var termsOfPiece = new Map();
+
+      /** The terms a piece of text can match: each of its words' stem and the word itself. */
+      function termsOf(piece) {
+        var out = termsOfPiece.get(piece);
+        if (out === undefined) {
+          out = [];
+          words(piece, table).forEach(function (w) { out.push(stem(w), w); });
+          if (termsOfPiece.size > 50000) termsOfPiece.clear(); // abstracts share most words
+          termsOfPiece.set(piece, out);
+        }
+        return out;
+      }
 
       /** Whether a piece of text holds a word whose term (its stem, or as written) matched. */
       function hits(piece, terms) {
-        return words(piece, table).some(function (w) { return terms.has(stem(w)) || terms.has(w); });
+        return termsOf(piece).some(function (term) { return terms.has(term); });
       }
 
       /** The distinct terms that matched in `text`, and where the first match starts. */
@@ -621,12 +634,12 @@
         var found = new Set(), first = -1, m;
         WORD.lastIndex = 0;
         while ((m = WORD.exec(text)) !== null) {
-          words(m[0], table).forEach(function (w) {
-            var term = terms.has(stem(w)) ? stem(w) : terms.has(w) ? w : null;
-            if (term === null) return;
-            found.add(term);
+          var own = termsOf(m[0]);
+          for (var i = 0; i < own.length; i++) {
+            if (!terms.has(own[i])) continue;
+            found.add(own[i]);
             if (first < 0) first = m.index;
-          });
+          }
         }
         return { count: found.size, first: first };
       }
