@@ -98,7 +98,7 @@ def _row(paper: Paper, note: str) -> list[str]:
 
 
 class _Text(HTMLParser):
-    """The text of a note's HTML, without its formulas' markup."""
+    """The text of a note's HTML, its markup dropped."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
