@@ -80,6 +80,7 @@ const commands = {
     const e = engine(), out = [];
     for (const { q, topics = [], year = "", sort = "relevance", top = 50 } of request.queries) {
       const f = await e.search(q);
+      await e.prepare({ topics, year, sort });
       const a = e.arrange(f.results, { topics, year, sort });
       const shown = a.results.slice(0, top);
       await e.documents(shown.map((r) => r.ref));
@@ -87,7 +88,7 @@ const commands = {
         years: Object.fromEntries(a.years), topics: Object.fromEntries(a.topics),
         results: shown.map((r) => {
           const s = e.snippet(r.ref, r.terms);
-          const people = new Set([...r.terms, ...r.people]);
+          const people = new Set([...r.terms, ...(r.people || [])]);
           return { ref: r.ref, terms: [...r.terms].sort(), snippet: s.text, note: s.note,
             marked: e.highlight(s.text, r.terms).filter((x) => x[1]).map((x) => x[0]),
             named: e.highlight(e.document(r.ref)[2], people).filter((x) => x[1]).map((x) => x[0]) };

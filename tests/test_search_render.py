@@ -39,6 +39,7 @@ def test_outputs_are_the_index_the_documents_and_lunr(site: SiteData,
     assert sorted(outputs) == sorted(
         ["assets/lunr/LICENSE", "assets/lunr/lunr.min.js", "search/index.json",
          *(f"search/shards/{n}.json" for n in range(shards)), "search/keys/0.json",
+         "search/dates/0.json",
          *(f"search/docs/{n}.json" for n in range(chunks))])
     assert b"lunr - http://lunrjs.com" in outputs["assets/lunr/lunr.min.js"]
     assert b"2.3.9" in outputs["assets/lunr/lunr.min.js"].split(b"\n", 3)[1]
@@ -64,13 +65,17 @@ def test_document_n_is_ref_n(site: SiteData, outputs: dict[str, bytes]) -> None:
     assert index["fold"] == searchtext.FOLD
     assert index["topics"] == [[t.slug, t.name] for t in site.topics]
     by_id = {p.id: p for p in site.papers}
-    dates = index["dates"].split(" ")
-    assert dates == sorted(set(dates)) and index["verbatim"] == ["authors"]
-    for paper, (title, path, byline, iso, abstract, note), topics, day in zip(
-            site.papers, docs, index["doc_topics"], decode(index["doc_dates"]), strict=True):
+    dated = json.loads(outputs[search.DATES])
+    dates, years = dated["dates"].split(" "), index["years"].split(" ")
+    assert dates == sorted(set(dates)) and years == sorted({d[:4] for d in dates})
+    assert index["verbatim"] == ["authors"]
+    for paper, (title, path, byline, iso, abstract, note), topics, day, year in zip(
+            site.papers, docs, index["doc_topics"], decode(dated["doc_dates"]),
+            decode(index["doc_years"]), strict=True):
         assert title == paper.title and path == f"papers/{paper.id}/"
         assert by_id[path.split("/")[1]] is paper
         assert iso == (paper.effective_date or "") == (dates[day - 1] if day else "")
+        assert iso[:4] == (years[year - 1] if year else "")
         assert [index["topics"][n][0] for n in topics] == list(paper.topics)
         assert abstract == paper.abstract and note == ""  # the shipped content has no notes
         assert byline

@@ -116,8 +116,8 @@
       });
       return { manifest: manifest, terms: terms, numbers: numbers, df: decode(manifest.df),
                shardOf: shardOf, firsts: firsts, lengths: lengths, average: average,
-               dates: manifest.dates ? manifest.dates.split(" ") : [],
-               docDates: decode(manifest.doc_dates || "") };
+               years: manifest.years ? manifest.years.split(" ") : [],
+               docYears: decode(manifest.doc_years || "") };
     }
 
     // ---- keys: output/search/keys.py ----------------------------------------------------
@@ -257,7 +257,7 @@
       var verbatim = manifest.verbatim || [];
       var others = manifest.fields.filter(function (f) { return verbatim.indexOf(f) < 0; });
       var stems = new Map(), everyTerm = null;
-      var fetched = { shards: new Map(), docs: new Map(), keys: new Map() };
+      var fetched = { shards: new Map(), docs: new Map(), keys: new Map(), dates: new Map() };
       var chunks = new Map(), indexes = new Map();
       var names = namesPipeline(verbatim, stem, known);
       var topicNumbers = {};
@@ -388,6 +388,27 @@
       }
 
       function matchedTerms(result) { return new Set(Object.keys(result.matchData.metadata)); }
+
+      /**
+       * A result: {ref, score, terms, people}. `terms` (the matched terms, for highlights)
+       * is made when first read: most results are never shown. `people` holds the words
+       * of the names it matched, `names` how many pairs of them.
+       */
+      function Result(ref, score, matchData, covered, exact) {
+        this.ref = ref;
+        this.doc = Number(ref); // typed arrays index fast by number only
+        this.score = score;
+        this.matchData = matchData;
+        this.covered = covered;
+        this.exact = exact;
+        this.names = 0;
+        this.people = null;
+      }
+      Object.defineProperty(Result.prototype, "terms", { get: function () {
+        var terms = this.matchData ? matchedTerms(this) : new Set();
+        Object.defineProperty(this, "terms", { value: terms });
+        return terms;
+      } });
       function fieldsOf(scope) { return scope === "words" ? others : manifest.fields; }
 
       /**
@@ -413,7 +434,7 @@
         });
         return indexOf(terms, query.isNegated()).then(function (index) {
           return index.search(folded).map(function (r) {
-            return { ref: r.ref, score: r.score, terms: matchedTerms(r), people: new Set() };
+            return new Result(r.ref, r.score, r.matchData, 0, 0);
           });
         }).catch(function (error) {
           if (error instanceof lunr.QueryParseError) return null;
@@ -469,6 +490,7 @@
               var r = byRef.get(ref);
               if (r === undefined) return;
               r.names++;
+              r.people = r.people || new Set();
               r.people.add(pair[0]);
               r.people.add(pair[1]);
             });
@@ -491,6 +513,14 @@
             }
           });
         });
+        // Each term's query words, and whether it is one of them exactly: [word, exact, ...].
+        var owners = new Map();
+        wanted.forEach(function (g, at) {
+          g.terms.forEach(function (alt, term) {
+            if (!owners.has(term)) owners.set(term, []);
+            owners.get(term).push(at, alt.exact ? 1 : 0);
+          });
+        });
         return indexOf(Array.from(lookups.keys()), false).then(function (index) {
           var raw = index.query(function (q) {
             lookups.forEach(function (alt, term) {
@@ -498,20 +528,20 @@
             });
           });
           // The papers that match the most query words (all of them, when any paper does).
-          var best = 0;
-          var scored = raw.map(function (r) {
-            var terms = matchedTerms(r), covered = 0, exact = 0;
-            wanted.forEach(function (g) {
-              var hit = false, sure = false;
-              g.terms.forEach(function (alt, term) {
-                if (terms.has(term)) { hit = true; sure = sure || alt.exact; }
-              });
-              if (hit) covered++;
-              if (sure) exact++;
-            });
+          var best = 0, hitAt = new Float64Array(wanted.length), sureAt = new Float64Array(wanted.length);
+          var scored = raw.map(function (r, stamp) {
+            var covered = 0, exact = 0;
+            stamp++;
+            for (var term in r.matchData.metadata) {
+              var own = owners.get(term);
+              for (var i = 0; own !== undefined && i < own.length; i += 2) {
+                var g = own[i];
+                if (hitAt[g] !== stamp) { hitAt[g] = stamp; covered++; }
+                if (own[i + 1] && sureAt[g] !== stamp) { sureAt[g] = stamp; exact++; }
+              }
+            }
             best = Math.max(best, covered);
-            return { ref: r.ref, score: r.score, terms: terms, covered: covered, exact: exact,
-                     names: 0, people: new Set(), matchData: r.matchData };
+            return new Result(r.ref, r.score, r.matchData, covered, exact);
           });
           var results = scored.filter(function (r) { return r.covered === best; });
           return nameMatches(text, wanted, results).then(function () {
@@ -520,9 +550,8 @@
             results.sort(function (a, b) {
               return b.names - a.names || b.exact - a.exact || b.score - a.score || a.ref - b.ref;
             });
-            return { results: results.map(function (r) {
-              return { ref: r.ref, score: r.score, terms: r.terms, people: r.people };
-            }), mode: "words", fuzzy: wanted.some(function (g) { return g.fuzzy; }) };
+            return { results: results, mode: "words",
+                     fuzzy: wanted.some(function (g) { return g.fuzzy; }) };
           });
         });
       }
@@ -544,7 +573,7 @@
             refs.forEach(function (ref) {
               if (seen.has(ref)) return;
               seen.add(ref);
-              results.push({ ref: String(ref), score: 1, terms: new Set(), people: new Set() });
+              results.push(new Result(String(ref), 1, null, 0, 0));
             });
           });
           return { results: results, mode: "id", fuzzy: false };
@@ -565,32 +594,51 @@
 
       // ---- filters and order ---------------------------------------------------------
 
-      function dateOf(ref) { var n = cat.docDates[ref]; return n ? cat.dates[n - 1] : ""; }
       function docTopics(ref) { return manifest.doc_topics[ref]; }
+      var dates = null; // {dates: [iso...], doc: per document its date's number + 1}
+
+      /**
+       * Resolves once `arrange` can order by `options`: the newest-first order needs every
+       * paper's date (search/dates/0.json), which only it fetches.
+       */
+      function prepare(options) {
+        if (options.sort !== "newest" || dates !== null || count === 0) return Promise.resolve();
+        return fetch("dates", 0).then(function (file) {
+          dates = { dates: file.dates ? file.dates.split(" ") : [], doc: decode(file.doc_dates) };
+        });
+      }
 
       /**
        * The results in every topic of `options.topics` (slugs) and in `options.year` ("" for
        * any), newest first when `options.sort` is "newest" (undated last, else in rank
-       * order); with each topic's and year's count, each counted under the other filter.
+       * order; after `prepare`); with each topic's and year's count, each counted under the
+       * other filter.
        */
       function arrange(results, options) {
         var topics = (options.topics || []).filter(function (s) { return s in topicNumbers; })
           .map(function (s) { return topicNumbers[s]; });
-        var year = options.year || "", topicCounts = new Map(), yearCounts = new Map(), out = [];
-        results.forEach(function (r) {
-          var own = docTopics(r.ref), when = dateOf(r.ref).slice(0, 4);
-          var inTopics = topics.every(function (t) { return own.indexOf(t) >= 0; });
-          var inYear = !year || when === year;
-          if (inYear) own.forEach(function (t) { topicCounts.set(t, (topicCounts.get(t) || 0) + 1); });
-          if (inTopics && when) yearCounts.set(when, (yearCounts.get(when) || 0) + 1);
+        var year = cat.years.indexOf(options.year || "") + 1, docYears = cat.docYears;
+        var topicCounts = new Float64Array(manifest.topics.length);
+        var yearCounts = new Float64Array(cat.years.length + 1), out = [];
+        for (var i = 0; i < results.length; i++) {
+          var r = results[i], doc = r.doc, own = manifest.doc_topics[doc], when = docYears[doc];
+          var inTopics = true;
+          for (var t = 0; t < topics.length && inTopics; t++) inTopics = own.indexOf(topics[t]) >= 0;
+          var inYear = !options.year || when === year;
+          if (inYear) for (var k = 0; k < own.length; k++) topicCounts[own[k]]++;
+          if (inTopics) yearCounts[when]++;
           if (inTopics && inYear) out.push(r);
-        });
-        if (options.sort === "newest") {
-          out = out.map(function (r, at) { return [cat.docDates[r.ref], at, r]; })
+        }
+        if (options.sort === "newest" && dates !== null) {
+          var day = dates.doc;
+          out = out.map(function (r, at) { return [day[r.doc], at, r]; })
             .sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; })
             .map(function (x) { return x[2]; });
         }
-        return { results: out, topics: topicCounts, years: yearCounts };
+        var byTopic = new Map(), byYear = new Map();
+        topicCounts.forEach(function (n, t) { if (n) byTopic.set(t, n); });
+        cat.years.forEach(function (y, at) { if (yearCounts[at + 1]) byYear.set(y, yearCounts[at + 1]); });
+        return { results: out, topics: byTopic, years: byYear };
       }
 
       // ---- documents, snippets, highlighting -----------------------------------------
@@ -610,10 +658,23 @@
       }
 
       var WORD = /[\p{L}\p{N}\p{M}'\u2019]+(?:[-\u2010\u2011][\p{L}\p{N}\p{M}'\u2019]+)*/gu;
+      var termsOfPiece = new Map();
+
+      /** The terms a piece of text can match: each of its words' stem and the word itself. */
+      function termsOf(piece) {
+        var out = termsOfPiece.get(piece);
+        if (out === undefined) {
+          out = [];
+          words(piece, table).forEach(function (w) { out.push(stem(w), w); });
+          if (termsOfPiece.size > 50000) termsOfPiece.clear(); // abstracts share most words
+          termsOfPiece.set(piece, out);
+        }
+        return out;
+      }
 
       /** Whether a piece of text holds a word whose term (its stem, or as written) matched. */
       function hits(piece, terms) {
-        return words(piece, table).some(function (w) { return terms.has(stem(w)) || terms.has(w); });
+        return termsOf(piece).some(function (term) { return terms.has(term); });
       }
 
       /** The distinct terms that matched in `text`, and where the first match starts. */
@@ -621,12 +682,12 @@
         var found = new Set(), first = -1, m;
         WORD.lastIndex = 0;
         while ((m = WORD.exec(text)) !== null) {
-          words(m[0], table).forEach(function (w) {
-            var term = terms.has(stem(w)) ? stem(w) : terms.has(w) ? w : null;
-            if (term === null) return;
-            found.add(term);
+          var own = termsOf(m[0]);
+          for (var i = 0; i < own.length; i++) {
+            if (!terms.has(own[i])) continue;
+            found.add(own[i]);
             if (first < 0) first = m.index;
-          });
+          }
         }
         return { count: found.size, first: first };
       }
@@ -724,7 +785,7 @@
       }
 
       return { count: count, topics: manifest.topics, search: search, arrange: arrange,
-               documents: documents, document: document, docTopics: docTopics, date: dateOf,
+               prepare: prepare, documents: documents, document: document, docTopics: docTopics,
                snippet: snippet, highlight: highlight };
     }
 
@@ -818,10 +879,13 @@
         last.found.then(function () { slow = win.performance.now() - started; }, function () {});
       }
       var wanted = shown;
+      var asked = { topics: state.topics, year: state.year, sort: state.sort };
       return last.found.then(function (found) {
-        var arranged = engine.arrange(found.results, state);
-        return engine.documents(arranged.results.slice(0, wanted).map(function (r) { return r.ref; }))
-          .then(function () { if (mine === ticket) draw(text, found, arranged); });
+        return engine.prepare(asked).then(function () {
+          var arranged = engine.arrange(found.results, asked);
+          return engine.documents(arranged.results.slice(0, wanted).map(function (r) { return r.ref; }))
+            .then(function () { if (mine === ticket) draw(text, found, arranged); });
+        });
       }).catch(function (error) {
         if (last.text === text) last = { text: null, found: null }; // try again next time
         if (mine !== ticket) return;

@@ -1,17 +1,17 @@
 """The search page's data: a sharded lunr index, the documents results show, and lunr.js.
 
 ``search/index.json`` is the manifest (see ``searchindex``) with what the page needs
-before any result: the folding table, the topics, each document's topic numbers and date
-(for the topic and year filters and the newest-first order), the size of a documents
-chunk and the number of keys files. ``search/shards/N.json`` hold the postings,
-``search/keys/N.json`` the names and arXiv ids (see ``output.search.keys``),
-``search/docs/N.json`` the documents ``N * chunk`` onwards, each a list, to keep them
-small: ``[title, path, byline, iso date, abstract, note]`` (the note as plain text);
-``path`` is relative to the site root. ``search.js`` picks a result's snippet, the
-sentence where the query matched, from the abstract and note. Document ``n`` is lunr ref
-``"n"``. ``assets/search.js`` fetches them on the search page only, and only the shards,
-keys and chunks a query needs: the transfer before the first results stays small however
-many papers the digest holds.
+before any result: the folding table, the topics, each document's topic numbers and year
+(for the topic and year filters), the size of a documents chunk and the number of keys
+files. ``search/shards/N.json`` hold the postings, ``search/keys/N.json`` the names and
+arXiv ids (see ``output.search.keys``), ``search/dates/0.json`` every document's date (for
+the newest-first order only), and ``search/docs/N.json`` the documents ``N * chunk``
+onwards, each a list, to keep them small: ``[title, path, byline, iso date, abstract,
+note]`` (the note as plain text); ``path`` is relative to the site root. ``search.js``
+quotes from the abstract or note the sentence where the query matched. Document ``n`` is
+lunr ref ``"n"``. ``assets/search.js`` fetches them on the search page only, and only the
+shards, keys and chunks a query needs: the transfer before the first results stays small
+however many papers the digest holds.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from digest.site.data import SiteData
 INDEX = "search/index.json"
 SHARDS = "search/shards/"
 DOCS = "search/docs/"
+DATES = "search/dates/0.json"  # fetched for the newest-first order only
 CHUNK = 16  # documents a chunk holds: 50 results' abstracts fetch hundreds of KB, not MB
 # Title and authors weigh more than the abstract: a word there says what a paper is.
 FIELDS: tuple[tuple[str, int], ...] = (("title", 10), ("authors", 8), ("topics", 3),
@@ -101,7 +102,7 @@ def _row(paper: Paper, note: str) -> list[str]:
 
 
 class _Text(HTMLParser):
-    """The text of a note's HTML, without its formulas' markup."""
+    """The text of a note's HTML, its markup dropped."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -185,24 +186,34 @@ def manifest(site: SiteData, packed: searchindex.Packed, key_files: int = 0) -> 
     """The index's manifest with the folding table ``search.js`` shares with Python,
     the topics, each document's topic numbers and date, and the number of keys files.
 
-    ``dates`` lists the distinct dates, ``doc_dates`` gives each document's position
-    there plus one (0: undated) in base64 VLQ: a few bytes a paper.
+    ``years`` lists the distinct years, ``doc_years`` gives each document's year as its
+    position there plus one (0: undated) in base64 VLQ: a character a paper. Full dates,
+    which only the newest-first order needs, are in ``dates_file``.
     """
     numbers = {t.slug: n for n, t in enumerate(site.topics)}
-    dates = sorted({d for p in site.papers if (d := p.effective_date)})
-    day = {d: n + 1 for n, d in enumerate(dates)}
+    years = sorted({d[:4] for p in site.papers if (d := p.effective_date)})
+    year = {y: n + 1 for n, y in enumerate(years)}
     return {
         **packed.manifest,
         "fold": searchtext.FOLD,
         "topics": [[t.slug, t.name] for t in site.topics],
         "doc_topics": [[numbers[t] for t in p.topics if t in numbers] for p in site.papers],
-        "dates": " ".join(dates),
-        "doc_dates": searchindex.encode([day.get(p.effective_date or "", 0)
+        "years": " ".join(years),
+        "doc_years": searchindex.encode([year.get((p.effective_date or "")[:4], 0)
                                          for p in site.papers]),
         "chunk": CHUNK,
         "keys": key_files,
         "verbatim": list(VERBATIM),
     }
+
+
+def dates_file(papers: Sequence[Paper]) -> dict[str, str]:
+    """``search/dates/0.json``: the distinct dates, and each document's date as its
+    position there plus one (0: undated) in base64 VLQ."""
+    dates = sorted({d for p in papers if (d := p.effective_date)})
+    day = {d: n + 1 for n, d in enumerate(dates)}
+    return {"dates": " ".join(dates),
+            "doc_dates": searchindex.encode([day.get(p.effective_date or "", 0) for p in papers])}
 
 
 def dumps(data: object) -> bytes:
@@ -229,6 +240,7 @@ def render_search(site: SiteData, memo: SearchMemo | None = None,
         INDEX: dumps(manifest(site, packed, key_files)),
         **{f"{SHARDS}{n}.json": dumps(shard) for n, shard in enumerate(packed.shards)},
         **key_outputs,
+        **({DATES: dumps(dates_file(site.papers))} if site.papers else {}),
         **chunks([s.row for s in indexed], memo),
         **vendor.lunr_assets(),
     }
