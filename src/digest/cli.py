@@ -24,6 +24,7 @@ from digest.build import load_corpus
 from digest.corpus.ingest import Corpus
 from digest.errors import Problems
 from digest.output.render import describe
+from digest.site.data import SiteData
 from digest.text.dates import build_date
 
 
@@ -59,12 +60,27 @@ def _corpus(ctx: Context, problems: Problems) -> tuple[config_mod.Config, Corpus
     return cfg, load_corpus(cfg, build_date(), problems)
 
 
+def _site(ctx: Context, problems: Problems) -> tuple[config_mod.Config, Corpus, SiteData | None]:
+    """The corpus with notes, pages and topics joined, as the build makes it (no render)."""
+    from digest.build import site_data
+    from digest.inputs.files import markdown_files
+
+    cfg, corpus = _corpus(ctx, problems)
+    if problems.errors:
+        return cfg, corpus, None
+    site = site_data(cfg, corpus, build_date(), problems,
+                     markdown_files(cfg.root, cfg.content_dir, "notes"),
+                     markdown_files(cfg.root, cfg.content_dir, "pages"))
+    return cfg, corpus, site
+
+
 @main.command()
 @click.pass_obj
 def check(ctx: Context) -> None:
-    """Parse every listing; print a summary per listing, then every problem."""
+    """Read everything the build reads (config, listings, notes, pages, topics); print a
+    summary per listing, then every problem."""
     problems = Problems()
-    _cfg, corpus = _corpus(ctx, problems)
+    _cfg, corpus, _site_data = _site(ctx, problems)
     per_file = Counter(p.path for p in problems.items)
     width = max([len(listing.path) for listing in corpus.listings] + [7])
     click.echo(f"{'listing':<{width}}  {'format':<14} {'date':<10} papers  chrome  problems")
@@ -87,18 +103,12 @@ def check(ctx: Context) -> None:
 @click.pass_obj
 def export(ctx: Context, fmt: str) -> None:
     """Write every canonical paper record, with its assigned topics, to standard output."""
-    from digest.build import site_data
     from digest.commands.export import export as export_text
-    from digest.inputs.files import markdown_files
 
     problems = Problems()
-    cfg, corpus = _corpus(ctx, problems)
-    if not problems.errors:
-        site = site_data(cfg, corpus, build_date(), problems,
-                         markdown_files(cfg.root, cfg.content_dir, "notes"),
-                         markdown_files(cfg.root, cfg.content_dir, "pages"))
+    _cfg, _corpus_read, site = _site(ctx, problems)
     report(problems)
-    if problems.errors:
+    if problems.errors or site is None:
         sys.exit(1)
     names = {t.slug: t.name for t in site.topics}
     click.echo(export_text(site.papers, names, fmt), nl=False)

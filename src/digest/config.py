@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
 from digest.errors import Problems
+from digest.text import yamlsafe
 
 CONFIG_NAME = "digest.yaml"
 
@@ -180,15 +179,10 @@ def load(root: Path, problems: Problems, config_path: Path | None = None) -> Con
         return Config(root=root.resolve())
     where = str(path)
     text = path.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problems.error(where, mark.line + 1 if mark else 1, f"invalid YAML: {exc}")
+    loaded = yamlsafe.load_mapping(text, where, problems, what="digest.yaml")
+    if loaded is None:
         return Config(root=root.resolve(), path=path)
-    if not isinstance(data, dict):
-        problems.error(where, 1, "digest.yaml must be a mapping of keys to values")
-        return Config(root=root.resolve(), path=path)
+    data, _key_lines = loaded
     values: dict[str, Any] = {}
     for key, value in data.items():
         line = _line_of(text, str(key))

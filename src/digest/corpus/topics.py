@@ -25,10 +25,9 @@ from itertools import pairwise
 from types import MappingProxyType
 from typing import NamedTuple
 
-import yaml
-
 from digest.config import Config, TopicRule
 from digest.model import Listing, Paper
+from digest.text import yamlsafe
 from digest.text.slugs import name_slug
 
 OTHER = TopicRule("Other", "other",
@@ -85,7 +84,8 @@ def parse_taxonomy(data: object) -> tuple[TopicRule, ...]:
 def default_taxonomy() -> tuple[TopicRule, ...]:
     """The shipped taxonomy for machine-learning papers (``default_taxonomy.yaml``)."""
     text = files("digest").joinpath("default_taxonomy.yaml").read_text(encoding="utf-8")
-    return parse_taxonomy(yaml.safe_load(text))
+    node = yamlsafe.compose(text)  # the one YAML reader; the shipped file is valid
+    return parse_taxonomy(yamlsafe.value(node) if node is not None else None)
 
 
 def taxonomy_for(config: Config) -> tuple[TopicRule, ...]:

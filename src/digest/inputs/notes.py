@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import yaml
-
 from digest.errors import Problems
 from digest.inputs.files import SourceFile
 from digest.inputs.listings.frontmatter import split
 from digest.model import Paper
+from digest.text import yamlsafe
 from digest.text.dates import parse_iso
 from digest.text.slugs import name_slug, title_key
 
@@ -60,17 +59,10 @@ def _front(file: SourceFile, problems: Problems) -> tuple[dict[str, Any], str, i
     if fm is None or not closed:
         problems.error(file.path, 1, "needs YAML front matter between '---' lines")
         return None
-    try:
-        data = yaml.safe_load(fm) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problems.error(file.path, mark.line + 2 if mark else 1,
-                       f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}")
+    loaded = yamlsafe.load_mapping(fm, file.path, problems, first_line=2, what="front matter")
+    if loaded is None:
         return None
-    if not isinstance(data, dict):
-        problems.error(file.path, 1, "front matter must be a mapping of keys to values")
-        return None
-    return data, body, body_line
+    return loaded[0], body, body_line
 
 
 def _line(fm_text_lines: list[str], key: str) -> int:

@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from digest.errors import Problems
+
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
@@ -76,3 +78,27 @@ def key_lines(node: yaml.Node) -> dict[str, int]:
         return {}
     return {str(key.value): line_of(key) for key, _ in node.value
             if isinstance(key, yaml.ScalarNode)}
+
+
+def load_mapping(text: str, path: str, problems: Problems, *, first_line: int = 1,
+                 what: str = "this file") -> tuple[dict[str, Any], dict[str, int]] | None:
+    """A YAML mapping and the line of each key, or None after reporting why at its line.
+
+    The one reader for ``digest.yaml``, notes' and pages' front matter and the taxonomy:
+    every failure, a syntax error or a value Python cannot hold, is ``path:line``.
+    ``first_line`` is the file line the text starts on (front matter: 2).
+    """
+    offset = first_line - 1
+    try:
+        node = compose(text)
+        data = value(node) if node is not None else {}
+    except YamlError as exc:
+        problems.error(path, exc.line + offset, f"invalid YAML: {exc.message}")
+        return None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        problems.error(path, first_line, f"{what} must be a mapping of keys to values")
+        return None
+    lines = {key: line + offset for key, line in key_lines(node).items()} if node else {}
+    return {str(k): v for k, v in data.items()}, lines
