@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from browser import chromium_session
 from playwright.sync_api import Page, expect
+from processes import wait_for_line
 
 REPO = Path(__file__).resolve().parents[1]
 LISTING = "content/listings/2025-12-08-hf-pre-training.txt"
@@ -36,11 +37,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
                             cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
-        assert proc.stdout is not None
-        line = ""
-        while "Serving" not in line:
-            line = proc.stdout.readline()
-            assert line, proc.stderr.read() if proc.stderr else "no output"
+        line = wait_for_line(proc, "Serving")
         url = re.search(r"http://127\.0\.0\.1:\d+/\S*", line)
         assert url, line
         yield url.group(0), tmp_path, proc

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from processes import wait_for_line
 
 from digest import config as config_mod
 from digest.serve import livereload
@@ -330,11 +331,7 @@ def test_a_signal_stops_the_server_and_frees_the_port(project: Path, signum: int
         cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
-        assert proc.stdout is not None
-        line = ""
-        while "Serving" not in line:
-            line = proc.stdout.readline()
-            assert line, proc.stderr.read() if proc.stderr else ""
+        line = wait_for_line(proc, "Serving")
         url = re.search(r"http://127\.0\.0\.1:(\d+)(/\S*)", line)
         assert url and url.group(2) == "/tiny/", line
         port = int(url.group(1))
