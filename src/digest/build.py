@@ -1,17 +1,20 @@
-"""Compose the pipeline: config → corpus → topics → pages, feeds, search → write.
+"""Compose the pipeline: config → read → parse → merge → notes, topics, related → plan
+→ pages, search, feeds → write.
 
-Only ``ingest`` (reading) and ``write`` (writing) touch the disk; everything between
-is pure, so a failure anywhere leaves the previous site as it was.
+Only ``inputs`` (reading) and ``write`` (writing) touch the disk; everything between
+is pure, so a failure anywhere leaves the previous site as it was. ``produce`` is the
+one composition of the outputs for every kind of build; ``executor`` runs its chunks.
 
 A ``BuildCache`` makes a rebuild incremental (the preview server keeps one): a listing
-whose bytes did not change is not parsed again, and a page whose record did not change
-is not rendered again. Merging, topics, planning and feeds still look at every paper,
-but reuse what they made for a record the previous build had (the same object: each
-memo holds the records it keys by identity), so they do real work only for changes.
+whose bytes did not change is not parsed again; merging, topics, planning, rendering,
+feeds and search each keep an ``incremental.Memo`` (or, for pages, outputs by file)
+keyed by stable names (listing and paper ids, title keys, output files) and reuse what
+they made while its inputs are equal, so they do real work only for changes.
 """
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import itertools
@@ -32,6 +35,7 @@ from digest.corpus import authoring, related, topics
 from digest.corpus.ingest import Corpus, unique_listings
 from digest.corpus.merge import Sighting, merge, merge_one, sightings
 from digest.errors import Problem, Problems
+from digest.incremental import Memo
 from digest.inputs.files import SourceFile, listing_files, markdown_files
 from digest.inputs.listings import parse_listing
 from digest.model import Listing, Paper
@@ -101,11 +105,9 @@ class BuildCache:
         field(default_factory=dict)
     memo: PageMemo | None = None
     plan: PlanMemo = field(default_factory=PlanMemo)
-    # id(listing) → (listing, its sightings by title key); ids of a group's sightings →
-    # (the group, its merged paper)
-    sightings: dict[int, tuple[Listing, list[tuple[str, Sighting]]]] = \
-        field(default_factory=dict)
-    merged: dict[tuple[int, ...], tuple[list[Sighting], Paper]] = field(default_factory=dict)
+    # a listing's sightings by title key, by listing id; a merged paper by title key
+    sightings: Memo[list[tuple[str, Sighting]]] = field(default_factory=Memo)
+    merged: Memo[Paper] = field(default_factory=Memo)
     topic_memo: topics.AssignMemo = field(default_factory=topics.AssignMemo)
     related_memo: related.RelatedMemo = field(default_factory=related.RelatedMemo)
     feed_memo: feeds.FeedMemo = field(default_factory=feeds.FeedMemo)
@@ -191,31 +193,29 @@ def plan_cached(site: SiteData, memo: PlanMemo, planner: routes.Planner,
     return planned
 
 
+def _keyed_sightings(listing: Listing) -> list[tuple[str, Sighting]]:
+    return [(title_key(s.entry.title), s) for s in sightings([listing])]
+
+
 def merge_cached(listings: list[Listing], cache: BuildCache) -> list[Paper]:
     """``merge.merge``, merging again only the papers whose sightings changed.
 
-    A listing the parse cache kept is the same object as last time, so its sightings
-    (and their title keys) are kept too, and a group of sightings is known by the
-    identities of its members: hashing every sighting's fields took most of the time.
-    The cache holds the objects whose ids it keys by, so no id is reused meanwhile.
+    A listing's sightings (and their title keys) are kept by its id while the listing
+    is equal (the parse cache hands back the same record for the same bytes, so the
+    comparison is quick), and a merged paper by its title key while its group of
+    sightings is equal.
     """
     groups: dict[str, list[Sighting]] = defaultdict(list)
-    seen: dict[int, tuple[Listing, list[tuple[str, Sighting]]]] = {}
     for listing in listings:
-        old = cache.sightings.get(id(listing))
-        keyed = old[1] if old is not None and old[0] is listing else \
-            [(title_key(s.entry.title), s) for s in sightings([listing])]
-        seen[id(listing)] = (listing, keyed)
+        keyed = cache.sightings.keep(listing.id, listing,
+                                     functools.partial(_keyed_sightings, listing))
         for key, s in keyed:
             groups[key].append(s)
-    kept: dict[tuple[int, ...], tuple[list[Sighting], Paper]] = {}
-    for group in groups.values():
-        members = tuple(map(id, group))
-        found = cache.merged.get(members)
-        kept[members] = found if found is not None else (group, merge_one(group))
-    cache.sightings = seen
-    cache.merged = kept
-    return sorted((paper for _, paper in kept.values()), key=lambda p: p.id)
+    papers = [cache.merged.keep(key, tuple(group), functools.partial(merge_one, group))
+              for key, group in groups.items()]
+    cache.sightings.done()
+    cache.merged.done()
+    return sorted(papers, key=lambda p: p.id)
 
 
 def _parse_chunk(shared: tuple[list[SourceFile], date], chunk: list[int]

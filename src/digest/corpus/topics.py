@@ -26,6 +26,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from digest.config import Config, TopicRule
+from digest.incremental import Memo
 from digest.model import Listing, Paper
 from digest.text import yamlsafe
 from digest.text.slugs import name_slug
@@ -255,16 +256,12 @@ def _key(name: str) -> str:
 
 @dataclass
 class AssignMemo:
-    """What ``assign`` worked out for each paper last time, for a rebuild to reuse.
-
-    Keyed by the identity of the merged record (a rebuild's merge keeps the records of
-    unchanged papers), holding the record so its id is not reused: its best rules (the
-    costly text matching, valid while the rules are the same) and the assigned record,
-    returned again when its topics are the same, so later steps see the same object.
-    """
+    """What ``assign`` worked out for each paper last time, for a rebuild to reuse: by
+    the paper's id, while its merged record is equal, its best rules (the costly text
+    matching, valid while the rules are the same) and the assigned record."""
 
     rules: tuple[TopicRule, ...] = ()
-    papers: dict[int, tuple[Paper, list[int] | None, Paper]] = field(default_factory=dict)
+    papers: Memo[tuple[list[int] | None, Paper]] = field(default_factory=Memo)
 
 
 def assign(papers: Sequence[Paper], rules: Sequence[TopicRule],
@@ -310,14 +307,11 @@ def assign(papers: Sequence[Paper], rules: Sequence[TopicRule],
     listing_topics = {listing.id: listing.topics for listing in listings if listing.topics}
     matcher = _matcher(rules)
     if memo is not None and memo.rules != rules:
-        memo.rules, memo.papers = rules, {}
-    previous = memo.papers if memo is not None else {}
-    kept: dict[int, tuple[Paper, list[int] | None, Paper]] = {}
+        memo.rules = rules
+        memo.papers.clear()
     result = []
     for paper in papers:
-        old = previous.get(id(paper))
-        if old is not None and old[0] is not paper:
-            old = None
+        old = memo.papers.get(paper.id, paper) if memo is not None else None
         best: list[int] | None = None  # not matched: its topics are set outright
         fixed = overrides.get(paper.id) or paper.fixed_topics
         if fixed:
@@ -325,19 +319,20 @@ def assign(papers: Sequence[Paper], rules: Sequence[TopicRule],
         else:
             added = [t for s in paper.sources for t in listing_topics.get(s.listing, ())]
             slugs = resolve(added) if added else []
-            best = old[1] if old is not None and old[1] is not None else \
+            best = old[0] if old is not None and old[0] is not None else \
                 best_topics(_scores(paper, matcher))
             matched = [rules[i].slug for i in best]
             if slugs:
                 matched = [s for s in matched if s not in slugs]
             slugs += matched[:max(1, MAX_TOPICS - len(slugs))]
         chosen = tuple(slugs) or (other.slug,)
-        assigned = old[2] if old is not None and old[2].topics == chosen else \
+        assigned = old[1] if old is not None and old[1].topics == chosen else \
             replace(paper, topics=chosen)
-        kept[id(paper)] = (paper, best, assigned)
+        if memo is not None:
+            memo.papers.put(paper.id, paper, (best, assigned))
         result.append(assigned)
     if memo is not None:
-        memo.papers = kept
+        memo.papers.done()
     extra = sorted(created.values(), key=lambda r: (r.name.casefold(), r.slug))
     return result, [*taxonomy, *extra, other]
 

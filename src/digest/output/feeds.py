@@ -20,6 +20,7 @@ from email.utils import format_datetime
 from html import escape
 
 from digest.config import TopicRule
+from digest.incremental import Memo
 from digest.model import Listing, Paper
 from digest.site import urls
 from digest.site.data import SiteData
@@ -165,15 +166,14 @@ def _papers_by_listing(site: SiteData) -> dict[str, list[Paper]]:
 class FeedMemo:
     """The last build's feed items and files, for a rebuild to reuse what is equal.
 
-    An item is kept while its paper is the same record (held here, so its id is not
-    reused) with the same note and related links, an edition's while its listing and papers are, and
-    the config and topic names are the same; a file is kept while its ``Feed`` is equal.
+    An item is kept, by its paper's id, while the record, its note and related links are
+    equal; an edition's, by the listing's id, while its listing and papers are; all while
+    the config and topic names are the same. A file is kept while its ``Feed`` is equal.
     """
 
     context: tuple[object, ...] = ()
-    items: dict[int, tuple[Paper, tuple[str | None, Links], FeedItem]] = \
-        field(default_factory=dict)
-    editions: dict[int, tuple[Listing, list[Paper], FeedItem]] = field(default_factory=dict)
+    items: Memo[FeedItem] = field(default_factory=Memo)
+    editions: Memo[FeedItem] = field(default_factory=Memo)
     files: dict[str, tuple[Feed, bytes]] = field(default_factory=dict)
 
 
@@ -200,20 +200,16 @@ def build_feeds(site: SiteData, memo: FeedMemo | None = None) -> list[Feed]:
     if memo is not None:
         context = (cfg, tuple(names.values()))
         if memo.context != context:
-            memo.context, memo.items, memo.editions, memo.files = context, {}, {}, {}
-    previous = memo.items if memo is not None else {}
-    made: dict[int, tuple[Paper, tuple[str | None, Links], FeedItem]] = {}
+            memo.context, memo.files = context, {}
+            memo.items.clear()
+            memo.editions.clear()
+    items: Memo[FeedItem] = memo.items if memo is not None else Memo()
     by_id = {p.id: p for p in site.papers}
 
     def item(paper: Paper) -> FeedItem:
-        found = made.get(id(paper))
-        if found is None:
-            extra = (site.notes_feed_html.get(paper.id), related_links(site, paper, by_id))
-            found = previous.get(id(paper))
-            if found is None or found[0] is not paper or found[1] != extra:
-                found = (paper, extra, paper_item(site, paper, names, extra[1]))
-            made[id(paper)] = found
-        return found[2]
+        extra = (site.notes_feed_html.get(paper.id), related_links(site, paper, by_id))
+        return items.keep(paper.id, (paper, extra),
+                          lambda: paper_item(site, paper, names, extra[1]))
 
     feeds = [_feed(site, urls.FEED_RSS, urls.HOME, cfg.title, cfg.description,
                    [item(p) for p in ordered[:size]])]
@@ -226,20 +222,16 @@ def build_feeds(site: SiteData, memo: FeedMemo | None = None) -> list[Feed]:
     listings = sorted(site.listings, key=lambda li: li.id)
     listings.sort(key=lambda li: li.date or "", reverse=True)  # stable: ids ascend; undated last
     members = _papers_by_listing(site)
-    old_editions = memo.editions if memo is not None else {}
-    kept: dict[int, tuple[Listing, list[Paper], FeedItem]] = {}
+    edition_memo: Memo[FeedItem] = memo.editions if memo is not None else Memo()
     editions = []
     for li in listings[:size]:
         papers = members.get(li.id, [])
-        found = old_editions.get(id(li))
-        if found is None or found[0] is not li or found[1] != papers:
-            found = (li, papers, edition_item(site, li, papers))
-        kept[id(li)] = found
-        editions.append(found[2])
+        editions.append(edition_memo.keep(li.id, (li, papers),
+                                          functools.partial(edition_item, site, li, papers)))
     feeds.append(_feed(site, urls.FEED_EDITIONS, urls.EDITIONS, f"{cfg.title}: editions",
                        "One item per listing, with its papers.", editions))
-    if memo is not None:
-        memo.items, memo.editions = made, kept
+    items.done()
+    edition_memo.done()
     return feeds
 
 

@@ -76,8 +76,7 @@ class Seen:
 class SearchMemo:
     """What a rebuild may reuse: each word's term, each paper's term counts (the same
     object while its indexed texts stay the same) and result row, the document chunks
-    and the pack's codes. A paper is recognised by identity: the preview's memos hand
-    back the very record of a paper that did not change."""
+    and the pack's codes. A paper is recognised by its id, while its record is equal."""
 
     terms: dict[str, str] = field(default_factory=dict)
     seen: list[Seen] = field(default_factory=list)
@@ -88,12 +87,14 @@ class SearchMemo:
 
 
 def _recall(memo: SearchMemo, papers: Sequence[Paper]) -> list[Seen | None]:
-    """The last build's record of each paper, where it is the same object."""
+    """The last build's record of each paper, by its id, where the record is equal."""
     seen = memo.seen
     if len(seen) == len(papers) and all(s.paper is p for s, p in zip(seen, papers, strict=True)):
-        return list(seen)
-    by_id = {id(s.paper): s for s in seen}  # the memo holds the papers: ids stay theirs
-    return [by_id.get(id(p)) for p in papers]
+        return list(seen)  # the fast path of equality: every record is the very same
+    by_id = {s.paper.id: s for s in seen}
+    found = [by_id.get(p.id) for p in papers]
+    return [s if s is not None and (s.paper is p or s.paper == p) else None
+            for s, p in zip(found, papers, strict=True)]
 
 
 def _row(paper: Paper, note: str) -> list[str]:

@@ -1,0 +1,54 @@
+"""The one incremental mechanism: a step's output for a key, reused while its inputs
+are equal to those it was made from.
+
+Every step that a rebuild can skip in part (merging, topics, planning, rendering,
+feeds, search) keeps one ``Memo``: ``get(key, inputs)`` gives the last output made
+under ``key`` when ``inputs`` equals what it was made from, ``put`` records this
+build's, and ``done`` forgets what this build no longer has. Keys are stable names
+(a paper's id, a listing's path and bytes), never object identities; an identical
+object is only the fast path of equality. Pure and in memory: the preview keeps its
+memos in ``build.BuildCache``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+V = TypeVar("V")
+
+
+class Memo(Generic[V]):
+    """Outputs by key, each with the inputs it was made from."""
+
+    def __init__(self) -> None:
+        self._last: dict[Hashable, tuple[object, V]] = {}
+        self._this: dict[Hashable, tuple[object, V]] = {}
+
+    def get(self, key: Hashable, inputs: object) -> V | None:
+        """The output made under ``key`` last build, if made from equal inputs."""
+        found = self._this.get(key) or self._last.get(key)
+        if found is not None and (found[0] is inputs or found[0] == inputs):
+            return found[1]
+        return None
+
+    def put(self, key: Hashable, inputs: object, output: V) -> V:
+        """Record this build's output for ``key``; returns it."""
+        self._this[key] = (inputs, output)
+        return output
+
+    def keep(self, key: Hashable, inputs: object, make: Callable[[], V]) -> V:
+        """The reused output for ``key`` and ``inputs``, else ``make()``'s, recorded."""
+        found = self.get(key, inputs)
+        return self.put(key, inputs, make() if found is None else found)
+
+    def done(self) -> None:
+        """End a build: what it did not use is forgotten."""
+        self._last, self._this = self._this, {}
+
+    def clear(self) -> None:
+        """Forget everything (what the outputs depend on besides the inputs changed)."""
+        self._last, self._this = {}, {}
+
+    def __len__(self) -> int:
+        return len(self._last)
