@@ -147,21 +147,6 @@ def _feed(site: SiteData, path: str, home: str, title: str, description: str,
                 items=tuple(items))
 
 
-def _papers_by_listing(site: SiteData) -> dict[str, list[Paper]]:
-    """Each listing's papers in listing order, once each (a paper listed twice: first place)."""
-    found: dict[str, dict[str, tuple[int, Paper]]] = {}
-    for p in site.papers:
-        for s in p.sources:
-            seen = found.get(s.listing)
-            if seen is None:
-                seen = found[s.listing] = {}
-            old = seen.get(p.id)
-            if old is None or s.position < old[0]:
-                seen[p.id] = (s.position, p)
-    return {k: [p for _, p in sorted(v.values(), key=lambda t: (t[0], t[1].id))]
-            for k, v in found.items()}
-
-
 @dataclass
 class FeedMemo:
     """The last build's feed items and files, for a rebuild to reuse what is equal.
@@ -175,18 +160,6 @@ class FeedMemo:
     items: Memo[FeedItem] = field(default_factory=Memo)
     editions: Memo[FeedItem] = field(default_factory=Memo)
     files: dict[str, tuple[Feed, bytes]] = field(default_factory=dict)
-
-
-def _newest_by_topic(ordered: list[Paper], topics: Iterable[str], size: int
-                     ) -> dict[str, list[Paper]]:
-    """The first ``size`` papers of ``ordered`` in each topic, in one pass."""
-    chosen: dict[str, list[Paper]] = {slug: [] for slug in topics}
-    for paper in ordered:
-        for slug in paper.topics:
-            group = chosen.get(slug)
-            if group is not None and len(group) < size:
-                group.append(paper)
-    return chosen
 
 
 def build_feeds(site: SiteData, memo: FeedMemo | None = None) -> list[Feed]:
@@ -204,7 +177,7 @@ def build_feeds(site: SiteData, memo: FeedMemo | None = None) -> list[Feed]:
             memo.items.clear()
             memo.editions.clear()
     items: Memo[FeedItem] = memo.items if memo is not None else Memo()
-    by_id = {p.id: p for p in site.papers}
+    by_id = site.papers_by_id
 
     def item(paper: Paper) -> FeedItem:
         extra = (site.notes_feed_html.get(paper.id), related_links(site, paper, by_id))
@@ -213,7 +186,7 @@ def build_feeds(site: SiteData, memo: FeedMemo | None = None) -> list[Feed]:
 
     feeds = [_feed(site, urls.FEED_RSS, urls.HOME, cfg.title, cfg.description,
                    [item(p) for p in ordered[:size]])]
-    newest = _newest_by_topic(ordered, (topic.slug for topic in site.topics), size)
+    newest = {topic.slug: site.by_topic.get(topic.slug, [])[:size] for topic in site.topics}
     for topic in site.topics:
         feeds.append(_feed(site, urls.topic_feed(topic.slug), urls.topic(topic.slug),
                            f"{cfg.title}: {topic.name}",
@@ -221,7 +194,7 @@ def build_feeds(site: SiteData, memo: FeedMemo | None = None) -> list[Feed]:
                            [item(p) for p in newest[topic.slug]]))
     listings = sorted(site.listings, key=lambda li: li.id)
     listings.sort(key=lambda li: li.date or "", reverse=True)  # stable: ids ascend; undated last
-    members = _papers_by_listing(site)
+    members = site.by_listing
     edition_memo: Memo[FeedItem] = memo.editions if memo is not None else Memo()
     editions = []
     for li in listings[:size]:

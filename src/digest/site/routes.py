@@ -77,11 +77,8 @@ class Planner:
     def __init__(self, site: SiteData) -> None:
         self.site = site
         self.topic_names = {t.slug: t.name for t in site.topics}
-        self.ordered = site.by_date()
-        self.by_topic: dict[str, list[Paper]] = defaultdict(list)
-        for paper in self.ordered:
-            for slug in paper.topics:
-                self.by_topic[slug].append(paper)
+        self.ordered = list(site.ordered)
+        self.by_topic = site.by_topic
         self._cards: dict[tuple[str, str], dict[str, object]] = {}
         self._compact: dict[tuple[str, str], dict[str, str]] = {}
         self._snippets: dict[str, str] = {}
@@ -90,7 +87,7 @@ class Planner:
         self.position: dict[tuple[str, str], int] = {
             (slug, p.id): i for slug, group in self.by_topic.items() for i, p in enumerate(group)}
         self.by_key = {title_key(p.title): p for p in site.papers}
-        self.papers_by_id = {p.id: p for p in site.papers}
+        self.papers_by_id = site.papers_by_id
         self.listings = {listing.id: listing for listing in site.listings}
         self.editions = sorted(site.listings, key=lambda lst: (lst.date or "", lst.id),
                                reverse=True)
@@ -177,12 +174,7 @@ class Planner:
 
     def edition_papers(self, listing: Listing) -> list[Paper]:
         """The listing's papers in their original order (a duplicate entry shows once)."""
-        seen: dict[str, Paper] = {}
-        for entry in listing.entries:
-            paper = self.by_key.get(title_key(entry.title))
-            if paper is not None:
-                seen.setdefault(paper.id, paper)
-        return list(seen.values())
+        return self.site.by_listing.get(listing.id, [])
 
     # --- pages -----------------------------------------------------------------------
 
