@@ -290,3 +290,32 @@ def test_a_kill_mid_fetch_leaves_no_half_written_listing(tmp_path: Path,
     assert env_run.returncode == 0, env_run.stderr
     listing = root / "content/listings/2025-10-24-huggingface.json"
     assert len(json.loads(listing.read_text())) == 3
+
+
+def test_end_to_end_new_fetch_build_refetch_and_stale(tmp_path: Path, server: ReplayServer,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(main, ["new", "x"]).exit_code == 0
+    root = tmp_path / "x"
+    fetched = run(root, server, monkeypatch, "fetch", "huggingface", "--date", "2025-10-24")
+    assert fetched.exit_code == 0, fetched.output
+    built = run(root, server, monkeypatch, "build", "-q")
+    assert built.exit_code == 0, built.output
+    page = (root / "site/editions/2025-10-24-huggingface/index.html").read_text("utf-8")
+    for text in ("Sparse Kernels for Vision", "Masked Tokens at Scale", "Quiet Diffusion",
+                 "Ada Lovelace", "We study sparse kernels for vision", "▲ 41"):
+        assert text in page, text
+    paper = (root / "site/papers/sparse-kernels-for-vision/index.html").read_text("utf-8")
+    for text in ("https://github.com/sparse/kernels", "https://arxiv.org/abs/2510.20001",
+                 "Alan Turing"):
+        assert text in paper, text
+    before = snapshot(root)
+    again = run(root, server, monkeypatch, "fetch", "huggingface", "--date", "2025-10-24")
+    assert again.exit_code == 0 and snapshot(root) == before
+    assert "3 papers, 0 new" in again.output
+    with (root / "digest.yaml").open("a", encoding="utf-8") as config:
+        config.write("sources:\n  - {name: huggingface, kind: huggingface, max_age_days: 3}\n")
+    assert run(root, server, monkeypatch, "check", "--freshness").exit_code == 0
+    stale_run = run(root, server, monkeypatch, "check", "--freshness", today="2025-10-28")
+    assert stale_run.exit_code == 1
+    assert "newest fetched day 2025-10-24 is 4 days old (max_age_days: 3)" in stale_run.output
