@@ -319,3 +319,31 @@ def test_end_to_end_new_fetch_build_refetch_and_stale(tmp_path: Path, server: Re
     stale_run = run(root, server, monkeypatch, "check", "--freshness", today="2025-10-28")
     assert stale_run.exit_code == 1
     assert "newest fetched day 2025-10-24 is 4 days old (max_age_days: 3)" in stale_run.output
+
+
+def test_a_malformed_body_is_an_error_naming_the_source(
+        tmp_path: Path, server: ReplayServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project(tmp_path, server)
+    server.queue("hf-daily", Reply(200, b"<html>maintenance</html>"))
+    result = run(root, server, monkeypatch, "fetch", "huggingface", "--date", "2025-10-24")
+    assert result.exit_code == 1
+    assert "error: source 'huggingface' failed: Hugging Face: malformed JSON" in result.output
+    assert not list((root / "content/listings").iterdir())
+    assert not (root / "content/fetch-log.tsv").exists()
+
+
+def test_a_pasted_paper_resolved_by_enrich_is_not_added_again(
+        tmp_path: Path, server: ReplayServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project(tmp_path, server)
+    (root / "content/listings/2025-10-20-pasted.yaml").write_text(
+        "- title: Diffusion, quietly (as we pasted it)\n", encoding="utf-8")
+    papers = root / "content/metadata/papers"
+    papers.mkdir(parents=True)
+    (papers / "2510.20003.json").write_text(json.dumps({
+        "id": "2510.20003", "match": {"how": "titles equal", "source": "huggingface search",
+                                      "date": "2025-10-21",
+                                      "titles": ["Diffusion, quietly (as we pasted it)"]}}))
+    result = run(root, server, monkeypatch, "fetch", "huggingface", "--date", "2025-10-24")
+    assert "3 papers, 2 new, 1 in other listings" in result.output, result.output
+    records = json.loads((root / "content/listings/2025-10-24-huggingface.json").read_text())
+    assert [r["arxiv"] for r in records] == ["2510.20001", "2510.20002"]
