@@ -206,7 +206,7 @@ def test_plain_fetch_runs_from_the_newest_day_and_freshness(
     assert result.exit_code == 0, result.output
     assert [q["date"] for q in server.requests("hf-daily")] == [
         ["2025-10-25"], ["2025-10-26"], ["2025-10-27"]]
-    assert "hf 2025-10-27: 1 papers, 1 new" in result.output
+    assert "hf 2025-10-27: 1 paper, 1 new" in result.output
     assert run(root, server, monkeypatch, "check", "--freshness").exit_code == 0
     later = run(root, server, monkeypatch, "check", "--freshness", today="2025-10-30")
     assert later.exit_code == 1

@@ -54,7 +54,7 @@ class DayResult:
             return head + "fetched, 0 new" + (f" ({self.note})" if self.note else "")
         state = "written" if self.changed else "unchanged"
         where = f" → {self.path} ({state})" if self.path else " (all already in the digest)"
-        return (f"{head}{self.found} papers, {self.new} new, "
+        return (f"{head}{self.found} paper{'' if self.found == 1 else 's'}, {self.new} new, "
                 f"{self.found - self.listed} in other listings{where}")
 
 
