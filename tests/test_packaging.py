@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 import yaml
+from replay import Paper, ReplayServer, World
 from sitebuild import REPO
 
 from digest import __version__
@@ -119,13 +120,20 @@ def run_steps(workflow: dict[str, Any], jobs: list[str], project: Path,
               env: dict[str, str]) -> Iterator[tuple[str, str]]:
     """Run the ``run:`` steps of ``jobs`` in order as GitHub would (``bash -e``).
 
-    Yields (step name, output). ``digest fetch`` is skipped: the fetch tests exercise it.
+    Yields (step name, output). The one ``if:`` a run step has (fetch only when
+    "Look for sources" found a ``sources:`` key) is read from ``$GITHUB_OUTPUT``.
     """
     for job in jobs:
         for step in workflow["jobs"][job]["steps"]:
             script = step.get("run")
-            if script is None or script == "digest fetch":  # fetching: the fetch tests' job
+            if script is None:
                 continue
+            condition = step.get("if")
+            if condition is not None:
+                assert condition == "steps.sources.outputs.configured == 'true'", condition
+                outputs = Path(env["GITHUB_OUTPUT"]).read_text().splitlines()
+                if "configured=true" not in outputs:
+                    continue
             step_env = dict(env)
             for key, value in step.get("env", {}).items():
                 step_env[key] = EXPRESSIONS[value]
@@ -194,6 +202,45 @@ def test_the_new_digests_workflow_steps_build_the_site_with_the_built_wheel(
     assert (site / "search/index.json").is_file()
     assert f"<link>{BASE_URL}/</link>" in (site / "feed.xml").read_text()
     assert git(project, "status", "--porcelain", "--untracked-files=no") == ""
+
+
+def test_the_scheduled_run_fetches_commits_and_builds_with_the_built_wheel(
+        built: Built, tmp_path: Path) -> None:
+    """The fetch job's steps with a ``sources:`` entry, against the replay server."""
+    project = new_digest(tmp_path)
+    with (project / "digest.yaml").open("a", encoding="utf-8") as config:
+        config.write("sources:\n  - {name: hf-daily, kind: huggingface, backfill_days: 2}\n")
+    git(project, "-c", "user.name=Owner", "-c", "user.email=owner@example.org", "commit",
+        "--quiet", "-am", "Fetch Daily Papers")
+    git(project, "push", "--quiet")
+    bin_dir = venv(tmp_path / "venv")
+    outputs = tmp_path / "github_output"
+    outputs.touch()
+    featured = [Paper(f"2512.0900{n}", title, ("Ada Lovelace",), "2025-12-08T10:00:00Z",
+                      summary=f"About {title.lower()}.", hf={"featured": "2025-12-09",
+                                                             "upvotes": n})
+                for n, title in enumerate(["Tiny Vision Models", "Sparse Attention Again"], 1)]
+    server = ReplayServer(World({p.id: p for p in featured}, today="2025-12-09"))
+    with server.running():
+        env = offline_env(tmp_path / "home", PATH=f"{bin_dir}:/usr/bin:/bin",
+                          PIP_FIND_LINKS=str(built.wheel.parent), GITHUB_OUTPUT=str(outputs),
+                          PIP_IGNORE_INSTALLED="1", PIP_NO_DEPS="1",
+                          SOURCE_DATE_EPOCH="1765281600",  # 2025-12-09 12:00 UTC
+                          DIGEST_HUGGINGFACE_API=server.hf_url, NO_PROXY="127.0.0.1",
+                          no_proxy="127.0.0.1")
+        workflow = load(project / ".github/workflows/pages.yml")
+        ran = dict(run_steps(workflow, ["fetch", "build"], project, env))
+    assert list(ran) == ["Install digest", "Look for sources", "Fetch new papers",
+                         "Commit new listings", "Build"]
+    assert "hf-daily 2025-12-08: fetched, 0 new" in ran["Fetch new papers"]
+    assert "hf-daily 2025-12-09: 2 papers, 2 new" in ran["Fetch new papers"]
+    assert [q["date"] for q in server.requests("hf-daily")] == [["2025-12-08"], ["2025-12-09"]]
+    log = git(tmp_path / "origin.git", "log", "-1", "--format=%an%n%s", "--name-only")
+    assert log.splitlines() == ["github-actions[bot]", "Fetch new papers", "",
+                                "content/fetch-log.tsv",
+                                "content/listings/2025-12-09-hf-daily.json"]
+    page = (project / "site/editions/2025-12-09-hf-daily/index.html").read_text("utf-8")
+    assert "Tiny Vision Models" in page and "Sparse Attention Again" in page
 
 
 def test_the_commit_step_pushes_new_listings_as_the_bot_and_only_then(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Command line: ``digest check | export | build | serve | topics | new | add | enrich``.
+"""Command line: ``digest check | export | build | serve | topics | new | add | enrich | fetch``.
 
 Exit codes: 0 fine, 1 problems in the inputs, 2 usage errors (click's own).
 """
@@ -74,13 +74,28 @@ def _site(ctx: Context, problems: Problems) -> tuple[config_mod.Config, Corpus, 
     return cfg, corpus, site
 
 
+def _stale(cfg: config_mod.Config, problems: Problems) -> list[str]:
+    """``path:line: warning:`` lines for every configured source older than its max age."""
+    from digest.corpus.freshness import stale
+    from digest.inputs.fetchlog import read_log
+
+    if not cfg.sources:
+        return []
+    log = read_log(cfg.root, cfg.content_dir, problems)
+    where = str(cfg.path or config_mod.CONFIG_NAME)
+    return [f"{where}:{f.line}: stale: {f.describe()}"
+            for f in stale(cfg.sources, log, build_date())]
+
+
 @main.command()
+@click.option("--freshness", is_flag=True,
+              help="Also fail when a source of digest.yaml has not been fetched recently.")
 @click.pass_obj
-def check(ctx: Context) -> None:
+def check(ctx: Context, freshness: bool) -> None:
     """Read everything the build reads (config, listings, notes, pages, topics); print a
     summary per listing, then every problem."""
     problems = Problems()
-    _cfg, corpus, _site_data = _site(ctx, problems)
+    cfg, corpus, _site_data = _site(ctx, problems)
     per_file = Counter(p.path for p in problems.items)
     width = max([len(listing.path) for listing in corpus.listings] + [7])
     click.echo(f"{'listing':<{width}}  {'format':<14} {'date':<10} papers  chrome  problems")
@@ -92,8 +107,11 @@ def check(ctx: Context) -> None:
     click.echo(f"{len(corpus.listings)} listings, {entries} entries, {len(corpus.papers)} papers "
                f"({corpus.merged_duplicates} duplicate sightings merged); "
                f"{len(problems.errors)} errors, {len(problems.warnings)} warnings")
+    stale = _stale(cfg, problems) if freshness else []
     report(problems, sys.stdout)
-    if problems.errors:
+    for line in stale:
+        click.echo(line)
+    if problems.errors or stale:
         sys.exit(1)
 
 
@@ -171,6 +189,8 @@ def build_command(ctx: Context, base_url: str | None, output: Path | None, quiet
         click.echo(f"error: {describe(exc)}", err=True)
         click.echo("the previous site was left untouched", err=True)
         sys.exit(1)
+    for line in _stale(cfg, problems):
+        click.echo(line.replace(": stale: ", ": warning: stale: ", 1), err=True)
     report(problems)
     if result is None:
         click.echo(f"build failed: {len(problems.errors)} error(s); the previous site was left "
@@ -261,6 +281,42 @@ def enrich_command(ctx: Context, refresh: bool, limit: int | None, dry_run: bool
                           warn=lambda message: click.echo(message, err=True))
     report(problems)
     sys.exit(code)
+
+
+@main.command("fetch")
+@click.argument("which", required=False, metavar="[SOURCE]")
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="Fetch this one day.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]),
+              help="Fetch every day from this one to today.")
+@click.option("--query", help="An arXiv search query, e.g. 'cat:cs.CV AND abs:\"diffusion\"'.")
+@click.pass_obj
+def fetch_command(ctx: Context, which: str | None, on: datetime | None, since: datetime | None,
+                  query: str | None) -> None:
+    """Fetch new papers from the sources of digest.yaml (or SOURCE: a source's name,
+    huggingface or arxiv) into content/listings/, one records listing per day."""
+    import os
+
+    from digest.commands import fetch
+    from digest.inputs.fetchlog import read_log
+    from digest.inputs.metadata import read_store
+
+    problems = Problems()
+    cfg, corpus = _corpus(ctx, problems)
+    log = read_log(cfg.root, cfg.content_dir, problems)
+    today = build_date()
+    try:
+        work = fetch.plan(cfg.sources, log, today, which, on=on.date() if on else None,
+                          since=since.date() if since else None, query=query)
+    except fetch.UsageProblem as exc:
+        raise click.UsageError(str(exc)) from None
+    store = read_store(cfg.root, cfg.content_dir, problems)
+    outcome = fetch.command(cfg, corpus, log, store.titles, work, environ=os.environ,
+                            echo=click.echo, warn=lambda m: click.echo(m, err=True))
+    click.echo(fetch.summary(outcome))
+    for message in outcome.failed:
+        click.echo(f"error: {message}", err=True)
+    report(problems)
+    sys.exit(1 if outcome.failed or problems.errors else 0)
 
 
 @main.command("serve")

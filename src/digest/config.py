@@ -40,6 +40,27 @@ class Apis:
                        huggingface=environ.get("DIGEST_HUGGINGFACE_API") or self.huggingface)
 
 
+SOURCE_KINDS = ("huggingface", "arxiv")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A feed ``digest fetch`` keeps current: each of its days becomes one edition listing.
+
+    ``max_age_days``: how old its newest fetched day may get before ``digest check
+    --freshness`` fails (a broken fetch must not look like a quiet week);
+    ``backfill_days``: how many recent days every run fetches again (papers keep
+    arriving for a day after it), and where a first run starts.
+    """
+
+    name: str
+    kind: str  # one of SOURCE_KINDS
+    query: str | None = None  # arXiv search_query, e.g. cat:cs.CV AND abs:"self-supervised"
+    max_age_days: int = 3
+    backfill_days: int = 3
+    line: int = 0  # where digest.yaml defines it
+
+
 @dataclass(frozen=True)
 class Config:
     root: Path
@@ -55,6 +76,7 @@ class Config:
     markdown_html: bool = False
     topics: tuple[TopicRule, ...] | None = None  # None: the shipped default taxonomy
     apis: Apis = Apis()
+    sources: tuple[Source, ...] = ()
     path: Path | None = None  # the digest.yaml read, if any
 
     @property
@@ -85,7 +107,7 @@ _SCALARS: dict[str, tuple[type, ...]] = {
     "language": (str,), "per_page": (int,), "feed_size": (int,), "output": (str,),
     "cname": (str,),
 }
-_KEYS = (*_SCALARS, "topics", "markdown", "apis")
+_KEYS = (*_SCALARS, "topics", "markdown", "apis", "sources")
 
 
 def _line_of(text: str, key: str) -> int:
@@ -168,6 +190,60 @@ def _apis(where: str, line: int, value: Any, problems: Problems) -> Apis | None:
     return Apis(**fields) if ok else None
 
 
+def _sources(where: str, text: str, value: Any, problems: Problems) -> tuple[Source, ...]:
+    """``sources: [{name, kind: huggingface|arxiv, query, max_age_days, backfill_days}]``."""
+    from digest.text.slugs import name_slug
+
+    line = _line_of(text, "sources")
+    if not isinstance(value, list):
+        problems.error(where, line, "'sources' must be a list of sources "
+                       "(- {name: hf, kind: huggingface})")
+        return ()
+    lines = text.splitlines()
+    found: list[Source] = []
+    for index, item in enumerate(value):
+        label = f"sources[{index}]"
+        # the item's own line: the index-th "- " under sources:, else the key's line
+        dashes = [n for n, raw in enumerate(lines[line:], start=line + 1)
+                  if raw.lstrip().startswith("- ")]
+        at = dashes[index] if index < len(dashes) else line
+        if not isinstance(item, dict):
+            problems.error(where, at, f"{label} must be a mapping with a name and a kind")
+            continue
+        known = {"name", "kind", "query", "max_age_days", "backfill_days"}
+        unknown = sorted(str(k) for k in set(item) - known)
+        if unknown:
+            problems.error(where, at, f"{label}: unknown key(s) {', '.join(unknown)} "
+                           f"(known: {', '.join(sorted(known))})")
+            continue
+        name, kind, query = item.get("name"), item.get("kind"), item.get("query")
+        bad = []
+        if not isinstance(name, str) or not name.strip() or name_slug(name) != name:
+            bad.append(f"'name' must be a short slug like hf-daily (it names the listing "
+                       f"files), got {name!r}")
+        if kind not in SOURCE_KINDS:
+            bad.append(f"'kind' must be one of {', '.join(SOURCE_KINDS)}, got {kind!r}")
+        if kind == "arxiv" and (not isinstance(query, str) or not query.strip()):
+            bad.append("an arxiv source needs a 'query', like 'cat:cs.CV AND abs:\"diffusion\"'")
+        if kind == "huggingface" and query is not None:
+            bad.append("a huggingface source takes no 'query'")
+        numbers: dict[str, int] = {}
+        for key, default in (("max_age_days", 3), ("backfill_days", 3)):
+            number = item.get(key, default)
+            if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+                bad.append(f"{key!r} must be a whole number of days (1 or more), got {number!r}")
+            else:
+                numbers[key] = number
+        for message in bad:
+            problems.error(where, at, f"{label}: {message}")
+        if not bad:
+            found.append(Source(str(name), str(kind), query, line=at, **numbers))
+    names = [s.name for s in found]
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        problems.error(where, line, f"two sources are named {name!r}")
+    return tuple(found)
+
+
 def load(root: Path, problems: Problems, config_path: Path | None = None) -> Config:
     """Read ``digest.yaml`` (a missing file means defaults); report every bad key."""
     path = config_path or root / CONFIG_NAME
@@ -208,6 +284,8 @@ def load(root: Path, problems: Problems, config_path: Path | None = None) -> Con
             topics = _topics(where, text, value, problems)
             if topics is not None:
                 values["topics"] = topics
+        elif key == "sources":
+            values["sources"] = _sources(where, text, value, problems)
         elif key == "apis":
             apis = _apis(where, line, value, problems)
             if apis is not None:
@@ -223,4 +301,4 @@ def load(root: Path, problems: Problems, config_path: Path | None = None) -> Con
     return Config(root=root.resolve(), path=path, **values)
 
 
-__all__ = ["CONFIG_NAME", "Apis", "Config", "TopicRule", "load"]
+__all__ = ["CONFIG_NAME", "SOURCE_KINDS", "Apis", "Config", "Source", "TopicRule", "load"]

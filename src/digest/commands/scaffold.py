@@ -30,6 +30,9 @@ output: site            # build folder; digest only ever replaces a folder it ma
 # cname: papers.example.org   # writes a CNAME file for a custom domain
 # markdown:
 #   html: false          # true lets raw HTML in notes and pages through unescaped
+# sources: what `digest fetch` (and the daily workflow) keeps current, one listing a day
+#   - {{name: hf-daily, kind: huggingface, max_age_days: 3}}
+#   - {{name: cv-ssl, kind: arxiv, query: 'cat:cs.CV AND abs:"self-supervised"'}}
 #
 # topics: the taxonomy. A paper gets its best one to three topics; keywords and
 # phrases match case-insensitively on word boundaries, title matches weigh more;

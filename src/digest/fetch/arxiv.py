@@ -13,6 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from digest.fetch.policy import ApiError, BadResponse, Http
 from digest.text.arxivid import abs_url, base_id, html_url, pdf_url, split_id
@@ -170,6 +171,22 @@ class ArxivClient:
             if feed.records:
                 return feed
         return feed
+
+    def search_submitted(self, query: str, first: date, last: date,
+                         page_size: int = BATCH) -> list[ArxivRecord]:
+        """Every record matching ``query`` first submitted from ``first`` to ``last`` (UTC
+        days, both included), newest first, page after page."""
+        ranged = (f"({query}) AND submittedDate:[{first:%Y%m%d}0000 TO {last:%Y%m%d}2359]")
+        found: dict[str, ArxivRecord] = {}
+        start = 0
+        while True:
+            feed = self._page({"search_query": ranged, "start": start, "max_results": page_size,
+                               "sortBy": "submittedDate", "sortOrder": "descending"})
+            for record in feed.records:
+                found.setdefault(record.id, record)
+            start += page_size
+            if len(feed.records) < page_size or (feed.total is not None and start >= feed.total):
+                return list(found.values())
 
     def search_title(self, title: str, max_results: int = 10) -> list[ArxivRecord]:
         """Records whose title holds the title's words as a phrase (verify them!)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import email.utils
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol, Self
@@ -136,6 +137,7 @@ class Http:
         self._spacing = {host.lower(): spacing_for(host.lower(), seconds)
                          for host, seconds in (spacing or {}).items()}
         self._last: dict[str, float] = {}  # host → monotonic time its last request was sent
+        self.sent: Counter[str] = Counter()  # source → requests sent, retries included
         self._client = httpx.Client(
             timeout=httpx.Timeout(self.policy.read_timeout,
                                   connect=self.policy.connect_timeout),
@@ -166,6 +168,7 @@ class Http:
     def _once(self, source: str, url: str, params: Mapping[str, str | int] | None,
               accept: frozenset[int]) -> httpx.Response:
         self._wait_turn(host_of(url))
+        self.sent[source] += 1
         try:
             response = self._client.get(url, params=params)
         except httpx.TimeoutException as exc:
