@@ -54,9 +54,11 @@ def main(ctx: click.Context, config_path: Path | None, debug: bool) -> None:
     ctx.obj = Context(config_path, debug)
 
 
-def _corpus(ctx: Context, problems: Problems) -> tuple[config_mod.Config, Corpus]:
+def _corpus(ctx: Context, problems: Problems, *,
+            stored: bool = True) -> tuple[config_mod.Config, Corpus]:
+    """The config and the corpus (``stored``: completed from the stored metadata)."""
     cfg = ctx.load(problems)
-    return cfg, load_corpus(cfg, build_date(), problems)
+    return cfg, load_corpus(cfg, build_date(), problems, stored=stored)
 
 
 @main.command()
@@ -241,7 +243,7 @@ def enrich_command(ctx: Context, refresh: bool, limit: int | None, dry_run: bool
     from digest.commands import enrich
 
     problems = Problems()
-    cfg, corpus = _corpus(ctx, problems)
+    cfg, corpus = _corpus(ctx, problems, stored=False)  # the pasted papers, as they are
 
     def progress(items: Sequence[Any], label: str) -> AbstractContextManager[Iterable[Any]]:
         return click.progressbar(items, label=label, file=sys.stderr)
