@@ -67,6 +67,13 @@ def check(ctx: Context) -> None:
     """Parse every listing; print a summary per listing, then every problem."""
     problems = Problems()
     _cfg, corpus = _corpus(ctx, problems)
+    for listing in corpus.listings:
+        undated = sum(1 for e in listing.entries if not e.date)
+        if listing.date is None and undated:
+            problems.warning(listing.path, 1, f"listing has no date: {undated} of its papers have "
+                             "none of their own, so arXiv dates them (after 'digest enrich'), "
+                             "else the file's first commit; add 'date: YYYY-MM-DD' to its "
+                             "front matter")
     per_file = Counter(p.path for p in problems.items)
     width = max([len(listing.path) for listing in corpus.listings] + [7])
     click.echo(f"{'listing':<{width}}  {'format':<14} {'date':<10} papers  chrome  problems")
