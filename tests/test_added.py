@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from digest.cli import main
 from digest.inputs.added import first_commits, listing_added
 from digest.model import Listing
 
@@ -49,3 +54,25 @@ def test_a_project_nested_in_another_repository_is_not_dated_by_it(tmp_path: Pat
     _git(tmp_path, "commit", "-qm", "first")
     assert first_commits(project) == {}
     assert first_commits(tmp_path) == {"site/content/a.txt": "2025-01-01"}
+
+
+def test_a_build_in_a_repository_dates_every_feed_item(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "site"
+    shutil.copytree(Path(__file__).resolve().parent / "fixtures" / "golden_site", root)
+    people = root / "content" / "listings" / "people.yaml"
+    people.write_text(people.read_text("utf-8") + "- title: A Paper Nobody Dated\n"
+                      "  authors: [Grace Hopper]\n", "utf-8")
+    _git(root, "init", "-q")
+    _git(root, "add", ".")
+    _git(root, "commit", "-qm", "first", when="2025-10-30T09:00:00")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767139200")  # 2025-12-31
+    result = CliRunner().invoke(main, ["build", "--quiet"])
+    assert result.exit_code == 0, result.output
+    for feed in ("feed.xml", "editions/feed.xml"):
+        text = (root / "site" / feed).read_text("utf-8")
+        assert text.count("<item>") == text.count("<pubDate>") > 0, feed
+    card = (root / "site" / "editions" / "people" / "index.html").read_text("utf-8")
+    assert "undated" not in card
+    assert 'added <time datetime="2025-10-30">Oct 30, 2025</time>' in card

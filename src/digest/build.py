@@ -278,7 +278,7 @@ def completed(config: Config, corpus: Corpus, problems: Problems,
     when = added.listing_added(config.root, corpus.listings)
     papers = enrich.apply(corpus.papers, store, formats, when,
                           cache.enrich_memo if cache is not None else None)
-    return Corpus(corpus.listings, tuple(papers))
+    return Corpus(corpus.listings, tuple(papers), when)
 
 
 def parse_cached(files: list[SourceFile], build: date, problems: Problems,
@@ -324,7 +324,8 @@ def site_data(config: Config, corpus: Corpus, build: date, problems: Problems | 
                     topics=tuple(t for t in used if t.slug in in_use),
                     listings=corpus.listings, build_date=build,
                     notes_html=rendered.page_html, notes_feed_html=rendered.feed_html,
-                    notes=written.notes, static_pages=rendered.pages, related=neighbours)
+                    notes=written.notes, static_pages=rendered.pages, related=neighbours,
+                    listing_added=dict(corpus.listing_added))
 
 
 # ---- producing the outputs: one path for every build ---------------------------------
