@@ -106,3 +106,12 @@ def test_the_built_site_passes_the_html_checker_and_axe(built: Path) -> None:
             violations = run_axe(page)
             assert violations == [], (path, [v["id"] for v in violations])
         page.close()
+
+
+def test_search_keys_hold_the_arxiv_id_and_the_author_names(built: Path) -> None:
+    keys = json.loads((built / "site" / "search" / "keys" / "0.json").read_text("utf-8"))
+    text = json.dumps(keys)
+    # the stored id and the filled author find the same paper
+    found = re.search(r'"2602\.20001": "([^"]+)"', text)
+    assert found is not None
+    assert f'"mira okafor": "{found.group(1)}"' in text
