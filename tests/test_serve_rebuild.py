@@ -3,6 +3,7 @@ pages whose record changed are rendered again, and the result is byte for byte a
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date
 from pathlib import Path
@@ -107,3 +108,24 @@ def test_incremental_equals_full_on_the_shipped_content(tmp_path: Path) -> None:
     assert cache.parsed == ["content/listings/multimodal-search.txt"]
     assert 0 < len(cache.rendered) < first.page_count / 2
     assert result.outputs == run(tmp_path, None).outputs
+
+
+def test_stored_metadata_changes_only_the_pages_of_its_paper(tiny: Path) -> None:
+    cache = BuildCache()
+    first = run(tiny, cache)
+    papers = tiny / "content" / "metadata" / "papers"
+    papers.mkdir(parents=True)
+    (papers / "2401.00001.json").write_text(json.dumps({
+        "id": "2401.00001",
+        "match": {"how": "titles equal", "source": "arxiv search", "date": "2026-06-01",
+                  "titles": ["A Study of Nothing in Particular"]},
+        "arxiv": {"fetched": "2026-06-01", "title": "A Study of Nothing in Particular",
+                  "authors": ["Ada Lovelace", "Alan Turing"],
+                  "published": "2024-01-05T00:00:00Z"}}, sort_keys=True), "utf-8")
+    result = run(tiny, cache)
+    assert cache.parsed == []
+    page = "papers/a-study-of-nothing-in-particular/index.html"
+    assert page in cache.rendered and len(cache.rendered) < first.page_count
+    html = result.outputs[page].decode()
+    assert "Ada Lovelace" in html and 'href="https://arxiv.org/pdf/2401.00001"' in html
+    assert result.outputs == run(tiny, None).outputs  # as a full build makes it

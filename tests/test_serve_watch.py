@@ -42,6 +42,9 @@ TABLE = [
     ("content/listings/#list.txt#", False, None),  # emacs autosave
     ("templates/.base.html.swp", False, None),
     (".git/index", False, None),
+    ("content/metadata/papers/2401.00001.json", False, Kind.METADATA),
+    ("content/metadata/overrides.yaml", False, Kind.METADATA),
+    ("content/metadata/papers/.2401.00001.json.tmp", False, None),  # enrich's temporary file
     ("site/index.html", False, None),  # our own output
     ("README.md", False, None),
     ("node_modules/x/index.js", False, None),

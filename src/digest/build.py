@@ -31,11 +31,12 @@ import jinja2
 from digest import executor
 from digest import write as writer
 from digest.config import Config
-from digest.corpus import authoring, related, topics
+from digest.corpus import authoring, enrich, related, topics
 from digest.corpus.ingest import Corpus, unique_listings
 from digest.corpus.merge import Sighting, merge, merge_one, sightings
 from digest.errors import Problem, Problems
 from digest.incremental import Memo
+from digest.inputs import added, metadata
 from digest.inputs.files import SourceFile, listing_files, markdown_files
 from digest.inputs.listings import parse_listing
 from digest.model import Listing, Paper
@@ -112,6 +113,7 @@ class BuildCache:
     related_memo: related.RelatedMemo = field(default_factory=related.RelatedMemo)
     feed_memo: feeds.FeedMemo = field(default_factory=feeds.FeedMemo)
     search_memo: search.SearchMemo = field(default_factory=search.SearchMemo)
+    enrich_memo: enrich.EnrichMemo = field(default_factory=Memo)
     parsed: list[str] = field(default_factory=list)  # listing files parsed by the last build
     rendered: list[str] = field(default_factory=list)  # output files rendered by the last build
 
@@ -259,9 +261,24 @@ def parse_all(files: list[SourceFile], build: date, problems: Problems) -> Corpu
     return Corpus(tuple(listings), tuple(merge(listings)))
 
 
-def load_corpus(config: Config, build: date, problems: Problems) -> Corpus:
-    """Read and parse every listing, then merge: the corpus ``check`` and ``export`` see."""
-    return parse_all(listing_files(config.root, config.content_dir), build, problems)
+def load_corpus(config: Config, build: date, problems: Problems, *,
+                stored: bool = False) -> Corpus:
+    """Read and parse every listing, then merge: the corpus ``check`` and ``export`` see
+    (with ``stored``: completed from the stored metadata, as a build does)."""
+    corpus = parse_all(listing_files(config.root, config.content_dir), build, problems)
+    return completed(config, corpus, problems) if stored else corpus
+
+
+def completed(config: Config, corpus: Corpus, problems: Problems,
+              cache: BuildCache | None = None) -> Corpus:
+    """The corpus with the stored metadata applied and undated papers given the day their
+    listing was added. The store is small, so it is read again on every build."""
+    store = metadata.read_store(config.root, config.content_dir, problems)
+    formats = {listing.id: listing.format for listing in corpus.listings}
+    when = added.listing_added(config.root, corpus.listings)
+    papers = enrich.apply(corpus.papers, store, formats, when,
+                          cache.enrich_memo if cache is not None else None)
+    return Corpus(corpus.listings, tuple(papers), when)
 
 
 def parse_cached(files: list[SourceFile], build: date, problems: Problems,
@@ -307,7 +324,8 @@ def site_data(config: Config, corpus: Corpus, build: date, problems: Problems | 
                     topics=tuple(t for t in used if t.slug in in_use),
                     listings=corpus.listings, build_date=build,
                     notes_html=rendered.page_html, notes_feed_html=rendered.feed_html,
-                    notes=written.notes, static_pages=rendered.pages, related=neighbours)
+                    notes=written.notes, static_pages=rendered.pages, related=neighbours,
+                    listing_added=dict(corpus.listing_added))
 
 
 # ---- producing the outputs: one path for every build ---------------------------------
@@ -539,6 +557,9 @@ def _build(config: Config, build_date: date, problems: Problems, *, write: bool,
     files = listing_files(config.root, config.content_dir)
     corpus = parse_all(files, build_date, problems) if cache is None else \
         parse_cached(files, build_date, problems, cache)
+    if problems.errors:
+        return None
+    corpus = completed(config, corpus, problems, cache)
     if problems.errors:
         return None
     site = site_data(config, corpus, build_date, problems,

@@ -55,9 +55,11 @@ def main(ctx: click.Context, config_path: Path | None, debug: bool) -> None:
     ctx.obj = Context(config_path, debug)
 
 
-def _corpus(ctx: Context, problems: Problems) -> tuple[config_mod.Config, Corpus]:
+def _corpus(ctx: Context, problems: Problems, *,
+            stored: bool = True) -> tuple[config_mod.Config, Corpus]:
+    """The config and the corpus (``stored``: completed from the stored metadata)."""
     cfg = ctx.load(problems)
-    return cfg, load_corpus(cfg, build_date(), problems)
+    return cfg, load_corpus(cfg, build_date(), problems, stored=stored)
 
 
 def _site(ctx: Context, problems: Problems) -> tuple[config_mod.Config, Corpus, SiteData | None]:
@@ -96,6 +98,13 @@ def check(ctx: Context, freshness: bool) -> None:
     summary per listing, then every problem."""
     problems = Problems()
     cfg, corpus, _site_data = _site(ctx, problems)
+    for listing in corpus.listings:
+        undated = sum(1 for e in listing.entries if not e.date)
+        if listing.date is None and undated:
+            problems.warning(listing.path, 1, f"listing has no date: {undated} of its papers have "
+                             "none of their own, so arXiv dates them (after 'digest enrich'), "
+                             "else the file's first commit; add 'date: YYYY-MM-DD' to its "
+                             "front matter")
     per_file = Counter(p.path for p in problems.items)
     width = max([len(listing.path) for listing in corpus.listings] + [7])
     click.echo(f"{'listing':<{width}}  {'format':<14} {'date':<10} papers  chrome  problems")
@@ -271,7 +280,7 @@ def enrich_command(ctx: Context, refresh: bool, limit: int | None, dry_run: bool
     from digest.commands import enrich
 
     problems = Problems()
-    cfg, corpus = _corpus(ctx, problems)
+    cfg, corpus = _corpus(ctx, problems, stored=False)  # the pasted papers, as they are
 
     def progress(items: Sequence[Any], label: str) -> AbstractContextManager[Iterable[Any]]:
         return click.progressbar(items, label=label, file=sys.stderr)

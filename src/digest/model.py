@@ -53,6 +53,21 @@ class Source:
 
 
 @dataclass(frozen=True)
+class ArxivRecord:
+    """What the stored arXiv record adds to a paper: links and categories for its pages."""
+
+    abs_url: str
+    pdf_url: str
+    version: int | None = None
+    primary_category: str | None = None
+    categories: tuple[str, ...] = ()  # the other categories
+    code_url: str | None = None
+    project_url: str | None = None
+    upvotes_as_of: str | None = None  # fetch date of filled Hugging Face upvotes
+    fetched: str | None = None
+
+
+@dataclass(frozen=True)
 class Paper:
     """The canonical record of one paper, merged over every listing it appears in."""
 
@@ -68,7 +83,9 @@ class Paper:
     topics: tuple[str, ...] = ()
     sources: tuple[Source, ...] = field(default_factory=tuple)
     fixed_topics: tuple[str, ...] = ()  # topics set outright (structured record, note)
-    arxiv_id: str | None = None  # base id, when a listing named it
+    arxiv_id: str | None = None  # base id, when a listing named it or the store resolved it
+    arxiv: ArxivRecord | None = None  # filled from stored metadata (``digest enrich``)
+    added: str | None = None  # when its listing entered the digest (undated papers only)
 
     # Cached: sorting by it and grouping by month read it for every paper many times.
     # (A frozen dataclass still has an instance __dict__ for cached_property to fill.)
@@ -77,7 +94,7 @@ class Paper:
         """Own date when known, else the earliest date of a listing it appeared in."""
         if self.date:
             return self.date
-        return min((s.date for s in self.sources if s.date), default=None)
+        return min((s.date for s in self.sources if s.date), default=self.added)
 
     def to_record(self) -> dict[str, object]:
         """The export shape: plain JSON-able values, fields in a fixed order."""
@@ -92,6 +109,16 @@ class Paper:
             "upvotes": self.upvotes,
             "links": list(self.links),
             "topics": list(self.topics),
+            "arxiv_id": self.arxiv_id,
+            "arxiv_version": self.arxiv.version if self.arxiv else None,
+            "primary_category": self.arxiv.primary_category if self.arxiv else None,
+            "categories": list(self.arxiv.categories) if self.arxiv else [],
+            "abs_url": self.arxiv.abs_url if self.arxiv else None,
+            "pdf_url": self.arxiv.pdf_url if self.arxiv else None,
+            "code_url": self.arxiv.code_url if self.arxiv else None,
+            "project_url": self.arxiv.project_url if self.arxiv else None,
+            "upvotes_as_of": self.arxiv.upvotes_as_of if self.arxiv else None,
+            "added": self.added,
             "sources": [
                 {"listing": s.listing, "path": s.path, "line": s.line,
                  "position": s.position, "date": s.date}

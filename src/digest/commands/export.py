@@ -31,6 +31,7 @@ def _csv(papers: Sequence[Paper], topic_names: Mapping[str, str]) -> str:
         row["authors"] = "; ".join(paper.authors)
         row["links"] = " ".join(paper.links)
         row["topics"] = "; ".join(topic_names.get(t, t) for t in paper.topics)
+        row["categories"] = " ".join(paper.arxiv.categories) if paper.arxiv else ""
         row["sources"] = " ".join(f"{s.path}:{s.line}" for s in paper.sources)
         writer.writerow(row)
     return buffer.getvalue()

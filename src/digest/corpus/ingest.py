@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from digest.errors import Problems
 from digest.inputs.files import SourceFile
@@ -14,6 +14,8 @@ from digest.model import Listing, Paper
 class Corpus:
     listings: tuple[Listing, ...]
     papers: tuple[Paper, ...]
+    # listing id → the day it entered the digest (set with the stored metadata)
+    listing_added: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def merged_duplicates(self) -> int:

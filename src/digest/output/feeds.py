@@ -129,7 +129,7 @@ def edition_item(site: SiteData, listing: Listing, papers: list[Paper]) -> FeedI
     return FeedItem(
         url=urls.absolute(cfg, urls.edition(listing.id)),
         title=clean(listing.title),
-        date=parse_iso(listing.date),
+        date=parse_iso(listing.date or site.listing_added.get(listing.id)),
         authors=(),
         categories=tuple((name_slug(t), clean(t)) for t in listing.topics),
         text=clean(f"{count}: " + "; ".join(p.title for p in papers)),
@@ -193,7 +193,8 @@ def build_feeds(site: SiteData, memo: FeedMemo | None = None) -> list[Feed]:
                            topic.description or f"Papers on {topic.name}.",
                            [item(p) for p in newest[topic.slug]]))
     listings = sorted(site.listings, key=lambda li: li.id)
-    listings.sort(key=lambda li: li.date or "", reverse=True)  # stable: ids ascend; undated last
+    # newest first by the day each entered the digest; stable: ids ascend; undated last
+    listings.sort(key=lambda li: li.date or site.listing_added.get(li.id) or "", reverse=True)
     members = site.by_listing
     edition_memo: Memo[FeedItem] = memo.editions if memo is not None else Memo()
     editions = []

@@ -41,6 +41,7 @@ class Kind(enum.Enum):
     LISTING = "listing"  # re-parse that listing, re-render the pages whose record changed
     ASSET = "asset"  # copy the theme's assets again; no page changes
     TEMPLATE = "template"  # re-render every page
+    METADATA = "metadata"  # stored metadata: re-render the pages whose record changed
     CONTENT = "content"  # another content file (notes, ...): re-render every page
     CONFIG = "config"  # reload digest.yaml, re-render every page
 
@@ -71,6 +72,10 @@ def classify(path: str, *, is_dir: bool = False, config_name: str = CONFIG_NAME)
         if is_dir or PurePosixPath(name).suffix.lower() in LISTING_SUFFIXES:
             return Kind.LISTING
         return None  # a file the reader skips
+    if parts[1:2] == ("metadata",):  # read again on every build; records compare by value
+        if is_dir or PurePosixPath(name).suffix.lower() in (".json", ".yaml"):
+            return Kind.METADATA
+        return None
     return Kind.CONTENT
 
 

@@ -27,6 +27,8 @@ class SiteData:
     static_pages: tuple[tuple[StaticPage, str], ...] = ()  # content/pages and their HTML
     # paper id → (id, score) of its most similar papers, best first (corpus.related)
     related: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
+    # listing id → the day it entered the digest (its date, else its file's first commit)
+    listing_added: dict[str, str] = field(default_factory=dict)
 
     def topic_by_slug(self) -> dict[str, TopicRule]:
         return {t.slug: t for t in self.topics}

@@ -64,6 +64,25 @@ def rating_view(value: int) -> dict[str, object]:
             "label": f"Rated {value} out of 5"}
 
 
+def _arxiv_view(paper: Paper) -> dict[str, object] | None:
+    """The paper page's arXiv facts and links (from the stored record), if resolved."""
+    record = paper.arxiv
+    if record is None or paper.arxiv_id is None:
+        return None
+    return {"id": paper.arxiv_id, "version": record.version, "abs_url": record.abs_url,
+            "pdf_url": record.pdf_url, "primary_category": record.primary_category,
+            "code_url": record.code_url, "project_url": record.project_url}
+
+
+def _arxiv_urls(paper: Paper) -> frozenset[str]:
+    """The links the arXiv list already shows (not repeated under the pasted links)."""
+    record = paper.arxiv
+    if record is None:
+        return frozenset()
+    return frozenset(u for u in (record.abs_url, record.pdf_url, record.code_url,
+                                 record.project_url) if u)
+
+
 def prefix_for(path: str, base_path: str) -> str:
     """Relative prefix back to the site root; the 404 page is served at any depth."""
     if path == urls.NOT_FOUND:
@@ -364,10 +383,14 @@ class Planner:
                 "date": views.human_date(paper.date) if paper.date else None,
                 "iso_date": paper.date or "",
                 "effective_date": views.human_date(paper.effective_date),
+                "added": views.added_only(paper),
+                "added_iso": paper.effective_date or "",
+                "arxiv": _arxiv_view(paper),
                 "upvotes": paper.upvotes,
                 "topics": [{"name": self.topic_names.get(t, t), "url": prefix + urls.topic(t)}
                            for t in paper.topics],
-                "links": [{"url": u, "kind": views.link_kind(u)} for u in paper.links],
+                "links": [{"url": u, "kind": views.link_kind(u)} for u in paper.links
+                          if u not in _arxiv_urls(paper)],
                 "search": views.search_links(paper),
                 # Without the abstract, shown just above (``digest export`` keeps it).
                 "bibtex": bibtex.entry(replace(paper, abstract=""), canonical),

@@ -103,7 +103,7 @@ def author_links(paper: Paper, prefix: str) -> list[dict[str, str]]:
 
 
 CARD_FIELDS = frozenset({"id", "title", "url", "authors", "byline", "topics", "snippet", "date",
-                         "iso_date", "upvotes"})  # what ``card`` gives
+                         "iso_date", "upvotes", "added"})  # what ``card`` gives
 
 
 def card(paper: Paper, prefix: str, topic_names: dict[str, str], summary: str | None = None,
@@ -126,7 +126,14 @@ def card(paper: Paper, prefix: str, topic_names: dict[str, str], summary: str | 
         "date": human_date(paper.effective_date),
         "iso_date": paper.effective_date or "",
         "upvotes": paper.upvotes,
+        "added": added_only(paper),
     }
+
+
+def added_only(paper: Paper) -> bool:
+    """Whether the only date known is the day its listing entered the digest."""
+    return paper.added is not None and paper.effective_date == paper.added and not (
+        paper.date or any(s.date for s in paper.sources))
 
 
 def short_byline(paper: Paper) -> str:
@@ -139,5 +146,6 @@ def short_byline(paper: Paper) -> str:
 def compact_card(paper: Paper, prefix: str) -> dict[str, str]:
     """A paper in a short list (related papers): title, short byline and date."""
     return {"id": paper.id, "title": paper.title, "url": prefix + urls.paper(paper.id),
-            "byline": short_byline(paper), "date": human_date(paper.effective_date),
+            "byline": short_byline(paper),
+            "date": ("added " if added_only(paper) else "") + human_date(paper.effective_date),
             "iso_date": paper.effective_date or ""}

@@ -35,6 +35,11 @@ def entry(paper: Paper, url: str | None = None, key: str | None = None) -> str:
     when = paper.effective_date
     if when:
         fields.append(("year", when[:4]))
+    if paper.arxiv_id:  # arXiv's own convention, which biblatex and natbib styles read
+        fields.append(("eprint", paper.arxiv_id))
+        fields.append(("archivePrefix", "arXiv"))
+        if paper.arxiv is not None and paper.arxiv.primary_category:
+            fields.append(("primaryClass", paper.arxiv.primary_category))
     if paper.abstract:
         fields.append(("abstract", _escape(paper.abstract)))
     if url:
