@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from digest.corpus.enrich import apply
+from digest.incremental import Memo
 from digest.inputs.metadata import (
     ArxivBlock,
     Author,
@@ -127,7 +128,7 @@ def test_unresolved_papers_are_returned_unchanged_and_order_does_not_matter() ->
 def test_memo_keeps_unchanged_papers_the_same_objects() -> None:
     store = Store({"2401.00001": _meta("2401.00001", "Deep things")})
     papers = [_paper("deep-things", "Deep Things", "hf")]
-    memo: dict = {}  # type: ignore[type-arg]
+    memo: Memo[Paper] = Memo()
     first = apply(papers, store, FORMATS, memo=memo)
     assert apply(papers, store, FORMATS, memo=memo)[0] is first[0]
     changed = Store({"2401.00001": _meta("2401.00001", "Deep things", upvotes=99)})
