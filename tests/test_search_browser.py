@@ -129,7 +129,9 @@ def test_matched_words_are_highlighted(page: Page, base: str) -> None:
     search(page, base, "diffusion transformers")
     marks = page.locator("#search-results mark").all_inner_texts()
     # "transform" is the stem of transformers and of transformation: a snippet may show either
-    assert marks and all(re.fullmatch(r"(?i)diffusion\w*|transform\w*", m) for m in marks)
+    # ("diffus" is the stem of diffusion and of diffuse, in papers matching one word)
+    odd = [m for m in marks if not re.fullmatch(r"(?i)diffus\w*|transform\w*", m)]
+    assert marks and not odd, odd
     title = page.locator("#search-results .card-title").first
     assert title.locator("mark").count() >= 2
     assert page.locator("#search-results .snippet mark").count() > 0

@@ -527,8 +527,8 @@
               q.term(term, { usePipeline: false, boost: alt.boost, fields: fieldsOf(alt.scope) });
             });
           });
-          // The papers that match the most query words (all of them, when any paper does).
-          var best = 0, hitAt = new Float64Array(wanted.length), sureAt = new Float64Array(wanted.length);
+          // How many query words each paper matches: those matching all come first.
+          var hitAt = new Float64Array(wanted.length), sureAt = new Float64Array(wanted.length);
           var scored = raw.map(function (r, stamp) {
             var covered = 0, exact = 0;
             stamp++;
@@ -540,15 +540,16 @@
                 if (own[i + 1] && sureAt[g] !== stamp) { sureAt[g] = stamp; exact++; }
               }
             }
-            best = Math.max(best, covered);
             return new Result(r.ref, r.score, r.matchData, covered, exact);
           });
-          var results = scored.filter(function (r) { return r.covered === best; });
+          var results = scored;
           return nameMatches(text, wanted, results).then(function () {
-            // One person's papers first, then those matching more words exactly (not as a
-            // completion of the word being typed or a close spelling), then lunr's score.
+            // Papers matching more query words first (all of them before some), then one
+            // person's papers, then those matching more words exactly (not as a completion
+            // of the word being typed or a close spelling), then lunr's score.
             results.sort(function (a, b) {
-              return b.names - a.names || b.exact - a.exact || b.score - a.score || a.ref - b.ref;
+              return b.covered - a.covered || b.names - a.names || b.exact - a.exact ||
+                b.score - a.score || a.ref - b.ref;
             });
             return { results: results, mode: "words",
                      fuzzy: wanted.some(function (g) { return g.fuzzy; }) };
