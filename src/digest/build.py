@@ -391,7 +391,6 @@ def _chunk(job: _Job, chunk: list[int] | None) -> _Made:
 
 
 def _make_chunk(job: _Job, chunk: list[int] | None) -> _Made:
-    gc_after = job.output is not None
     if chunk is SEARCH:
         paths: list[str] = []
         files = search.render_search(job.site, job.search_memo)
@@ -403,14 +402,14 @@ def _make_chunk(job: _Job, chunk: list[int] | None) -> _Made:
         files, rendered = _render(job, page_list)
         if job.output is None:
             for page in page_list:
-                job.memo.fresh[urls.output_file(page.path)] = (page, files[urls.output_file(page.path)])
+                name = urls.output_file(page.path)
+                job.memo.fresh[name] = (page, files[name])
     if job.output is None:
         return _Made(paths, files, list(files), [], 0, rendered)
     staged, unchanged = writer.stage(job.output, files)
     made = _Made(paths, {}, list(files), staged, unchanged, rendered)
     del files
-    if gc_after:
-        gc.collect()  # rendering leaves cycles; a worker's inherited heap is frozen: quick
+    gc.collect()  # rendering leaves cycles; a worker's inherited heap is frozen: quick
     return made
 
 

@@ -168,7 +168,7 @@ def build_feeds(site: SiteData, memo: FeedMemo | None = None) -> list[Feed]:
     Items are made only for the papers some feed shows (a feed holds ``feed_size``).
     """
     cfg, size = site.config, site.config.feed_size
-    ordered = site.by_date()
+    ordered = site.ordered
     names = site.topic_by_slug()
     if memo is not None:
         context = (cfg, tuple(names.values()))

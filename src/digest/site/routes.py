@@ -19,7 +19,7 @@ from digest.model import Listing, Paper
 from digest.site import trends, urls, views
 from digest.site.data import SiteData
 from digest.text import bibtex
-from digest.text.slugs import name_slug, title_key
+from digest.text.slugs import name_slug
 
 RECENT_DAYS = 365
 _ID = attrgetter("id")
@@ -105,7 +105,6 @@ class Planner:
         self._months: dict[str, list[Paper]] | None = None
         self.position: dict[tuple[str, str], int] = {
             (slug, p.id): i for slug, group in self.by_topic.items() for i, p in enumerate(group)}
-        self.by_key = {title_key(p.title): p for p in site.papers}
         self.papers_by_id = site.papers_by_id
         self.listings = {listing.id: listing for listing in site.listings}
         self.editions = sorted(site.listings, key=lambda lst: (lst.date or "", lst.id),
