@@ -78,7 +78,7 @@ def test_every_action_is_pinned_to_a_commit_with_its_release_in_a_comment() -> N
     for path in WORKFLOWS:
         uses = [line.split("uses:", 1)[1].strip() for line in path.read_text().splitlines()
                 if "uses:" in line]
-        assert len(uses) == 7, path  # checkout and setup-python twice
+        assert len(uses) == 8, path  # checkout and setup-python twice, the build cache
         for use in uses:
             ref, _, comment = use.partition(" # v")
             sha = ref.split("@", 1)[1]

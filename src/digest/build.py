@@ -14,10 +14,13 @@ they made while its inputs are equal, so they do real work only for changes.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import functools
 import gc
 import hashlib
 import itertools
+import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -28,7 +31,7 @@ from typing import Any
 
 import jinja2
 
-from digest import executor
+from digest import diskcache, executor
 from digest import write as writer
 from digest.config import Config
 from digest.corpus import authoring, enrich, related, topics
@@ -37,8 +40,8 @@ from digest.corpus.merge import Sighting, merge, merge_one, sightings
 from digest.errors import Problem, Problems
 from digest.incremental import Memo
 from digest.inputs import added, metadata
-from digest.inputs.files import SourceFile, listing_files, markdown_files
-from digest.inputs.listings import parse_listing
+from digest.inputs.files import SourceFile, listing_files, markdown_files, theme_digest
+from digest.inputs.listings import parse_listing_dated
 from digest.model import Listing, Paper
 from digest.output import feeds, render, sitefiles
 from digest.output.search import build as search
@@ -61,6 +64,7 @@ class BuildResult:
     page_count: int
     seconds: float
     report: WriteReport | None = None
+    remade: int = 0  # pages made by this build (the rest were kept from the last one)
 
 
 @dataclass
@@ -86,8 +90,9 @@ class PlanMemo:
     context: tuple[object, ...] = ()
     papers: dict[str, tuple[Paper, int]] = field(default_factory=dict)
     listings: dict[str, tuple[Listing, int]] = field(default_factory=dict)
-    steps: dict[tuple[str, str], tuple[tuple[object, ...], list[routes.Page]]] = \
-        field(default_factory=dict)
+    # each step's inputs, its pages (None: not kept in memory) and their site paths
+    steps: dict[tuple[str, str], tuple[tuple[object, ...], list[routes.Page] | None,
+                                        tuple[str, ...]]] = field(default_factory=dict)
     counter: itertools.count[int] = field(default_factory=itertools.count)
     # ids of the paper records new since the last render (None: everything may differ)
     changed: set[str] | None = None
@@ -102,7 +107,8 @@ class BuildCache:
     dropped by itself when the config changes; call ``forget_pages`` when templates do.
     """
 
-    listings: dict[tuple[str, str, date], tuple[Listing | None, tuple[Problem, ...]]] = \
+    # by path, bytes' digest, and the build date when the listing depends on it
+    listings: dict[tuple[str, str, date | None], tuple[Listing | None, tuple[Problem, ...]]] = \
         field(default_factory=dict)
     memo: PageMemo | None = None
     plan: PlanMemo = field(default_factory=PlanMemo)
@@ -116,6 +122,53 @@ class BuildCache:
     enrich_memo: enrich.EnrichMemo = field(default_factory=Memo)
     parsed: list[str] = field(default_factory=list)  # listing files parsed by the last build
     rendered: list[str] = field(default_factory=list)  # output files rendered by the last build
+    # The site on disk as the last build left it (the cache kept on disk between
+    # command-line builds): its folder, each file's (size, mtime in ns), the search
+    # index's inputs and files. A step whose inputs are unchanged keeps its files while
+    # they are exactly so; anything else about them (deleted, edited) remakes the step.
+    folder: str = ""
+    files: dict[str, tuple[int, int]] = field(default_factory=dict)
+    search_inputs: tuple[object, ...] | None = None
+    search_files: tuple[str, ...] = ()
+    inputs: str = ""  # a digest of everything the last build read (see ``_inputs_digest``)
+
+    def on_disk(self, output: Path, names: Iterable[str]) -> bool:
+        """Whether these files of ``output`` are as the last build wrote them."""
+        if self.folder != str(output):
+            return False
+        base = str(output)
+        for name in names:
+            known = self.files.get(name)
+            try:
+                found = os.stat(os.path.join(base, name))
+            except OSError:
+                return False
+            if known is None or known != (found.st_size, found.st_mtime_ns):
+                return False
+        return True
+
+    def remember_files(self, output: Path, names: Iterable[str]) -> None:
+        """Record the files of the site just committed to ``output``."""
+        base = str(output)
+        files = {}
+        for name in names:
+            try:
+                found = os.stat(os.path.join(base, name))
+            except OSError:
+                continue
+            files[name] = (found.st_size, found.st_mtime_ns)
+        self.folder, self.files = base, files
+
+    def for_disk(self) -> BuildCache:
+        """A copy to keep on disk: no pages or HTML (the site on disk holds them), no
+        search memo (its index is remade or kept whole), no template environment."""
+        plan = copy.copy(self.plan)
+        plan.steps = {step: (inputs, None, paths)
+                      for step, (inputs, _pages, paths) in self.plan.steps.items()}
+        plan.changed = None
+        return dataclasses.replace(self, memo=None, plan=plan, parsed=[], rendered=[],
+                                   search_memo=search.SearchMemo(),
+                                   feed_memo=feeds.FeedMemo())  # feeds: quicker made than read
 
     def forget_pages(self) -> None:
         """Render every page on the next build (the templates changed)."""
@@ -147,10 +200,27 @@ def _page_memo(config: Config, cache: BuildCache | None) -> PageMemo:
     return memo
 
 
+@dataclass(frozen=True)
+class Kept:
+    """A step whose files on disk are those its unchanged inputs made: nothing to do."""
+
+    paths: tuple[str, ...]
+
+
+Planned = list[routes.Page] | Kept | None  # pages, kept on disk, or to be made by a chunk
+
+
 def plan_cached(site: SiteData, memo: PlanMemo, planner: routes.Planner,
-                specs: list[routes.Spec]) -> list[list[routes.Page]]:
-    """Each step's pages, remade only for the steps whose inputs changed since the last plan."""
-    context = (site.config, site.topics, site.notes_html, site.notes)
+                specs: list[routes.Spec], theme: str = "",
+                on_disk: Callable[[tuple[str, ...]], bool] | None = None) -> list[Planned]:
+    """Each step's pages, remade only for the steps whose inputs changed since the last plan.
+
+    With ``on_disk`` (a build into a folder, the cache kept on disk) no page is kept in
+    memory: a step whose inputs are unchanged and whose files ``on_disk`` finds intact
+    is ``Kept``; any other is None, made where its chunk runs (maybe a worker).
+    Without (the preview) every step's pages are made here and kept.
+    """
+    context = (site.config, site.topics, site.notes_html, site.notes, theme)
     if context != memo.context:
         memo.steps = {}
     memo.context = context
@@ -177,19 +247,29 @@ def plan_cached(site: SiteData, memo: PlanMemo, planner: routes.Planner,
         memo.changed |= fresh
     versions = {key: number for key, (_, number) in memo.papers.items()}
     listing_versions = {key: number for key, (_, number) in memo.listings.items()}
-    steps = {}
-    planned: list[list[routes.Page]] = []
+    steps: dict[tuple[str, str], tuple[tuple[object, ...], list[routes.Page] | None,
+                                       tuple[str, ...]]] = {}
+    planned: list[Planned] = []
     previous = memo.steps
     for spec in specs:
         step = _step_id(spec)
         inputs = planner.inputs(spec, versions, listing_versions)
-        old = previous.get(step)
-        if inputs is not None and old is not None and old[0] == inputs:
+        old = previous.get(step) if inputs is not None else None
+        same = old is not None and old[0] == inputs
+        made: Planned
+        if same and old is not None and old[1] is not None:
             made = old[1]
+        elif same and old is not None and on_disk is not None and on_disk(old[2]):
+            made = Kept(old[2])
+        elif on_disk is not None:
+            made = None
         else:
             made = planner.make(spec)
         if inputs is not None:
-            steps[step] = (inputs, made)
+            paths = made.paths if isinstance(made, Kept) else \
+                tuple(page.path for page in made) if made is not None else ()
+            steps[step] = (inputs, made if isinstance(made, list) and on_disk is None else None,
+                           paths)
         planned.append(made)
     memo.steps = steps
     return planned
@@ -220,35 +300,44 @@ def merge_cached(listings: list[Listing], cache: BuildCache) -> list[Paper]:
     return sorted(papers, key=lambda p: p.id)
 
 
-def _parse_chunk(shared: tuple[list[SourceFile], date], chunk: list[int]
-                 ) -> list[tuple[Listing | None, list[Problem]]]:
+Parsed = tuple[Listing | None, tuple[Problem, ...], bool]  # and: depends on the build date
+
+
+def _parse_chunk(shared: tuple[list[SourceFile], date], chunk: list[int]) -> list[Parsed]:
     files, build = shared
     out = []
     for i in chunk:
         found = Problems()
-        out.append((parse_listing(files[i].path, files[i].data, build, found), found.items))
+        listing, dated = parse_listing_dated(files[i].path, files[i].data, build, found)
+        out.append((listing, tuple(found.items), dated))
     return out
 
 
-def parse_listings(files: list[SourceFile], build: date, problems: Problems
-                   ) -> list[Listing | None]:
-    """``parse_listing`` of every file, in order, on every core when it pays."""
+def _parse_files(files: list[SourceFile], build: date) -> list[Parsed]:
+    """``parse_listing_dated`` of every file, in order, on every core when it pays."""
+    if not files:
+        return []
     processes = executor.workers()
     size = sum(len(f.data) for f in files)
     if processes < 2 or size < MIN_LISTING_BYTES or len(files) < 2:
         processes = 1
     count = min(len(files), processes * 4)
     chunks = [list(range(i, len(files), count)) for i in range(count)]
-    parsed: dict[int, tuple[Listing | None, list[Problem]]] = {}
+    parsed: dict[int, Parsed] = {}
     with executor.start(_parse_chunk, (files, build), chunks, processes) as results:
         for chunk, outcome in results:
             if isinstance(outcome, BaseException):
                 raise outcome
             parsed.update(zip(chunk, outcome, strict=True))
+    return [parsed[i] for i in range(len(files))]
+
+
+def parse_listings(files: list[SourceFile], build: date, problems: Problems
+                   ) -> list[Listing | None]:
+    """``parse_listing`` of every file, in order, on every core when it pays."""
     listings = []
-    for i in range(len(files)):
-        listing, found = parsed[i]
-        problems.extend(found)
+    for listing, found, _ in _parse_files(files, build):
+        problems.extend(list(found))
         listings.append(listing)
     return listings
 
@@ -283,20 +372,28 @@ def completed(config: Config, corpus: Corpus, problems: Problems,
 
 def parse_cached(files: list[SourceFile], build: date, problems: Problems,
                  cache: BuildCache) -> Corpus:
-    """``ingest.parse_all``, parsing only the files the cache has not seen with these bytes."""
-    kept: dict[tuple[str, str, date], tuple[Listing | None, tuple[Problem, ...]]] = {}
-    cache.parsed = []
+    """``ingest.parse_all``, parsing only the files the cache has not seen with these bytes
+    (and, for a listing whose date is not declared, this build date)."""
+    kept: dict[tuple[str, str, date | None], tuple[Listing | None, tuple[Problem, ...]]] = {}
+    missing = []
+    for f in files:
+        digest = hashlib.blake2b(f.data, digest_size=16).hexdigest()
+        for key in ((f.path, digest, None), (f.path, digest, build)):
+            if key in cache.listings:
+                kept[key] = cache.listings[key]
+                break
+        else:
+            missing.append(f)
+    cache.parsed = [f.path for f in missing]
+    for f, (listing, issues, dated) in zip(missing, _parse_files(missing, build), strict=True):
+        digest = hashlib.blake2b(f.data, digest_size=16).hexdigest()
+        kept[(f.path, digest, build if dated else None)] = (listing, issues)
+    by_path = {key[0]: parsed for key, parsed in kept.items()}
     pairs: list[tuple[SourceFile, Listing | None]] = []
     for f in files:
-        key = (f.path, hashlib.blake2b(f.data, digest_size=16).hexdigest(), build)
-        parsed = cache.listings.get(key)
-        if parsed is None:
-            found = Problems()
-            parsed = (parse_listing(f.path, f.data, build, found), tuple(found.items))
-            cache.parsed.append(f.path)
-        kept[key] = parsed
-        problems.extend(list(parsed[1]))
-        pairs.append((f, parsed[0]))
+        listing, issues = by_path[f.path]
+        problems.extend(list(issues))
+        pairs.append((f, listing))
     listings = unique_listings(pairs, problems)
     cache.listings = kept  # forget files that are gone or changed
     return Corpus(tuple(listings), tuple(merge_cached(listings, cache)))
@@ -337,15 +434,15 @@ SEARCH = None  # the chunk that stands for the search index
 class _Job:
     """What every chunk of a build shares (forked workers inherit it, nothing is pickled).
 
-    ``planned`` holds each step's pages when a plan memo made them (the preview);
-    otherwise each chunk plans its own steps. ``output``: stage the chunk's files into
+    ``planned`` holds each step's pages when a plan memo made them (the preview), or
+    None for a step the chunk makes; without a plan memo each chunk plans its own steps. ``output``: stage the chunk's files into
     this folder and return only their names; ``None``: return the files themselves.
     """
 
     site: SiteData
     planner: routes.Planner
     specs: list[routes.Spec]
-    planned: list[list[routes.Page]] | None
+    planned: list[Planned] | None
     extra_nav: list[tuple[str, str]]
     output: Path | None
     memo: PageMemo
@@ -354,9 +451,11 @@ class _Job:
 
 @dataclass
 class _Made:
-    """One chunk's outcome: its pages' site paths, its files (or their staged names)."""
+    """One chunk's outcome: its pages' site paths (by step), its files (or their staged
+    names)."""
 
     paths: list[str]
+    steps: list[tuple[int, tuple[str, ...]]]
     files: dict[str, bytes]
     names: list[str]
     staged: list[tuple[str, str]]
@@ -391,13 +490,18 @@ def _chunk(job: _Job, chunk: list[int] | None) -> _Made:
 
 
 def _make_chunk(job: _Job, chunk: list[int] | None) -> _Made:
+    steps: list[tuple[int, tuple[str, ...]]] = []
     if chunk is SEARCH:
         paths: list[str] = []
         files = search.render_search(job.site, job.search_memo)
         rendered: list[str] = []
     else:
-        page_list = [page for i in chunk for page in
-                     (job.planned[i] if job.planned is not None else job.planner.make(job.specs[i]))]
+        page_list: list[routes.Page] = []
+        for i in chunk:
+            known = job.planned[i] if job.planned is not None else None
+            pages = known if isinstance(known, list) else job.planner.make(job.specs[i])
+            steps.append((i, tuple(page.path for page in pages)))
+            page_list += pages
         paths = [page.path for page in page_list]
         files, rendered = _render(job, page_list)
         if job.output is None:
@@ -405,9 +509,9 @@ def _make_chunk(job: _Job, chunk: list[int] | None) -> _Made:
                 name = urls.output_file(page.path)
                 job.memo.fresh[name] = (page, files[name])
     if job.output is None:
-        return _Made(paths, files, list(files), [], 0, rendered)
+        return _Made(paths, steps, files, list(files), [], 0, rendered)
     staged, unchanged = writer.stage(job.output, files)
-    made = _Made(paths, {}, list(files), staged, unchanged, rendered)
+    made = _Made(paths, steps, {}, list(files), staged, unchanged, rendered)
     del files
     gc.collect()  # rendering leaves cycles; a worker's inherited heap is frozen: quick
     return made
@@ -458,10 +562,12 @@ class Produced:
     outputs: dict[str, bytes]  # every file, when built in memory; empty when staged
     page_count: int
     report: WriteReport | None
+    remade: int = 0
 
 
-def produce(site: SiteData, processes: int, output: Path | None, *,
-            cache: BuildCache | None = None, progress: Progress | None = None) -> Produced:
+def produce(site: SiteData, processes: int | None, output: Path | None, *,
+            cache: BuildCache | None = None, progress: Progress | None = None,
+            theme: str = "") -> Produced:
     """Every output of ``site``: pages, search index, feeds and site files.
 
     The same composition for every build: the plan is cut into chunks that the
@@ -469,42 +575,72 @@ def produce(site: SiteData, processes: int, output: Path | None, *,
     feeds are made here meanwhile. With ``output`` each chunk is staged (phase one of
     the writer) and everything is committed at the end, or discarded on any error, so
     the previous site stays as it was; without, the files come back in memory.
+
+    With a cache and an ``output`` folder (``digest build`` keeping its cache on disk),
+    a step or the search index whose inputs did not change keeps its files when they
+    are as the last build wrote them. ``processes`` None: as many as the work to do
+    pays for. ``theme``: a digest of the site's own templates.
     """
     planner = routes.Planner(site)
     specs = planner.specs()
-    planned = None if cache is None else plan_cached(site, cache.plan, planner, specs)
+    disk = cache is not None and output is not None
+    on_disk = None
+    if cache is not None and output is not None:
+        on_disk = functools.partial(_steps_on_disk, cache, output)
+    planned = None if cache is None else plan_cached(site, cache.plan, planner, specs, theme,
+                                                     on_disk)
     memo = _page_memo(site.config, cache)
     memo.fresh = {}
     extra_nav = authoring.nav_entries(site.static_pages)
     job = _Job(site, planner, specs, planned, extra_nav, output, memo,
-               cache.search_memo if cache else None)
-    weights = _weights(planner, specs)
+               None if disk or cache is None else cache.search_memo)
+    todo = list(range(len(specs))) if planned is None else \
+        [i for i, made in enumerate(planned) if not isinstance(made, Kept)]
+    kept = [path for made in planned or () if isinstance(made, Kept) for path in made.paths]
+    search_inputs = _search_inputs(site, cache, theme) if disk and cache is not None else None
+    keep_search = (cache is not None and output is not None and search_inputs is not None
+                   and cache.search_inputs == search_inputs and bool(cache.search_files)
+                   and cache.on_disk(output, cache.search_files))
+    weights = _weights(planner, [specs[i] for i in todo])
+    if processes is None:
+        load = sum(weights) + (0 if keep_search else len(site.papers))
+        processes = executor.workers() if load >= MIN_PAGES else 1
     # The search index first: it is the longest task (the workers take chunks in order).
-    work: list[list[int] | None] = [SEARCH]
-    work += chunks_of(weights, processes * CHUNKS_PER_WORKER if processes > 1 else 1,
-                      MAX_CHUNK if processes > 1 else max(sum(weights), 1))
+    work: list[list[int] | None] = [] if keep_search else [SEARCH]
+    work += [[todo[j] for j in chunk] for chunk in
+             chunks_of(weights, processes * CHUNKS_PER_WORKER if processes > 1 else 1,
+                       MAX_CHUNK if processes > 1 else max(sum(weights), 1))]
     fresh_folder = output is not None and not output.exists()
     staged: list[tuple[str, str]] = []
-    unchanged = 0
-    paths: list[str] = []
-    names: set[str] = set()
+    unchanged = len(kept)
+    paths: list[str] = list(kept)
+    names: set[str] = {urls.output_file(path) for path in kept}
+    search_names: list[str] = []
+    if keep_search and cache is not None:
+        search_names = list(cache.search_files)
+        names.update(search_names)
+        unchanged += len(search_names)
     outputs: dict[str, bytes] = {}
     rendered: list[str] = []
+    made_steps: list[tuple[int, tuple[str, ...]]] = []
     failed: BaseException | None = None
     try:
         with executor.start(_chunk, job, work, processes) as results:
             # The feeds are made here while workers render the pages and the index.
             extra = feeds.render_feeds(site, cache.feed_memo if cache else None)
-            for _, made in results:
+            for chunk, made in results:
                 if isinstance(made, BaseException):
                     failed = failed or made
                     continue
+                if chunk is SEARCH:
+                    search_names = made.names
                 staged += made.staged
                 unchanged += made.unchanged
                 paths += made.paths
                 names.update(made.names)
                 outputs.update(made.files)
                 rendered += made.rendered
+                made_steps += made.steps
                 if progress and made.paths:
                     progress(f"rendered {len(paths)} pages")
         if failed is not None:
@@ -527,10 +663,30 @@ def produce(site: SiteData, processes: int, output: Path | None, *,
         cache.memo = memo
         cache.rendered = sorted(rendered)
     if output is None:
-        return Produced(outputs, len(paths), None)
+        return Produced(outputs, len(paths), None, len(paths))
     names |= set(extra)
-    return Produced({}, len(paths), writer.commit(output, staged, names, unchanged,
-                                                 fresh=fresh_folder))
+    report = writer.commit(output, staged, names, unchanged, fresh=fresh_folder)
+    if cache is not None:
+        steps = cache.plan.steps
+        for i, step_paths in made_steps:  # what the steps made where they ran
+            step = _step_id(specs[i])
+            if step in steps:
+                steps[step] = (steps[step][0], steps[step][1], step_paths)
+        cache.remember_files(output, names)
+        cache.search_inputs = search_inputs
+        cache.search_files = tuple(sorted(search_names))
+    return Produced({}, len(paths), report, len(paths) - len(kept))
+
+
+def _steps_on_disk(cache: BuildCache, output: Path, paths: tuple[str, ...]) -> bool:
+    return bool(paths) and cache.on_disk(output, map(urls.output_file, paths))
+
+
+def _search_inputs(site: SiteData, cache: BuildCache, theme: str) -> tuple[object, ...]:
+    """What the search index is made from (records by their plan numbers)."""
+    versions = cache.plan.papers
+    return (site.config, site.topics, site.notes_html, site.notes, theme,
+            tuple(versions[p.id][1] for p in site.papers))
 
 
 def build(config: Config, build_date: date, problems: Problems, *, write: bool = True,
@@ -561,16 +717,51 @@ def _build(config: Config, build_date: date, problems: Problems, *, write: bool,
     corpus = completed(config, corpus, problems, cache)
     if problems.errors:
         return None
-    site = site_data(config, corpus, build_date, problems,
-                     markdown_files(config.root, config.content_dir, "notes"),
-                     markdown_files(config.root, config.content_dir, "pages"), cache=cache)
+    notes = markdown_files(config.root, config.content_dir, "notes")
+    pages = markdown_files(config.root, config.content_dir, "pages")
+    site = site_data(config, corpus, build_date, problems, notes, pages, cache=cache)
     if strict and problems.errors:
         return None
-    if jobs is None:
+    if cache is not None:
+        cache.inputs = _inputs_digest(config, build_date, corpus, [*files, *notes, *pages])
+    if jobs is None and (cache is None or not write):
         jobs = executor.workers() if cache is None and page_count(site) >= MIN_PAGES else 1
     if write:
         writer.check_output_dir(config.output_dir, config.root, config.content_dir)
     made = produce(site, jobs, config.output_dir if write else None, cache=cache,
-                   progress=progress)
+                   progress=progress, theme=theme_digest(config.root) if cache else "")
     return BuildResult(site, made.outputs, made.page_count, time.perf_counter() - started,
-                       made.report)
+                       made.report, made.remade)
+
+
+def _inputs_digest(config: Config, build_date: date, corpus: Corpus,
+                   files: list[SourceFile]) -> str:
+    """What a build read, as one digest: a build with the same digest that wrote no file
+    changed nothing, so its cache need not be written again."""
+    digest = hashlib.blake2b(repr((config, build_date, sorted(corpus.listing_added.items()),
+                                   [f.path for f in files])).encode(), digest_size=16)
+    for f in files:
+        digest.update(f.data)
+    return digest.hexdigest()
+
+
+def build_site(config: Config, build_date: date, problems: Problems, *,
+               progress: Progress | None = None, keep_cache: bool = True) -> BuildResult | None:
+    """``digest build``: the site into its output folder, with the build cache kept on
+    disk (``diskcache``) so that only what changed since the last build is redone.
+
+    The cache is saved only after a successful build. ``keep_cache`` False: neither read
+    nor written (a build from nothing).
+    """
+    cache: BuildCache | None = None
+    if keep_cache:
+        loaded, why = diskcache.load(config.root)
+        if why:
+            problems.warning(f"{diskcache.CACHE_DIR}/{diskcache.CACHE_FILE}", 1, why)
+        cache = loaded if isinstance(loaded, BuildCache) else BuildCache()
+    before = cache.inputs if cache is not None else ""
+    result = build(config, build_date, problems, progress=progress, cache=cache)
+    if result is not None and cache is not None and (
+            before != cache.inputs or (result.report is not None and result.report.written)):
+        diskcache.save(config.root, cache.for_disk())
+    return result

@@ -162,10 +162,17 @@ def topics_command(ctx: Context) -> None:
 @click.option("--output", type=click.Path(path_type=Path, file_okay=False),
               help="Folder to write the site to (default: 'output' of digest.yaml, site/).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems and errors.")
+@click.option("--no-cache", is_flag=True,
+              help="Build everything anew, without reading or writing .digest-cache/.")
 @click.pass_obj
-def build_command(ctx: Context, base_url: str | None, output: Path | None, quiet: bool) -> None:
-    """Build the site into the output folder (only when every input is valid)."""
-    from digest.build import build
+def build_command(ctx: Context, base_url: str | None, output: Path | None, quiet: bool,
+                  no_cache: bool) -> None:
+    """Build the site into the output folder (only when every input is valid).
+
+    Only what changed since the last build is redone: the build keeps a cache in
+    .digest-cache/ beside digest.yaml (git-ignored, safe to delete).
+    """
+    from digest.build import build_site
     from digest.write import OutputError
 
     problems = Problems()
@@ -186,7 +193,8 @@ def build_command(ctx: Context, base_url: str | None, output: Path | None, quiet
             click.echo(f"  {message} ({int(rate) / elapsed:,.0f} pages/s)", err=True)
 
     try:
-        result = build(cfg, build_date(), problems, progress=progress)
+        result = build_site(cfg, build_date(), problems, progress=progress,
+                            keep_cache=not no_cache)
     except OutputError as exc:
         report(problems)
         click.echo(f"error: {exc}", err=True)
@@ -207,9 +215,11 @@ def build_command(ctx: Context, base_url: str | None, output: Path | None, quiet
         sys.exit(1)
     if not quiet:
         written = len(result.report.written) if result.report else 0
+        kept = result.page_count - result.remade
+        reused = f"{kept} kept from the last build, " if kept else ""
         click.echo(f"built {len(result.site.papers)} papers, {result.page_count} pages, "
                    f"{len(result.site.topics)} topics in {result.seconds:.2f}s "
-                   f"({written} files written) → {cfg.output_dir}")
+                   f"({reused}{written} files written) → {cfg.output_dir}")
 
 
 @main.command("new")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,3 +40,16 @@ def listing_files(root: Path, content: Path) -> list[SourceFile]:
 def markdown_files(root: Path, content: Path, folder: str) -> list[SourceFile]:
     """``content/notes/*.md`` or ``content/pages/*.md``."""
     return _files(root, content / folder, (".md",))
+
+
+def theme_digest(root: Path) -> str:
+    """A digest of the site's own ``templates/`` (names and bytes): pages made with other
+    templates are not reused from a cache."""
+    folder = root / "templates"
+    digest = hashlib.blake2b(digest_size=16)
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()

@@ -21,7 +21,7 @@ from digest.text.slugs import name_slug
 
 _DATE_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})[-_ ]?(.*)$")
 
-__all__ = ["FORMATS", "listing_id", "parse_listing"]
+__all__ = ["FORMATS", "listing_id", "parse_listing", "parse_listing_dated"]
 
 
 def listing_id(path: str) -> str:
@@ -70,28 +70,41 @@ def _unread_lines(path: str, lines: list[Line], chrome: tuple[int, ...], entries
 
 def parse_listing(path: str, data: bytes, build: date, problems: Problems) -> Listing | None:
     """Parse one listing file; None when it cannot be read at all (problems say why)."""
+    return parse_listing_dated(path, data, build, problems)[0]
+
+
+def parse_listing_dated(path: str, data: bytes, build: date, problems: Problems
+                        ) -> tuple[Listing | None, bool]:
+    """``parse_listing``, and whether its result may depend on the build date.
+
+    The build date only stands in for a listing date that is not declared (front
+    matter or file name), so a cache of parsed files keeps a dated listing across days.
+    """
     text = decode(path, data, problems)
     if text is None:
-        return None
+        return None, False
     suffix = PurePosixPath(path).suffix.lower()
     fm_text, body, body_start, closed = frontmatter.split(text)
     if not closed and suffix in STRUCTURED_SUFFIXES:
         fm_text, body, body_start = None, text, 1  # a YAML document marker, not front matter
     elif not closed:
         problems.error(path, 1, "front matter opened with '---' is never closed")
-        return None
+        return None, False
     meta = frontmatter.parse(path, fm_text, problems)
     if meta is None:
-        return None
+        return None, False
     # Records are read as JSON or YAML: their lines are only needed to know the body is
     # not blank (splitting a large file into cleaned lines took a third of its parse).
     records = meta.format == "records" or (not meta.format and suffix in STRUCTURED_SUFFIXES)
     lines: list[Line] = [] if records else split_lines(body, body_start)
     if not (has_text(body) if records else lines):
         problems.error(path, body_start, "empty listing: no papers in it")
-        return None
+        return None, False
     fmt = meta.format or detect(suffix, lines)
     listing_date = meta.date or _name_date(path)
+    # A text page's own date line is read against the build date even when a listing
+    # date is declared (a yearless "Feb 29" is no date in some years): counted as read.
+    dated_by_build = listing_date is None or fmt not in ("records", "ids", "author-list")
     owner = meta.owner
     chrome: tuple[int, ...] = ()
     entries: list[Entry] = []
@@ -131,4 +144,4 @@ def parse_listing(path: str, data: bytes, build: date, problems: Problems) -> Li
         date=listing_date.isoformat() if listing_date else None, source=meta.source,
         topics=meta.topics, owner=owner, entries=tuple(entries), chrome_lines=len(chrome),
         chrome=chrome,
-    )
+    ), dated_by_build

@@ -1,0 +1,91 @@
+"""The build cache on disk, so a command-line rebuild does real work only for changes.
+
+``digest build`` keeps the same ``build.BuildCache`` the preview keeps in memory (parsed
+listings, merged papers, topics, related lists, feeds, the plan's step inputs and the
+files each step wrote) in one file, ``.digest-cache/build.pickle`` beside
+``digest.yaml``. It is git-ignored and safe to delete: a missing, unreadable or foreign
+cache (another digest version or code, another Python) is ignored and the build runs
+in full. It is written only after a build succeeded, to a temporary file then renamed,
+so an interrupted build never leaves half a cache. Pages are not kept in it (the site
+on disk is their copy): a step whose inputs are unchanged keeps its files when they
+are still exactly as the last build wrote them.
+
+The file is a pickle: load only a cache this project's own builds wrote (the Pages
+workflow restores it from ``actions/cache`` of the same repository).
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+from digest import __version__
+
+CACHE_DIR = ".digest-cache"
+CACHE_FILE = "build.pickle"
+_SUFFIXES = (".py", ".html", ".xml", ".css", ".js", ".yaml", ".svg", ".json", ".txt")
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """What makes a cache foreign: digest's version, its code and default theme (an
+    edited checkout changes it as a release does), the Python that pickled it."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.blake2b(f"{__version__}\0{sys.version}".encode(), digest_size=16)
+    for path in sorted(package.rglob("*")):
+        if path.suffix in _SUFFIXES and "__pycache__" not in path.parts and path.is_file():
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_path(root: Path) -> Path:
+    return root / CACHE_DIR / CACHE_FILE
+
+
+def load(root: Path) -> tuple[object | None, str | None]:
+    """The cached object, or None and why not (None, None: there is no cache yet)."""
+    path = cache_path(root)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None, None
+    except OSError as exc:
+        return None, f"the build cache cannot be read ({exc.strerror}); building in full"
+    mark = fingerprint().encode() + b"\n"
+    if not data.startswith(mark):
+        return None, None  # another digest or Python made it: silently rebuilt
+    enabled = gc.isenabled()
+    gc.disable()  # unpickling builds many objects and no garbage: twice as fast
+    try:
+        return pickle.loads(memoryview(data)[len(mark):]), None
+    except Exception as exc:  # noqa: BLE001 (a damaged cache is rebuilt, never trusted)
+        return None, f"the build cache is damaged ({type(exc).__name__}); building in full"
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def save(root: Path, value: object) -> None:
+    """Write the cache atomically (a temporary file renamed over the old one)."""
+    folder = root / CACHE_DIR
+    folder.mkdir(exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():  # the folder ignores itself, whatever the project's .gitignore
+        ignore.write_text("*\n", encoding="utf-8")
+    fd, temp = tempfile.mkstemp(dir=folder, prefix=".build-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(fingerprint().encode() + b"\n")
+            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, cache_path(root))
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+

@@ -1,0 +1,249 @@
+"""The build cache kept on disk (``.digest-cache/``): a command-line rebuild redoes only
+what changed, and its site is byte for byte what a build from nothing makes, whatever
+happened in between (edits, a deleted or edited output file, a damaged or foreign cache,
+another output folder, another build date)."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import sys
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sitebuild import GOLDEN_SITE, tree
+
+from digest import config as config_mod
+from digest import diskcache
+from digest.build import BuildResult, build_site
+from digest.errors import Problems
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import corpus  # benchmarks/corpus.py: the synthetic project
+
+DAY = date(2025, 12, 31)
+
+
+def run(project: Path, output: Path, *, day: date = DAY, keep_cache: bool = True,
+        problems: Problems | None = None) -> BuildResult:
+    """One ``digest build`` as the command runs it: the cache read from disk each time."""
+    problems = problems if problems is not None else Problems()
+    cfg = replace(config_mod.load(project, problems), output=str(output))
+    result = build_site(cfg, day, problems, keep_cache=keep_cache)
+    assert result is not None, [str(p) for p in problems.items]
+    return result
+
+
+def fresh(project: Path, tmp: Path, day: date = DAY) -> dict[str, bytes]:
+    """The site a build without any cache makes."""
+    out = tmp / "fresh"
+    shutil.rmtree(out, ignore_errors=True)
+    run(project, out, day=day, keep_cache=False)
+    return tree(out)
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    shutil.copytree(GOLDEN_SITE, tmp_path / "tiny")
+    return tmp_path / "tiny"
+
+
+def test_a_second_build_keeps_every_page_and_writes_nothing(tiny: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    first = run(tiny, site)
+    assert first.remade == first.page_count  # nothing to keep yet
+    assert (tiny / ".digest-cache" / "build.pickle").is_file()
+    assert (tiny / ".digest-cache" / ".gitignore").read_text() == "*\n"
+    again = run(tiny, site)
+    assert again.report is not None and again.report.written == []
+    # only the pages made from everything (home, indexes, search, 404) are made again
+    assert again.remade < 10 < again.page_count
+    assert tree(site) == fresh(tiny, tmp_path)
+
+
+def test_no_cache_neither_reads_nor_writes_one(tiny: Path, tmp_path: Path) -> None:
+    result = run(tiny, tmp_path / "site", keep_cache=False)
+    assert result.remade == result.page_count
+    assert not (tiny / ".digest-cache").exists()
+
+
+def test_a_chain_of_rebuilds_from_the_disk_cache_equals_builds_from_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Titles, a date that moves a paper into the feeds, topics, a note, a listing removed
+    and restored, the config and the site's own templates: after each, the site built
+    with the cache read from disk is the site built from nothing. 300 papers: the first
+    build renders in worker processes, the later ones here."""
+    monkeypatch.setattr(corpus, "PER_LISTING", 40)  # eight listings
+    project = corpus.write_project(300, tmp_path / "project")
+    listings = sorted((project / "content" / "listings").glob("*.json"))
+    notes = project / "content" / "notes"
+    site = tmp_path / "site"
+
+    def records(path: Path) -> list[dict[str, object]]:
+        return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+    def save(path: Path, data: list[dict[str, object]]) -> None:
+        # as corpus.py writes them: only the edited record's lines change
+        path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    def retitle() -> None:
+        data = records(listings[1])
+        data[2]["title"] = f"{data[2]['title']} again"
+        save(listings[1], data)
+
+    def newest() -> None:
+        data = records(listings[2])
+        data[0]["date"] = "2030-01-01"
+        data[0]["abstract"] = "Reinforcement learning agents for diffusion image generation."
+        save(listings[2], data)
+
+    def topics() -> None:
+        data = records(listings[3])
+        data[1]["topics"] = ["Hand-picked topic"]
+        save(listings[3], data)
+
+    def note() -> None:
+        title = records(listings[4])[0]["title"]
+        notes.mkdir(exist_ok=True)
+        (notes / "pick.md").write_text(f'---\npaper: "{title}"\ntopics: [Robotics]\n'
+                                       "featured: true\nrating: 5\n---\nWorth a read.\n",
+                                       encoding="utf-8")
+
+    removed = listings[5].read_text(encoding="utf-8")
+
+    def remove() -> None:
+        listings[5].unlink()
+
+    def restore() -> None:
+        listings[5].write_text(removed, encoding="utf-8")
+
+    def config() -> None:
+        text = (project / "digest.yaml").read_text(encoding="utf-8")
+        (project / "digest.yaml").write_text(text.replace("title: ", "title: Renamed ", 1),
+                                              encoding="utf-8")
+
+    def template() -> None:
+        own = project / "templates" / "partials"
+        own.mkdir(parents=True)
+        card = Path(config_mod.__file__).parent / "templates" / "partials" / "card.html"
+        (own / "card.html").write_text(card.read_text(encoding="utf-8").replace(
+            "<article", "<article data-own-theme", 1), encoding="utf-8")
+
+    steps = (None, retitle, newest, topics, note, remove, restore, config, template, retitle)
+    for step in steps:
+        if step is not None:
+            step()
+        name = step.__name__ if step else "first"
+        result = run(project, site)
+        assert tree(site) == fresh(project, tmp_path), name
+        if step is retitle:
+            assert 0 < result.remade < result.page_count / 20, name
+    assert b"data-own-theme" in (site / "index.html").read_bytes()
+
+
+def test_an_output_file_deleted_or_edited_is_made_again(tiny: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    run(tiny, site)
+    paper = next((site / "papers").glob("*/index.html"))
+    original = paper.read_bytes()
+    paper.unlink()
+    (site / "topics" / "index.html").write_bytes(b"edited by hand")
+    index = next((site / "search" / "docs").glob("*.json"))
+    index.write_bytes(index.read_bytes()[:-1] + b" ")  # the same size, another mtime
+    os.utime(index, ns=(1, 1))
+    result = run(tiny, site)
+    assert result.report is not None
+    assert sorted(result.report.written) == sorted([
+        paper.relative_to(site).as_posix(), "topics/index.html",
+        index.relative_to(site).as_posix()])
+    assert paper.read_bytes() == original
+    assert tree(site) == fresh(tiny, tmp_path)
+
+
+def test_a_damaged_cache_is_reported_and_the_site_built_in_full(tiny: Path,
+                                                                tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    run(tiny, site)
+    cache = tiny / ".digest-cache" / "build.pickle"
+    data = cache.read_bytes()
+    cache.write_bytes(data[:len(data) // 2])
+    problems = Problems()
+    result = run(tiny, site, problems=problems)
+    assert [(p.path, p.severity) for p in problems.items] == \
+        [(".digest-cache/build.pickle", "warning")]
+    assert "damaged" in problems.items[0].message
+    assert result.remade == result.page_count
+    assert tree(site) == fresh(tiny, tmp_path)
+    assert diskcache.load(tiny)[1] is None  # written anew after the good build
+
+
+def test_a_cache_from_another_digest_is_ignored(tiny: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    run(tiny, site)
+    cache = tiny / ".digest-cache" / "build.pickle"
+    body = cache.read_bytes().split(b"\n", 1)[1]
+    cache.write_bytes(b"0" * 32 + b"\n" + body)  # another version's fingerprint
+    problems = Problems()
+    result = run(tiny, site, problems=problems)
+    assert problems.items == []
+    assert result.remade == result.page_count
+
+
+def test_a_cache_that_unpickles_to_something_else_is_ignored(tiny: Path,
+                                                             tmp_path: Path) -> None:
+    folder = tiny / ".digest-cache"
+    folder.mkdir()
+    (folder / "build.pickle").write_bytes(diskcache.fingerprint().encode() + b"\n" +
+                                          pickle.dumps({"not": "a cache"}))
+    result = run(tiny, tmp_path / "site")
+    assert result.remade == result.page_count
+
+
+def test_another_output_folder_gets_every_file(tiny: Path, tmp_path: Path) -> None:
+    run(tiny, tmp_path / "one")
+    other = run(tiny, tmp_path / "two")
+    assert other.remade == other.page_count
+    assert tree(tmp_path / "two") == tree(tmp_path / "one")
+    again = run(tiny, tmp_path / "one")  # the cache now describes "two"
+    assert again.report is not None and again.report.written == []
+
+
+def test_a_listing_without_a_date_is_read_again_on_another_day(tmp_path: Path) -> None:
+    """A yearless date resolves against the build date when the listing declares none:
+    the cache keeps such a listing for one day only, a dated one across days."""
+    project = tmp_path / "project"
+    listings = project / "content" / "listings"
+    listings.mkdir(parents=True)
+    (project / "digest.yaml").write_text("title: Days\n", encoding="utf-8")
+    (listings / "undated.json").write_text('[{"title": "Paper one", "date": "Dec 20"}]', "utf-8")
+    (listings / "2025-06-01-dated.json").write_text('[{"title": "Paper two", "date": "Dec 20"}]',
+                                                    "utf-8")
+    site = tmp_path / "site"
+    run(project, site, day=date(2025, 12, 31))
+    result = run(project, site, day=date(2027, 1, 5))
+    assert tree(site) == fresh(project, tmp_path, day=date(2027, 1, 5))
+    text = b"".join(tree(site).values())
+    assert b"2026-12-20" in text and b"2024-12-20" in text
+    assert result.report is not None and result.report.written
+
+
+def test_a_failed_build_leaves_the_cache_as_it_was(tiny: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    run(tiny, site)
+    cache = tiny / ".digest-cache" / "build.pickle"
+    before = cache.read_bytes()
+    listing = tiny / "content" / "listings" / "2025-12-08-daily.txt"
+    text = listing.read_text(encoding="utf-8")
+    listing.write_text(text.replace("title: Daily papers, December 8", 'title: "unclosed', 1),
+                       encoding="utf-8")
+    problems = Problems()
+    cfg = replace(config_mod.load(tiny, problems), output=str(site))
+    assert build_site(cfg, DAY, problems) is None
+    assert cache.read_bytes() == before
+    listing.write_text(text, encoding="utf-8")
+    again = run(tiny, site)
+    assert again.report is not None and again.report.written == []
