@@ -295,3 +295,28 @@ def test_every_shipped_paper_has_one_to_three_topics(
     assert all(1 <= len(p.topics) <= MAX_TOPICS for p in papers)
     slugs = {rule.slug for rule in default_taxonomy()} | {"other"}
     assert all(set(p.to_record()["topics"]) <= slugs for p in papers)  # exportable slugs
+
+
+def test_many_papers_matched_on_forked_workers_get_the_topics_one_process_gives(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above MATCH_IN_PARALLEL papers the text is matched on two workers; the topics and
+    their order are the one-process ones (expected: a hand-made pattern per paper)."""
+    from digest.corpus import topics as topics_mod
+
+    kinds = [("Reinforcement learning for robots", "An RL agent.", ("rl",)),
+             ("Denoising images", "A diffusion model that is denoising.", ("diffusion",)),
+             ("A study of nothing", "Plain words only.", ("other",)),
+             ("Vision-language model pre-training", "We do pre-training.",
+              ("pretraining", "vlm"))]  # 3 + 1 points against 3
+    papers = [paper(f"{title} {i}", abstract) for i in range(topics_mod.MATCH_IN_PARALLEL + 10)
+              for title, abstract, _ in kinds[i % 4:i % 4 + 1]]
+    expected = [kinds[i % 4][2] for i in range(len(papers))]
+    from digest import executor
+
+    forked = []
+    start = executor.start
+    monkeypatch.setattr(executor, "start", lambda *a: forked.append(a[3]) or start(*a))
+    assigned, _ = assign(papers, RULES, processes=2)
+    assert forked == [2]
+    assert [p.topics for p in assigned] == expected
+    assert [p.id for p in assigned] == [p.id for p in papers]

@@ -402,7 +402,7 @@ def parse_cached(files: list[SourceFile], build: date, problems: Problems,
 def site_data(config: Config, corpus: Corpus, build: date, problems: Problems | None = None,
               note_files: list[SourceFile] | None = None,
               page_files: list[SourceFile] | None = None, *,
-              cache: BuildCache | None = None) -> SiteData:
+              cache: BuildCache | None = None, processes: int = 1) -> SiteData:
     """Notes, topics and pages joined to the papers; note problems go to ``problems``.
 
     With a cache, topics are matched again and words read again only for the papers
@@ -412,7 +412,8 @@ def site_data(config: Config, corpus: Corpus, build: date, problems: Problems | 
     written = authoring.read(note_files or [], page_files or [], corpus.papers, found)
     rules = topics.taxonomy_for(config)
     papers, used = topics.assign(list(corpus.papers), rules, list(corpus.listings),
-                                 written.topic_overrides(), cache.topic_memo if cache else None)
+                                 written.topic_overrides(), cache.topic_memo if cache else None,
+                                 processes)
     in_use = {slug for paper in papers for slug in paper.topics}
     rendered = authoring.render(config, written, papers, found)
     neighbours = related.related(papers, {pid: note.body for pid, note in written.notes.items()},
@@ -719,7 +720,9 @@ def _build(config: Config, build_date: date, problems: Problems, *, write: bool,
         return None
     notes = markdown_files(config.root, config.content_dir, "notes")
     pages = markdown_files(config.root, config.content_dir, "pages")
-    site = site_data(config, corpus, build_date, problems, notes, pages, cache=cache)
+    # Workers are forked only by a build into a folder (the preview's server has threads).
+    site = site_data(config, corpus, build_date, problems, notes, pages, cache=cache,
+                     processes=executor.workers() if write else 1)
     if strict and problems.errors:
         return None
     if cache is not None:
