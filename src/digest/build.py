@@ -666,7 +666,9 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
     if output is None:
         return Produced(outputs, len(paths), None, len(paths))
     names |= set(extra)
-    report = writer.commit(output, staged, names, unchanged, fresh=fresh_folder)
+    # The cache knows what the last build left in this folder: no walk of every page's.
+    known = cache.files.keys() if cache is not None and cache.folder == str(output) else None
+    report = writer.commit(output, staged, names, unchanged, fresh=fresh_folder, known=known)
     if cache is not None:
         steps = cache.plan.steps
         for i, step_paths in made_steps:  # what the steps made where they ran
