@@ -67,3 +67,23 @@ def test_slug_depends_on_the_title_only() -> None:
     assert paper_slug("!!!") != paper_slug("???")
     assert paper_slug("Deep Learning") != paper_slug("Deep Learning 2")
     assert name_slug("Saining Xie") == "saining-xie"
+
+
+def test_the_quick_slug_of_ascii_text_is_python_slugifys() -> None:
+    """slugs.slugify makes plain ASCII slugs itself; on 100,000 random printable strings
+    (quotes, punctuation, digits, commas, ampersands) it gives what the library gives."""
+    import random
+    import string
+
+    import slugify as library
+
+    from digest.text import slugs
+
+    rng = random.Random(7)
+    alphabet = string.printable[:95]
+    for _ in range(100_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30)))
+        assert slugs.slugify(text) == library.slugify(text), text
+    for text in ("Kaiming He", "J. R. R. Tolkien", "1,000 GPUs", "R&D at scale",
+                 "Müller & Søndergaard", "O'Brien", "--x--"):
+        assert slugs.slugify(text) == library.slugify(text), text
