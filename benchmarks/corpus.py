@@ -9,8 +9,13 @@ papers are written as ``records`` listings (JSON), 100 per file, into a project
 folder that ``digest build`` can build.
 
     python benchmarks/corpus.py 10000 /tmp/corpus-10k
+    python benchmarks/corpus.py 10000 /tmp/corpus-10k-real --realistic
 
 Reuse it from Python: ``write_project(10_000, Path("/tmp/corpus"))``.
+
+``--realistic`` (``realistic=True``) writes the corpus of ``realistic.py`` instead: LaTeX
+in one abstract in five, topics left to the default rules, arXiv-like authors, one large
+records file and many small pasted listings (issue 16).
 """
 
 from __future__ import annotations
@@ -130,26 +135,56 @@ def listings(papers: Sequence[dict[str, object]]) -> dict[str, str]:
     return out
 
 
-def write_project(n: int, outdir: Path, seed: int = 0, source: Path = REPO) -> Path:
+def write_project(n: int, outdir: Path, seed: int = 0, source: Path = REPO, *,
+                  realistic: bool = False) -> Path:
     """Write a buildable project (digest.yaml + content/listings) of N papers; return it."""
     folder = outdir / "content" / "listings"
     folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.json"):
+    for old in [*folder.glob("*.json"), *folder.glob("*.txt")]:
         old.unlink()
-    for name, text in listings(generate(n, source_papers(source), seed)).items():
+    if realistic:
+        import realistic as real
+
+        papers = real.generate(n, source_papers(source), seed)
+        files = real.listings(papers, seed)
+        found = real.stats(papers, files)
+        (outdir / "corpus-stats.json").write_text(json.dumps(found, indent=1) + "\n",
+                                                  encoding="utf-8")
+    else:
+        files = listings(generate(n, source_papers(source), seed))
+    for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
+    kind = "realistic" if realistic else "synthetic"
     (outdir / "digest.yaml").write_text(
-        f"title: Synthetic digest ({n} papers)\nbase_url: http://127.0.0.1:8000/papers/\n",
-        encoding="utf-8")
+        f"title: {kind.capitalize()} digest ({n} papers)\n"
+        "base_url: http://127.0.0.1:8000/papers/\n", encoding="utf-8")
     return outdir
 
 
+def describe(project: Path) -> str:
+    """One line of the realistic corpus's stats (files, formats, LaTeX, authors)."""
+    path = project / "corpus-stats.json"
+    if not path.is_file():
+        return ""
+    s = json.loads(path.read_text(encoding="utf-8"))
+    formats = ", ".join(f"{count} {name}" for name, count in s["formats"].items())
+    return (f"{s['papers']} papers in {s['files']} files ({formats}; {s['bytes'] / 2**20:.1f} MB), "
+            f"LaTeX in {s['latex_share']:.1%} of abstracts, {s['authors_per_paper']:.1f} "
+            f"authors a paper, {s['distinct_authors']} distinct authors "
+            f"({s['distinct_authors'] / s['papers']:.2f} per paper, "
+            f"{s['single_paper_authors']:.0%} with one paper, most papers: "
+            f"{', '.join(map(str, s['top_author_papers']))})")
+
+
 def main(argv: Sequence[str]) -> int:
-    if len(argv) != 2 or not argv[0].isdigit():
-        print("usage: python benchmarks/corpus.py N OUTDIR", file=sys.stderr)
+    args = [a for a in argv if a != "--realistic"]
+    if len(args) != 2 or not args[0].isdigit():
+        print("usage: python benchmarks/corpus.py N OUTDIR [--realistic]", file=sys.stderr)
         return 2
-    project = write_project(int(argv[0]), Path(argv[1]))
-    print(f"wrote {argv[0]} papers to {project / 'content' / 'listings'}")
+    project = write_project(int(args[0]), Path(args[1]), realistic="--realistic" in argv)
+    print(f"wrote {args[0]} papers to {project / 'content' / 'listings'}")
+    if "--realistic" in argv:
+        print(describe(project))
     return 0
 
 
