@@ -152,7 +152,6 @@ def _nodes(text: str, *, tolerant: bool = True) -> list[object]:
 
 # Where a piece may be cut: between two ASCII letters or digits (see ``_convert_piece``).
 _CUT = re.compile(r"(?<=[A-Za-z0-9])(?=[A-Za-z0-9])")
-_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789").__contains__
 
 
 @lru_cache(maxsize=1 << 14)
@@ -180,25 +179,23 @@ def _whole(piece: str) -> str:
 
 
 def _convert_piece(piece: str) -> str:
-    """``latex_to_text(piece)``, with only the LaTeX and a few letters around it parsed.
+    """``latex_to_text(piece)``, with only the LaTeX and a few letters after it parsed.
 
     pylatexenc reads a character at a time (~2 µs each), so a sentence costs far more
     than the formulas in it. The result is the same: for this converter the text of a
     node list is the concatenation of its nodes' texts (no filling; spaces between
-    constructs kept as they are), plain characters are one chars node, and the walker
-    reads left to right with no state at the top level. A cut ``c`` between two ASCII
-    letters or digits where the text before it, read alone, ends in plain characters
-    has the walker at the top level between two characters, so the text is that of
-    ``piece[:c]`` followed by that of ``piece[c:]``. Between LaTeX (``_LATEX``), text is
-    plain and kept as is; each stretch from a cut before some LaTeX to a cut after it
-    that ends in plain characters is converted alone, once per distinct stretch.
+    constructs kept as they are), characters are copied as they are (a space before a
+    construct too), and the walker reads left to right with no state at the top level
+    between characters. So from a point where the walker is at the top level, text up
+    to the next LaTeX (``_LATEX``) is characters, kept as is; from that LaTeX, the
+    stretch up to a cut between two ASCII letters or digits where the stretch, parsed
+    alone and strictly, ends in characters at the top level, is converted alone (once
+    per distinct stretch), and the walker is at the top level at the cut again.
     """
     out: list[str] = []
-    pos = 0  # the walker is at the top level, between two tokens, here
+    pos = 0  # the walker is at the top level here
     while (m := _LATEX.search(piece, pos)) is not None:
-        start = m.start()  # back to the cut before it, or to ``pos``
-        while start > pos and not (_ALNUM(piece[start - 1]) and _ALNUM(piece[start])):
-            start -= 1
+        start = m.start()
         out.append(piece[pos:start])
         end, text = m.end(), None
         while text is None:
