@@ -211,3 +211,9 @@ def sentences_char_by_char(prepared: str) -> list[str]:
                                                    for p in pieces(300, 3, 20)])
 def test_sentences_cut_where_the_character_loop_cut(prepared: str) -> None:
     assert latex._sentences(prepared) == sentences_char_by_char(prepared)
+
+
+@pytest.mark.parametrize("text", ["plain", "a - b", "a ` b", "x \\ y", "$", "~", "{", "}", "``",
+                                  "--", "-`-", "` `"] + pieces(200, 4, 6))
+def test_the_quick_trigger_is_the_pattern(text: str) -> None:
+    assert latex._triggered(text) == bool(latex._TRIGGER.search(text))

