@@ -143,6 +143,7 @@ CUT_CASES = [
     r"a stray } brace and $x y$ math",
     r"``quoted'' -- dashed --- text with \% and \& and e.g.\ fine",
     r"\begin{quote} One. Two. \end{quote} after it",
+    "ends in a backslash \\", "a \\ b \\",  # the space before a last backslash goes
 ]
 
 

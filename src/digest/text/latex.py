@@ -201,6 +201,8 @@ def _convert_piece(piece: str) -> str:
     alone and strictly, ends in characters at the top level, is converted alone (once
     per distinct stretch), and the walker is at the top level at the cut again.
     """
+    if piece.endswith("\\"):  # a backslash that ends the text drops the space before it
+        return _whole(piece)
     out: list[str] = []
     pos = 0  # the walker is at the top level here
     while (m := _LATEX.search(piece, pos)) is not None:
