@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from digest.model import Paper
 from digest.text.bibtex import entries, entry
 
@@ -42,3 +44,13 @@ def test_many_clashes_stay_letters() -> None:
     keys = [text.split("{", 1)[1].split(",", 1)[0] for text in entries(papers)]
     assert len(set(keys)) == 30
     assert all(k.isalnum() for k in keys)
+
+
+def test_an_entry_without_its_abstract_is_the_entry_of_the_paper_without_one() -> None:
+    paper = Paper(id="x", title="Fast $O(n)$ R&D", abstract="Some 50% abstract.",
+                  authors=("Ada {Lovelace}", "B_Smith", "Plain Name"), date="2024-06-20")
+    text = entry(paper, "https://example.org/x/", abstract=False)
+    assert text == entry(replace(paper, abstract=""), "https://example.org/x/")
+    assert "abstract" not in text
+    assert "author = {Ada \\textbraceleft{}Lovelace\\textbraceright{} and B\\_Smith and " \
+           "Plain Name}" in text  # names escaped one by one, joined by "and"

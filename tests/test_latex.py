@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from ingest_support import parse_clean
 from sitebuild import REPO
@@ -109,3 +111,110 @@ def test_seed_lines_read_as_converting_them_whole_would(monkeypatch: pytest.Monk
     cut = [latex.to_text(line) for line in lines]
     monkeypatch.setattr(latex, "_convert", latex._converter().latex_to_text)
     assert cut == [latex.to_text(line) for line in lines]
+
+
+# --- converting only the LaTeX of a piece (``_convert_piece``) -------------------------
+
+ATOMS = ["a", "b", "ab", "x1", "9", " ", "  ", "\n", "\n\n", "word", "Then", ".", ",", "(", ")",
+         "[", "]", "*", "$", "$x$", r"$\alpha$", "{", "}", "{x}", "\\", r"\%", r"\&", r"\$", r"\{",
+         r"\}", r"\\", r"\\[2pt]", r"\alpha", r"\alpha{}", r"\times", r"\frac", r"\frac12",
+         r"\frac{a}{b}", r"\'", r"\'e", r"\"u", r"\`a", r"\textbf", r"\textbf{B}", r"\emph{x y}",
+         r"\sqrt[3]{x}", r"\sqrt", r"\href{u}{t}", r"\url{h_t}", r"\begin{quote}", r"\end{quote}",
+         r"\begin", r"\end", r"\begin{equation}", r"\end{equation}", r"\(", r"\)", r"\[", r"\]",
+         "$$", "%", "%c\n", "&", "~", "-", "--", "---", "``", "''", "'", "`", "!`", "?`", "!", "?",
+         "#", "^", "_", "^2", "_i", r"\model", r"\eg", r"\etal", r"\item", r"\item[a]", r"\section",
+         r"\section*{S}", r"\verb|x|", r"\newcommand{\x}{y}", r"\cite{k}", "é", r"\'é", r"\ss",
+         r"\mathbb{R}", r"\left(", r"\right)", r"\text{a b}"]
+
+
+def pieces(count: int, seed: int, longest: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(ATOMS) for _ in range(rng.randint(1, longest)))
+            for _ in range(count)]
+
+
+CUT_CASES = [
+    r"speeds up training by 17.5$\times$ over the baseline, with $O(n^2)$ memory",
+    r"the Fr\'echet distance and Aky\"urek et al.",
+    r"we take \frac12 of it and \frac{a}{b} more",  # bare arguments past a cut
+    r"\alpha[\{\end{quote}\frac%c" + "\nword",  # a tolerant walker restarts after \frac
+    r"a group {opened here and closed} later, \textbf{Med}ical",
+    r"an unclosed {group runs to the end",
+    r"a stray } brace and $x y$ math",
+    r"``quoted'' -- dashed --- text with \% and \& and e.g.\ fine",
+    r"\begin{quote} One. Two. \end{quote} after it",
+    "ends in a backslash \\", "a \\ b \\",  # the space before a last backslash goes
+]
+
+
+def whole_piece(piece: str) -> str:
+    try:
+        return str(latex._converter().latex_to_text(piece))
+    except Exception as exc:  # noqa: BLE001 (compared, not hidden)
+        return f"raised {type(exc).__name__}"
+
+
+def cut_piece(piece: str) -> str:
+    try:
+        return latex._convert_piece(piece)
+    except Exception as exc:  # noqa: BLE001
+        return f"raised {type(exc).__name__}"
+
+
+@pytest.mark.parametrize("piece", CUT_CASES + pieces(600, 1, 14) + pieces(150, 2, 40))
+def test_converting_only_the_latex_gives_what_converting_the_piece_gives(piece: str) -> None:
+    assert cut_piece(piece) == whole_piece(piece)
+
+
+def test_plain_stretches_are_not_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed: list[str] = []
+    nodes = latex._nodes
+    monkeypatch.setattr(latex, "_nodes", lambda text, **kw: parsed.append(text) or nodes(text, **kw))
+    latex._segment.cache_clear()
+    text = "A long sentence of plain words " * 20 + r"with 9.8\% gain " + "and more plain words" * 20
+    assert latex._convert_piece(text) == whole_piece(text)
+    assert parsed and max(map(len, parsed)) < 30
+
+
+def sentences_char_by_char(prepared: str) -> list[str]:
+    """The first ``_sentences``: a loop over every character (the reference)."""
+    cuts = [m.start() for m in latex._SENTENCE_END.finditer(prepared)]
+    if not cuts:
+        return [prepared]
+    depth, math, envs, escaped = 0, False, 0, False
+    safe: set[int] = set()
+    for i, char in enumerate(prepared):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+            if prepared.startswith("begin{", i + 1):
+                envs += 1
+            elif prepared.startswith("end{", i + 1):
+                envs -= 1
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == "$":
+            math = not math
+        elif i in cuts and depth == 0 and not math and envs == 0:
+            safe.add(i)
+    out, start = [], 0
+    for cut in sorted(safe):
+        out.append(prepared[start:cut])
+        start = cut + 1
+    out.append(prepared[start:])
+    return out
+
+
+@pytest.mark.parametrize("prepared", SENTENCES + [p.replace("\n", " ") + ". The end. So"
+                                                   for p in pieces(300, 3, 20)])
+def test_sentences_cut_where_the_character_loop_cut(prepared: str) -> None:
+    assert latex._sentences(prepared) == sentences_char_by_char(prepared)
+
+
+@pytest.mark.parametrize("text", ["plain", "a - b", "a ` b", "x \\ y", "$", "~", "{", "}", "``",
+                                  "--", "-`-", "` `"] + pieces(200, 4, 6))
+def test_the_quick_trigger_is_the_pattern(text: str) -> None:
+    assert latex._triggered(text) == bool(latex._TRIGGER.search(text))

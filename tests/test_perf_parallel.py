@@ -191,3 +191,36 @@ def test_a_chain_of_incremental_rebuilds_equals_full_builds(tmp_path: Path) -> N
         name = step.__name__ if step else "first"
         assert sorted(again.outputs) == sorted(fresh.outputs), name
         assert [k for k in fresh.outputs if again.outputs[k] != fresh.outputs[k]] == [], name
+
+
+def test_one_large_records_file_spread_over_workers_matches_serial(
+        synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    records: list[object] = []
+    for path in sorted((synthetic / "content" / "listings").glob("*.json")):
+        records += json.loads(path.read_text(encoding="utf-8"))
+    records[3] = {**records[3], "abstract": r"A 17.5$\times$ gain, up to 9.8\% more."}  # type: ignore[dict-item]
+    records[5] = {"title": 5}  # a bad record: its problem is reported once, at its line
+    folder = tmp_path / "content" / "listings"
+    folder.mkdir(parents=True)
+    (folder / "2024-06-01-all.json").write_text(json.dumps(records, indent=1), encoding="utf-8")
+    (folder / "2024-06-02-small.txt").write_text("A small listing\n\nSome abstract.\n",
+                                                   encoding="utf-8")
+    files = listing_files(tmp_path, tmp_path / "content")
+    serial_problems, spread_problems = Problems(), Problems()
+    serial = parse_all(files, DAY, serial_problems)
+    monkeypatch.setattr(build_mod, "MIN_LISTING_BYTES", 1000)
+    monkeypatch.setattr(build_mod, "MIN_RECORDS", 0)
+    monkeypatch.setattr(executor, "workers", lambda: 2)
+    started: list[str] = []
+    start = executor.start
+
+    def spy(function, shared, chunks, processes):  # type: ignore[no-untyped-def]
+        started.append(f"{function.__name__} {len(chunks)} {processes}")
+        return start(function, shared, chunks, processes)
+
+    monkeypatch.setattr(executor, "start", spy)
+    spread = parse_all(files, DAY, spread_problems)
+    assert started[0] == "_entries_chunk 4 2"  # the large file's records, on two workers
+    assert spread == serial
+    assert "×" in spread.listings[0].entries[3].abstract
+    assert spread_problems.items == serial_problems.items and serial_problems.errors

@@ -36,3 +36,9 @@ def test_a_snippet_is_whole_sentences_or_cut_at_a_word(limit: int) -> None:
                          if " ".join(sentences[:n]) == cut)
             assert len(cut) <= limit
             assert len(" ".join(sentences[:taken + 1])) > limit  # the next one did not fit
+
+
+def test_sentences_cut_where_the_lookbehind_pattern_splits() -> None:
+    texts = ABSTRACTS + ["Ends.  Two spaces. X", "a.\nB", "No end.", "Odd.!  Z", ". A", "?  B. c"]
+    for text in texts:
+        assert list(views._sentences(text)) == views._SENTENCE_END.split(text)

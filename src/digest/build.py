@@ -41,8 +41,9 @@ from digest.errors import Problem, Problems
 from digest.incremental import Memo
 from digest.inputs import added, metadata
 from digest.inputs.files import SourceFile, listing_files, markdown_files, theme_digest
-from digest.inputs.listings import parse_listing_dated
-from digest.model import Listing, Paper
+from digest.inputs.listings import EntryMaker, parse_listing_dated, record_entries
+from digest.inputs.listings.structured import Record
+from digest.model import Entry, Listing, Paper
 from digest.output import feeds, render, sitefiles
 from digest.output.search import build as search
 from digest.site import routes, urls
@@ -53,6 +54,8 @@ from digest.write import WriteReport
 Progress = Callable[[str], None]
 MIN_PAGES = 2000  # below this, forking workers costs more than it saves
 MIN_LISTING_BYTES = 4 << 20  # the same for parsing (~2,000 papers)
+MIN_RECORDS = 2000  # the same for the records of one file
+ENTRY_CHUNKS_PER_WORKER = 2
 CHUNKS_PER_WORKER = 12  # enough pieces for the workers to even out their load
 MAX_CHUNK = 20_000  # cards (about 35 MB of HTML) a worker renders before staging them
 
@@ -313,17 +316,50 @@ def _parse_chunk(shared: tuple[list[SourceFile], date], chunk: list[int]) -> lis
     return out
 
 
+def _entries_chunk(records: list[Record], chunk: tuple[int, int]) -> list[Entry]:
+    return record_entries(records[chunk[0]:chunk[1]])
+
+
+def _entries_on(processes: int) -> EntryMaker:
+    """``record_entries`` spread over ``processes`` forked workers (which inherit the
+    records; the entries come back): a large records file is one file, not many."""
+
+    def make(records: list[Record]) -> list[Entry]:
+        if processes < 2 or len(records) < MIN_RECORDS:
+            return record_entries(records)
+        step = -(-len(records) // (processes * ENTRY_CHUNKS_PER_WORKER))
+        chunks = [(i, min(i + step, len(records))) for i in range(0, len(records), step)]
+        made: dict[tuple[int, int], list[Entry]] = {}
+        with executor.start(_entries_chunk, records, chunks, processes) as results:
+            for chunk, outcome in results:
+                if isinstance(outcome, BaseException):
+                    raise outcome
+                made[chunk] = outcome
+        return [entry for chunk in chunks for entry in made[chunk]]
+
+    return make
+
+
 def _parse_files(files: list[SourceFile], build: date) -> list[Parsed]:
-    """``parse_listing_dated`` of every file, in order, on every core when it pays."""
+    """``parse_listing_dated`` of every file, in order, on every core when it pays: many
+    files across processes; a large records file here, its records across processes."""
     if not files:
         return []
     processes = executor.workers()
-    size = sum(len(f.data) for f in files)
-    if processes < 2 or size < MIN_LISTING_BYTES or len(files) < 2:
-        processes = 1
-    count = min(len(files), processes * 4)
-    chunks = [list(range(i, len(files), count)) for i in range(count)]
     parsed: dict[int, Parsed] = {}
+    rest = list(range(len(files)))
+    if processes > 1:
+        for i in [i for i in rest if len(files[i].data) >= MIN_LISTING_BYTES]:
+            seen = Problems()
+            listing, dated = parse_listing_dated(files[i].path, files[i].data, build, seen,
+                                                 _entries_on(processes))
+            parsed[i] = (listing, tuple(seen.items), dated)
+        rest = [i for i in rest if i not in parsed]
+    size = sum(len(files[i].data) for i in rest)
+    if processes < 2 or size < MIN_LISTING_BYTES or len(rest) < 2:
+        processes = 1
+    count = min(len(rest), processes * 4)
+    chunks = [rest[i::count] for i in range(count)]
     with executor.start(_parse_chunk, (files, build), chunks, processes) as results:
         for chunk, outcome in results:
             if isinstance(outcome, BaseException):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from operator import attrgetter
@@ -374,6 +374,7 @@ class Planner:
                 editions.append(self.edition_view(listing, prefix))
         canonical = urls.absolute(self.site.config, path)
         note = self.site.notes.get(paper.id)
+        shown = _arxiv_urls(paper)
         return Page(path, "paper.html", paper.title, {
             "paper": {
                 "id": paper.id, "title": paper.title, "abstract": paper.abstract,
@@ -389,10 +390,10 @@ class Planner:
                 "topics": [{"name": self.topic_names.get(t, t), "url": prefix + urls.topic(t)}
                            for t in paper.topics],
                 "links": [{"url": u, "kind": views.link_kind(u)} for u in paper.links
-                          if u not in _arxiv_urls(paper)],
+                          if u not in shown],
                 "search": views.search_links(paper),
                 # Without the abstract, shown just above (``digest export`` keeps it).
-                "bibtex": bibtex.entry(replace(paper, abstract=""), canonical),
+                "bibtex": bibtex.entry(paper, canonical, abstract=False),
                 "editions": editions,
                 "citation_date": (paper.effective_date or "").replace("-", "/"),
                 "note": self.site.notes_html.get(paper.id),

@@ -17,6 +17,9 @@ from digest.site import urls
 from digest.text.slugs import name_slug
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+# The same spaces (group 1) found from their punctuation: a pattern that opens with a
+# class is searched quickly, one that opens with a lookbehind is tried everywhere.
+_PUNCT_SPACE = re.compile(r"[.!?](\s+)(?=[A-Z])")
 
 
 @lru_cache(maxsize=1 << 14)
@@ -43,8 +46,8 @@ def month_key(paper: Paper) -> str:
 def _sentences(text: str) -> Iterator[str]:
     """``_SENTENCE_END.split(text)``, lazily: a snippet needs the first few only."""
     start = 0
-    for m in _SENTENCE_END.finditer(text):
-        yield text[start:m.start()]
+    for m in _PUNCT_SPACE.finditer(text):
+        yield text[start:m.start(1)]
         start = m.end()
     yield text[start:]
 

@@ -13,7 +13,14 @@ _REPLACEMENT = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\tex
                 "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 
 
+_SPECIAL_CHARS = frozenset("\\&%$#_{}~^")
+_WORD = re.compile(r"[A-Za-z0-9]+")
+_NOT_KEY = re.compile(r"[^A-Za-z0-9]")
+
+
 def _escape(text: str) -> str:
+    if _SPECIAL_CHARS.isdisjoint(text):  # most titles and names: nothing to escape
+        return text
     return _SPECIAL.sub(lambda m: _REPLACEMENT.get(m.group(0), "\\" + m.group(0)), text)
 
 
@@ -21,15 +28,17 @@ def cite_key(paper: Paper) -> str:
     """``surname2024firstword``, the Google Scholar habit, from the id when names are unknown."""
     surname = paper.authors[0].split()[-1] if paper.authors else ""
     year = (paper.effective_date or "")[:4]
-    first = next((w for w in re.findall(r"[A-Za-z0-9]+", paper.title) if len(w) > 3), "paper")
-    key = re.sub(r"[^A-Za-z0-9]", "", f"{surname}{year}{first}").lower()
+    first = next((w for w in _WORD.findall(paper.title) if len(w) > 3), "paper")
+    key = _NOT_KEY.sub("", f"{surname}{year}{first}").lower()
     return key or paper.id
 
 
-def entry(paper: Paper, url: str | None = None, key: str | None = None) -> str:
+def entry(paper: Paper, url: str | None = None, key: str | None = None, *,
+          abstract: bool = True) -> str:
+    """The paper's ``@misc`` entry; without its abstract when ``abstract`` is false."""
     fields: list[tuple[str, str]] = [("title", "{" + _escape(paper.title) + "}")]
-    if paper.authors:
-        fields.append(("author", " and ".join(_escape(a) for a in paper.authors)))
+    if paper.authors:  # escaping is per character: the names escaped at once
+        fields.append(("author", _escape(" and ".join(paper.authors))))
     elif paper.submitter:
         fields.append(("author", "{" + _escape(paper.submitter) + "}"))
     when = paper.effective_date
@@ -40,7 +49,7 @@ def entry(paper: Paper, url: str | None = None, key: str | None = None) -> str:
         fields.append(("archivePrefix", "arXiv"))
         if paper.arxiv is not None and paper.arxiv.primary_category:
             fields.append(("primaryClass", paper.arxiv.primary_category))
-    if paper.abstract:
+    if abstract and paper.abstract:
         fields.append(("abstract", _escape(paper.abstract)))
     if url:
         fields.append(("url", url))

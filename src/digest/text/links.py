@@ -23,6 +23,8 @@ def _trim(url: str) -> str:
 
 def extract_links(text: str) -> tuple[str, ...]:
     """Return the distinct URLs in ``text``, in order, without trailing punctuation."""
+    if "://" not in text:  # a quick look first: most abstracts link nothing
+        return ()
     seen: dict[str, None] = {}
     for m in URL_RE.finditer(text):
         url = _trim(m.group(0))

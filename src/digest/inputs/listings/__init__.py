@@ -7,6 +7,7 @@ every problem found, so ``check``, ``build`` and ``serve`` report the same thing
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import PurePosixPath
 
@@ -21,7 +22,8 @@ from digest.text.slugs import name_slug
 
 _DATE_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})[-_ ]?(.*)$")
 
-__all__ = ["FORMATS", "listing_id", "parse_listing", "parse_listing_dated"]
+__all__ = ["FORMATS", "EntryMaker", "listing_id", "parse_listing", "parse_listing_dated",
+           "record_entries"]
 
 
 def listing_id(path: str) -> str:
@@ -68,12 +70,29 @@ def _unread_lines(path: str, lines: list[Line], chrome: tuple[int, ...], entries
                              f"{line.text[:60]!r}")
 
 
-def parse_listing(path: str, data: bytes, build: date, problems: Problems) -> Listing | None:
-    """Parse one listing file; None when it cannot be read at all (problems say why)."""
-    return parse_listing_dated(path, data, build, problems)[0]
+def record_entries(records: Sequence[structured.Record]) -> list[Entry]:
+    """Structured records as entries (LaTeX turned into text, links picked out)."""
+    return [_entry(r.title, r.line, r.abstract, authors=r.authors,
+                   author_count=r.author_count or (len(r.authors) or None),
+                   submitter=r.submitter, date=r.date, upvotes=r.upvotes,
+                   links=r.links, topics=r.topics, arxiv_id=r.arxiv_id) for r in records]
 
 
-def parse_listing_dated(path: str, data: bytes, build: date, problems: Problems
+EntryMaker = Callable[[list[structured.Record]], list[Entry]]
+
+
+def parse_listing(path: str, data: bytes, build: date, problems: Problems,
+                  make_entries: EntryMaker = record_entries) -> Listing | None:
+    """Parse one listing file; None when it cannot be read at all (problems say why).
+
+    ``make_entries`` turns a records file's validated records into entries: the costly
+    part of a large one (the build may spread it over processes).
+    """
+    return parse_listing_dated(path, data, build, problems, make_entries)[0]
+
+
+def parse_listing_dated(path: str, data: bytes, build: date, problems: Problems,
+                        make_entries: EntryMaker = record_entries
                         ) -> tuple[Listing | None, bool]:
     """``parse_listing``, and whether its result may depend on the build date.
 
@@ -110,12 +129,9 @@ def parse_listing_dated(path: str, data: bytes, build: date, problems: Problems
     entries: list[Entry] = []
     before = len(problems.items)
     if fmt == "records":
-        for r in structured.parse(path, body, listing_date or build, problems,
-                                  json_syntax=suffix == ".json", first_line=body_start):
-            entries.append(_entry(r.title, r.line, r.abstract, authors=r.authors,
-                                  author_count=r.author_count or (len(r.authors) or None),
-                                  submitter=r.submitter, date=r.date, upvotes=r.upvotes,
-                                  links=r.links, topics=r.topics, arxiv_id=r.arxiv_id))
+        entries = make_entries(structured.parse(path, body, listing_date or build, problems,
+                                                json_syntax=suffix == ".json",
+                                                first_line=body_start))
     elif fmt == "ids":
         found, chrome = ids.parse(path, lines, problems)
         entries.extend(Entry(title=e.title, line=e.line, links=(e.link,), arxiv_id=e.arxiv_id,
