@@ -247,3 +247,23 @@ def test_a_failed_build_leaves_the_cache_as_it_was(tiny: Path, tmp_path: Path) -
     listing.write_text(text, encoding="utf-8")
     again = run(tiny, site)
     assert again.report is not None and again.report.written == []
+
+
+def test_the_search_memo_is_kept_beside_the_cache_and_a_bad_one_is_remade(
+        tiny: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    run(tiny, site)
+    memo = tiny / ".digest-cache" / "search.pickle"
+    assert memo.is_file()
+    memo.write_bytes(memo.read_bytes()[:100])  # damaged: the index is made from nothing
+    listing = tiny / "content" / "listings" / "2025-12-08-daily.txt"
+    listing.write_text(listing.read_text(encoding="utf-8").replace(
+        "Scaling Language Models Without Tears", "Scaling Language Models With Tears", 1),
+        encoding="utf-8")
+    result = run(tiny, site)
+    assert result.report is not None
+    assert "search/index.json" in result.report.written
+    assert tree(site) == fresh(tiny, tmp_path)
+    assert diskcache.load(tiny, "search.pickle")[1] is None
+    assert sorted(p.name for p in (tiny / ".digest-cache").iterdir()) == \
+        [".gitignore", "build.pickle", "search.pickle"]  # no temporary file left

@@ -484,6 +484,8 @@ class _Job:
     output: Path | None
     memo: PageMemo
     search_memo: search.SearchMemo | None
+    # a build keeping its cache on disk: the project whose cache holds the search memo
+    search_root: Path | None = None
 
 
 @dataclass
@@ -498,6 +500,7 @@ class _Made:
     staged: list[tuple[str, str]]
     unchanged: int
     rendered: list[str]
+    search_memo: str | None = None  # the search memo written to this temporary file
 
 
 def _render(job: _Job, page_list: list[routes.Page]) -> tuple[dict[str, bytes], list[str]]:
@@ -528,10 +531,17 @@ def _chunk(job: _Job, chunk: list[int] | None) -> _Made:
 
 def _make_chunk(job: _Job, chunk: list[int] | None) -> _Made:
     steps: list[tuple[int, tuple[str, ...]]] = []
+    memo_file = None
     if chunk is SEARCH:
         paths: list[str] = []
-        files = search.render_search(job.site, job.search_memo)
         rendered: list[str] = []
+        if job.search_root is None:
+            files = search.render_search(job.site, job.search_memo)
+        else:  # read and written here (maybe a worker), beside the pages' work
+            loaded, _ = diskcache.load(job.search_root, diskcache.SEARCH_FILE)
+            memo = loaded if isinstance(loaded, search.SearchMemo) else search.SearchMemo()
+            files = search.render_search(job.site, memo)
+            memo_file = diskcache.stage(job.search_root, memo)
     else:
         page_list: list[routes.Page] = []
         for i in chunk:
@@ -546,9 +556,9 @@ def _make_chunk(job: _Job, chunk: list[int] | None) -> _Made:
                 name = urls.output_file(page.path)
                 job.memo.fresh[name] = (page, files[name])
     if job.output is None:
-        return _Made(paths, steps, files, list(files), [], 0, rendered)
+        return _Made(paths, steps, files, list(files), [], 0, rendered, memo_file)
     staged, unchanged = writer.stage(job.output, files)
-    made = _Made(paths, steps, {}, list(files), staged, unchanged, rendered)
+    made = _Made(paths, steps, {}, list(files), staged, unchanged, rendered, memo_file)
     del files
     gc.collect()  # rendering leaves cycles; a worker's inherited heap is frozen: quick
     return made
@@ -630,7 +640,8 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
     memo.fresh = {}
     extra_nav = authoring.nav_entries(site.static_pages)
     job = _Job(site, planner, specs, planned, extra_nav, output, memo,
-               None if disk or cache is None else cache.search_memo)
+               None if disk or cache is None else cache.search_memo,
+               site.config.root if disk else None)
     todo = list(range(len(specs))) if planned is None else \
         [i for i, made in enumerate(planned) if not isinstance(made, Kept)]
     kept = [path for made in planned or () if isinstance(made, Kept) for path in made.paths]
@@ -660,6 +671,7 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
     outputs: dict[str, bytes] = {}
     rendered: list[str] = []
     made_steps: list[tuple[int, tuple[str, ...]]] = []
+    memo_file: str | None = None
     failed: BaseException | None = None
     try:
         with executor.start(_chunk, job, work, processes) as results:
@@ -671,6 +683,7 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
                     continue
                 if chunk is SEARCH:
                     search_names = made.names
+                    memo_file = made.search_memo
                 staged += made.staged
                 unchanged += made.unchanged
                 paths += made.paths
@@ -693,6 +706,8 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
             outputs.update(extra)
     except BaseException:
         writer.discard(staged)
+        if memo_file is not None:
+            Path(memo_file).unlink(missing_ok=True)
         raise
     if cache is not None:
         memo.pages = memo.fresh
@@ -704,7 +719,15 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
     names |= set(extra)
     # The cache knows what the last build left in this folder: no walk of every page's.
     known = cache.files.keys() if cache is not None and cache.folder == str(output) else None
-    report = writer.commit(output, staged, names, unchanged, fresh=fresh_folder, known=known)
+    try:
+        report = writer.commit(output, staged, names, unchanged, fresh=fresh_folder,
+                               known=known)
+    except BaseException:
+        if memo_file is not None:
+            Path(memo_file).unlink(missing_ok=True)
+        raise
+    if memo_file is not None:  # the site is in place: its search memo goes with it
+        os.replace(memo_file, diskcache.cache_path(site.config.root, diskcache.SEARCH_FILE))
     if cache is not None:
         steps = cache.plan.steps
         for i, step_paths in made_steps:  # what the steps made where they ran

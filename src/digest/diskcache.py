@@ -29,6 +29,7 @@ from digest import __version__
 
 CACHE_DIR = ".digest-cache"
 CACHE_FILE = "build.pickle"
+SEARCH_FILE = "search.pickle"  # the search index's memo, read and written by its own chunk
 _SUFFIXES = (".py", ".html", ".xml", ".css", ".js", ".yaml", ".svg", ".json", ".txt")
 
 
@@ -45,13 +46,13 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
-def cache_path(root: Path) -> Path:
-    return root / CACHE_DIR / CACHE_FILE
+def cache_path(root: Path, name: str = CACHE_FILE) -> Path:
+    return root / CACHE_DIR / name
 
 
-def load(root: Path) -> tuple[object | None, str | None]:
+def load(root: Path, name: str = CACHE_FILE) -> tuple[object | None, str | None]:
     """The cached object, or None and why not (None, None: there is no cache yet)."""
-    path = cache_path(root)
+    path = cache_path(root, name)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -72,8 +73,19 @@ def load(root: Path) -> tuple[object | None, str | None]:
             gc.enable()
 
 
-def save(root: Path, value: object) -> None:
+def save(root: Path, value: object, name: str = CACHE_FILE) -> None:
     """Write the cache atomically (a temporary file renamed over the old one)."""
+    temp = stage(root, value)
+    try:
+        os.replace(temp, cache_path(root, name))
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def stage(root: Path, value: object) -> str:
+    """Write ``value`` to a temporary file of the cache folder; return its path (the
+    caller renames it into place, or removes it)."""
     folder = root / CACHE_DIR
     folder.mkdir(exist_ok=True)
     ignore = folder / ".gitignore"
@@ -84,8 +96,8 @@ def save(root: Path, value: object) -> None:
         with os.fdopen(fd, "wb") as out:
             out.write(fingerprint().encode() + b"\n")
             pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, cache_path(root))
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+    return temp
 
