@@ -217,4 +217,4 @@ def test_sentences_cut_where_the_character_loop_cut(prepared: str) -> None:
 @pytest.mark.parametrize("text", ["plain", "a - b", "a ` b", "x \\ y", "$", "~", "{", "}", "``",
                                   "--", "-`-", "` `"] + pieces(200, 4, 6))
 def test_the_quick_trigger_is_the_pattern(text: str) -> None:
-    assert latex._triggered(text) == bool(latex._TRIGGER.search(text))
+    assert latex.has_latex(text) == bool(latex._TRIGGER.search(text))
