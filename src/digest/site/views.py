@@ -75,6 +75,19 @@ def byline(paper: Paper) -> str:
     return "Authors unknown"
 
 
+CARD_NAMES = 5  # names a card shows of a longer byline (collaborations list hundreds)
+
+
+def card_byline(paper: Paper) -> str:
+    """``byline``, the first ``CARD_NAMES`` names and "and N more" for a longer list (the
+    paper's page names everyone), as plain text: a card is for choosing a paper, and
+    its authors' links would be a third of every listing page."""
+    if len(paper.authors) > CARD_NAMES + 1:
+        more = len(paper.authors) - CARD_NAMES
+        return f"{', '.join(paper.authors[:CARD_NAMES])} and {more} more"
+    return byline(paper)
+
+
 def link_kind(url: str) -> str:
     host = urlsplit(url).netloc.lower()
     if any(h in host for h in ("github.com", "gitlab.com", "bitbucket.org", "4open.science")):
@@ -93,9 +106,15 @@ def search_links(paper: Paper) -> list[dict[str, str]]:
 
 
 @lru_cache(maxsize=1 << 17)
+def author_slug(name: str) -> str:
+    """An author's slug (slugging is the costly part)."""
+    return name_slug(name)
+
+
+@lru_cache(maxsize=1 << 17)
 def author_path(name: str) -> str:
-    """An author's page, relative to the site root (slugging is the costly part)."""
-    return urls.author(name_slug(name))
+    """An author's page, relative to the site root."""
+    return urls.author(author_slug(name))
 
 
 def author_links(paper: Paper, prefix: str) -> list[dict[str, str]]:
@@ -119,7 +138,7 @@ def card(paper: Paper, prefix: str, topic_names: dict[str, str], summary: str | 
         "title": paper.title,
         "url": prefix + urls.paper(paper.id),
         "authors": author_links(paper, prefix) if authors is None else authors,
-        "byline": byline(paper),
+        "byline": card_byline(paper),
         "topics": [{"name": topic_names.get(t, t), "url": prefix + urls.topic(t)}
                    for t in paper.topics],
         "snippet": snippet(paper.abstract) if summary is None else summary,
@@ -143,9 +162,10 @@ def short_byline(paper: Paper) -> str:
     return byline(paper)
 
 
-def compact_card(paper: Paper, prefix: str) -> dict[str, str]:
-    """A paper in a short list (related papers): title, short byline and date."""
-    return {"id": paper.id, "title": paper.title, "url": prefix + urls.paper(paper.id),
+def compact_card(paper: Paper, prefix: str, url: str | None = None) -> dict[str, str]:
+    """A paper in a short list (related papers): title, short byline and date; ``url``
+    when the caller has a shorter link than ``prefix`` gives (one paper to another)."""
+    return {"id": paper.id, "title": paper.title, "url": url or prefix + urls.paper(paper.id),
             "byline": short_byline(paper),
             "date": ("added " if added_only(paper) else "") + human_date(paper.effective_date),
             "iso_date": paper.effective_date or ""}
