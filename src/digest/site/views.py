@@ -117,7 +117,9 @@ def author_path(name: str) -> str:
     return urls.author(author_slug(name))
 
 
-def author_links(paper: Paper, prefix: str) -> list[dict[str, str]]:
+def author_links(paper: Paper, prefix: str) -> list[dict[str, str | None]]:
+    """Every author linked to their page (the planner leaves out the pages it does not
+    make: ``Planner.author_links``)."""
     return [{"name": a, "url": prefix + author_path(a)} for a in paper.authors]
 
 
@@ -126,7 +128,7 @@ CARD_FIELDS = frozenset({"id", "title", "url", "authors", "byline", "topics", "s
 
 
 def card(paper: Paper, prefix: str, topic_names: dict[str, str], summary: str | None = None,
-         authors: list[dict[str, str]] | None = None) -> dict[str, object]:
+         authors: list[dict[str, str | None]] | None = None) -> dict[str, object]:
     """A paper as lists show it: title, byline, topics, a line of the abstract.
 
     ``summary`` and ``authors`` are ``snippet(paper.abstract)`` and ``author_links``
