@@ -67,8 +67,10 @@ def test_by_default_an_author_of_two_papers_has_a_page_and_one_of_one_does_not(
     assert "authors/grace-hopper/" not in "".join(p.decode() for p in out.outputs.values()
                                                   if isinstance(p, bytes))
     index = page(out, "authors/index.html")
-    assert '<a href="../papers/computable-numbers/">Grace Hopper</a>' in index
-    assert '<a href="../papers/incompleteness/">Kurt Gödel</a>' in index
+    # no page: the name, then the paper, named by its title (the link says where it goes)
+    assert '<li>Grace Hopper: <a href="../papers/computable-numbers/">Computable Numbers</a>' \
+        in index
+    assert '<li>Kurt Gödel: <a href="../papers/incompleteness/">Incompleteness</a></li>' in index
     assert '<a href="../authors/ada-lovelace/">Ada Lovelace</a> <span class="count">3</span>' \
         in index
     assert "sitemap.xml" in out.outputs
