@@ -28,7 +28,7 @@ BASE_URL = "https://example.github.io/papers/"
 PAPER = "papers/sit-self-supervised-vision-transformer/"
 NOTE_PAPER = "papers/representation-alignment-for-generation-training-diffusion-transformers-517a56/"
 AXE_PAGES = ["", PAPER, NOTE_PAPER, "about/", "topics/multimodal-llms/", "topics/",
-             "editions/2025-12-08-hf-pre-training/",
+             "editions/2025-12-08-hf-pre-training/", "authors/",
              "no-such-page/"]
 
 
