@@ -69,7 +69,7 @@ def test_each_family_finds_its_own_and_nothing_else(fixture_build: BuildResult) 
 def test_a_paper_with_nothing_like_it_lists_nothing(fixture_build: BuildResult) -> None:
     assert fixture_build.site.related[RADAR] == ()
     page = fixture_build.outputs[f"papers/{RADAR}/index.html"].decode()
-    assert "Related papers" not in page and "related-card" not in page
+    assert "Related papers" not in page and "related-list" not in page
 
 
 def test_the_paper_page_shows_related_cards_after_the_bibtex(fixture_build: BuildResult
@@ -77,8 +77,7 @@ def test_the_paper_page_shows_related_cards_after_the_bibtex(fixture_build: Buil
     page = fixture_build.outputs[f"papers/{LORA}/index.html"].decode()
     section = page[page.index('<section class="related"'):]
     assert page.index("Copy BibTeX") < page.index('<section class="related"')
-    assert section.index(f'href="../../papers/{DORA}/"') < \
-        section.index(f'href="../../papers/{QLORA}/"')
+    assert section.index(f'href="../{DORA}/"') < section.index(f'href="../{QLORA}/"')
     assert '<time datetime="2024-02-14">Feb 14, 2024</time>' in section  # DoRA's date
     assert "Shih-Yang Liu, Chien-Yi Wang" in section
 

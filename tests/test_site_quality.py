@@ -28,7 +28,7 @@ BASE_URL = "https://example.github.io/papers/"
 PAPER = "papers/sit-self-supervised-vision-transformer/"
 NOTE_PAPER = "papers/representation-alignment-for-generation-training-diffusion-transformers-517a56/"
 AXE_PAGES = ["", PAPER, NOTE_PAPER, "about/", "topics/multimodal-llms/", "topics/",
-             "editions/2025-12-08-hf-pre-training/",
+             "editions/2025-12-08-hf-pre-training/", "authors/",
              "no-such-page/"]
 
 
@@ -122,7 +122,7 @@ def test_every_page_is_linked_and_no_link_is_root_relative(site: Path) -> None:
 def test_paper_page_carries_citation_meta_and_bibtex(site: Path) -> None:
     html = (site / PAPER / "index.html").read_text()
     assert '<meta name="citation_title" content="SiT: Self-supervised vIsion Transformer">' in html
-    assert "@misc{" in html and 'data-copy="bibtex-' in html
+    assert "@misc{" in html and 'data-copy="bibtex"' in html
     assert "https://arxiv.org/search/?query=" in html
     assert "https://scholar.google.com/scholar?q=" in html
     assert f'<link rel="canonical" href="{BASE_URL}{PAPER}">' in html

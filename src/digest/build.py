@@ -231,20 +231,23 @@ def plan_cached(site: SiteData, memo: PlanMemo, planner: routes.Planner,
     memo.context = context
     fresh: set[str] | None = None if not memo.steps else set()
 
-    def numbered(records: dict[str, tuple[Any, int]], items: Iterable[Any]
-                 ) -> dict[str, tuple[Any, int]]:
+    def numbered(records: dict[str, tuple[Any, int]], items: Iterable[Any],
+                 signature: Callable[[Any], int] | None = None) -> dict[str, tuple[Any, int]]:
         out = {}
         for item in items:
+            # a paper is shown with its authors' links: when an author gains or loses a
+            # page (``author_pages``), the paper's pages and cards are remade
+            record = item if signature is None else (item, signature(item))
             old = records.get(item.id)
-            if old is not None and (old[0] is item or old[0] == item):
-                out[item.id] = (item, old[1])
+            if old is not None and (old[0] is record or old[0] == record):
+                out[item.id] = (record, old[1])
             else:
-                out[item.id] = (item, next(memo.counter))
+                out[item.id] = (record, next(memo.counter))
                 if fresh is not None:
                     fresh.add(item.id)
         return out
 
-    memo.papers = numbered(memo.papers, site.papers)
+    memo.papers = numbered(memo.papers, site.papers, planner.link_signature)
     memo.listings = numbered(memo.listings, site.listings)
     if fresh is None:
         memo.changed = None

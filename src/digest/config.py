@@ -71,6 +71,9 @@ class Config:
     language: str = "en"
     per_page: int = 25
     feed_size: int = 50
+    # An author gets a page of their own from this many papers on (1: every author); the
+    # others' names are plain text, and the authors index links them to their papers.
+    author_pages: int = 2
     output: str = "site"
     cname: str | None = None
     markdown_html: bool = False
@@ -104,7 +107,8 @@ def normalise_base_url(url: str) -> str:
 
 _SCALARS: dict[str, tuple[type, ...]] = {
     "title": (str,), "description": (str,), "base_url": (str,), "author": (str,),
-    "language": (str,), "per_page": (int,), "feed_size": (int,), "output": (str,),
+    "language": (str,), "per_page": (int,), "feed_size": (int,), "author_pages": (int,),
+    "output": (str,),
     "cname": (str,),
 }
 _KEYS = (*_SCALARS, "topics", "markdown", "apis", "sources")
@@ -270,7 +274,7 @@ def load(root: Path, problems: Problems, config_path: Path | None = None) -> Con
             if not isinstance(value, _SCALARS[key]) or isinstance(value, bool):
                 kind = "a whole number" if _SCALARS[key] == (int,) else "text"
                 problems.error(where, line, f"{key!r} must be {kind}, got {value!r}")
-            elif key in ("per_page", "feed_size") and isinstance(value, int) and value < 1:
+            elif key in ("per_page", "feed_size", "author_pages") and isinstance(value, int) and value < 1:
                 problems.error(where, line, f"{key!r} must be at least 1")
             else:
                 values[key] = value

@@ -26,6 +26,7 @@ author: ""              # shown in the footer and as the feeds' author
 language: en            # the pages' lang attribute and the feeds' language
 per_page: 25            # papers per topic page
 feed_size: 50           # papers in each feed
+author_pages: 2         # an author's own page from this many papers on (1: everyone)
 output: site            # build folder; digest only ever replaces a folder it made
 # cname: papers.example.org   # writes a CNAME file for a custom domain
 # markdown:

@@ -25,6 +25,7 @@ RECENT_DAYS = 365
 _ID = attrgetter("id")
 _LISTING = attrgetter("listing")
 TOP_UPVOTED = 10
+AUTHORS_PER_INDEX_PAGE = 2000  # names per page of the authors index (~150 KB)
 
 
 class Kind(StrEnum):
@@ -90,6 +91,23 @@ def prefix_for(path: str, base_path: str) -> str:
     return "../" * path.count("/")
 
 
+PAGER_AROUND = 2  # pages linked on either side of the current one
+
+
+def pager_window(number: int, count: int) -> list[int]:
+    """The page numbers a pager links: the first, the last and ``PAGER_AROUND`` around
+    ``number``, a 0 for each gap. Linking all of them made every page of a topic of
+    10,000 papers list 400 links: a fifth of the topic pages' bytes."""
+    shown = sorted({1, count, *range(max(number - PAGER_AROUND, 1),
+                                     min(number + PAGER_AROUND, count) + 1)})
+    out: list[int] = []
+    for n in shown:
+        if out and n > out[-1] + 1:
+            out.append(0 if n > out[-1] + 2 else n - 1)  # a gap of one page: link it
+        out.append(n)
+    return out
+
+
 class Planner:
     """Builds the page list for one SiteData; holds lookups shared by several pages."""
 
@@ -101,7 +119,7 @@ class Planner:
         self._cards: dict[tuple[str, str], dict[str, object]] = {}
         self._compact: dict[tuple[str, str], dict[str, str]] = {}
         self._snippets: dict[str, str] = {}
-        self._author_links: dict[tuple[str, str], dict[str, str]] = {}
+        self._author_links: dict[tuple[str, str], dict[str, str | None]] = {}
         self._months: dict[str, list[Paper]] | None = None
         self.position: dict[tuple[str, str], int] = {
             (slug, p.id): i for slug, group in self.by_topic.items() for i, p in enumerate(group)}
@@ -110,6 +128,11 @@ class Planner:
         self.editions = sorted(site.listings, key=lambda lst: (lst.date or "", lst.id),
                                reverse=True)
         self.authors = self._authors()
+        least = site.config.author_pages
+        # the authors with a page of their own (the others: plain names, see ``authors_index``)
+        self.paged = frozenset(slug for slug, (_, papers) in self.authors.items()
+                               if len(papers) >= least)
+        self._index: list[tuple[str, str, list[Paper]]] | None = None
         self._topic_versions: dict[str, tuple[int, ...]] = {}  # for ``inputs``
         self._topic_versions_of: Mapping[str, int] | None = None
         self.topics_by_slug = site.topic_by_slug()
@@ -156,25 +179,43 @@ class Planner:
         return found
 
     def compact_card(self, paper_id: str, prefix: str) -> dict[str, str]:
-        """``views.compact_card``, made once per paper and depth (a paper is in about
-        five related lists)."""
+        """``views.compact_card`` for another paper's page, made once per paper (a paper
+        is in about five related lists)."""
         key = (paper_id, prefix)
         found = self._compact.get(key)
         if found is None:
-            found = self._compact[key] = views.compact_card(self.papers_by_id[paper_id], prefix)
+            found = self._compact[key] = views.compact_card(
+                self.papers_by_id[paper_id], prefix, urls.sibling_paper(paper_id))
         return found
 
-    def author_links(self, paper: Paper, prefix: str) -> list[dict[str, str]]:
-        """``views.author_links``, each link made once per author and depth."""
+    def sibling(self, paper: Paper | None, prefix: str) -> dict[str, object] | None:
+        """A paper's card as another paper's page links it (previous, next)."""
+        if paper is None:
+            return None
+        return {**self.card(paper, prefix), "url": urls.sibling_paper(paper.id)}
+
+    def author_links(self, paper: Paper, prefix: str) -> list[dict[str, str | None]]:
+        """Each author's name with the link to their page, ``None`` for an author without
+        one (fewer than ``author_pages`` papers); made once per author and depth."""
         links = self._author_links
         out = []
         for name in paper.authors:
             link = links.get((name, prefix))
             if link is None:
-                link = links[(name, prefix)] = {"name": name,
-                                                "url": prefix + views.author_path(name)}
+                link = links[(name, prefix)] = {
+                    "name": name, "url": prefix + views.author_path(name)
+                    if views.author_slug(name) in self.paged else None}
             out.append(link)
         return out
+
+    def link_signature(self, paper: Paper) -> int:
+        """Which of the paper's authors have a page, as bits: its page and cards show
+        their names as links, so a change here is a change of the paper for a rebuild."""
+        bits = 0
+        for i, name in enumerate(paper.authors):
+            if views.author_slug(name) in self.paged:
+                bits |= 1 << i
+        return bits
 
     def cards(self, papers: list[Paper], prefix: str) -> list[dict[str, object]]:
         return [self.card(p, prefix) for p in papers]
@@ -200,13 +241,14 @@ class Planner:
         """Every page-making step, cheap to list: ``plan`` runs them all, a worker its share."""
         specs: list[Spec] = [(kind, None) for kind in (
             Kind.HOME, Kind.TOPICS_INDEX, Kind.EDITIONS_INDEX, Kind.ARCHIVE_INDEX,
-            Kind.AUTHORS_INDEX, Kind.SEARCH, Kind.NOT_FOUND)]
+            Kind.SEARCH, Kind.NOT_FOUND)]
+        specs += [(Kind.AUTHORS_INDEX, number) for number in range(1, self.index_pages() + 1)]
         specs += [(Kind.PAPER, p) for p in self.site.papers]
         specs += [(Kind.TOPIC_PAGE, (topic.slug, number)) for topic in self.site.topics
                   for number in range(1, self.topic_pages(topic.slug) + 1)]
         specs += [(Kind.EDITION, listing) for listing in self.site.listings]
         specs += [(Kind.MONTH_PAGE, key) for key in self.month_groups()]
-        specs += [(Kind.AUTHOR, slug) for slug in sorted(self.authors)]
+        specs += [(Kind.AUTHOR, slug) for slug in sorted(self.paged)]
         specs += [(Kind.STATIC, item) for item in self.site.static_pages]
         return specs
 
@@ -260,7 +302,11 @@ class Planner:
         if kind is Kind.STATIC:
             return (arg,)
         if kind is Kind.AUTHORS_INDEX:
-            return tuple((slug, name, len(papers)) for slug, (name, papers) in self.authors.items())
+            size = AUTHORS_PER_INDEX_PAGE
+            people = self.index_order()[(arg - 1) * size:arg * size]
+            return (arg, self.index_pages(), self.index_labels(),
+                    tuple((slug, name, len(papers)) if slug in self.paged else
+                          (slug, name, tuple(map(_ID, papers))) for slug, name, papers in people))
         return None
 
     def _topic_sequence(self, slug: str, versions: Mapping[str, int]) -> tuple[int, ...]:
@@ -305,7 +351,9 @@ class Planner:
         picked.sort(key=lambda item: (item[0], item[1]), reverse=True)
         out = []
         for _, pid in picked:
-            card = views.card(self.papers_by_id[pid], prefix, self.topic_names)
+            paper = self.papers_by_id[pid]
+            card = views.card(paper, prefix, self.topic_names,
+                              authors=self.author_links(paper, prefix))
             note = self.site.notes[pid]
             card["rating"] = rating_view(note.rating) if note.rating else None
             out.append(card)
@@ -402,8 +450,8 @@ class Planner:
             },
             "topic": ({"name": self.topic_names.get(primary, primary),
                        "url": prefix + urls.topic(primary)} if primary else None),
-            "prev": self.card(prev_paper, prefix) if prev_paper else None,
-            "next": self.card(next_paper, prefix) if next_paper else None,
+            "prev": self.sibling(prev_paper, prefix),
+            "next": self.sibling(next_paper, prefix),
             "related": [self.compact_card(other, prefix)
                         for other, _ in self.site.related.get(paper.id, ())],
         }, description=views.snippet(paper.abstract, 155))
@@ -423,16 +471,16 @@ class Planner:
         chunk = papers[(number - 1) * per_page:number * per_page]
         path = urls.topic(slug, number)
         prefix = prefix_for(path, self.site.config.base_path)
-        pager = [{"number": n, "url": prefix + urls.topic(slug, n), "current": n == number}
-                 for n in range(1, count + 1)]
+        pager = [{"number": n, "url": prefix + urls.topic(slug, n) if n else "",
+                  "current": n == number, "gap": not n} for n in pager_window(number, count)]
         title = topic.name if number == 1 else f"{topic.name} (page {number})"
         return Page(path, "topic.html", title, {
             "topic": {"name": topic.name, "description": topic.description,
                       "count": len(papers), "feed": prefix + urls.topic_feed(slug)},
             "months": self.months(chunk, prefix),
             "pager": pager if count > 1 else [],
-            "prev_url": pager[number - 2]["url"] if number > 1 else None,
-            "next_url": pager[number]["url"] if number < count else None,
+            "prev_url": prefix + urls.topic(slug, number - 1) if number > 1 else None,
+            "next_url": prefix + urls.topic(slug, number + 1) if number < count else None,
             "page_number": number, "page_count": count,
             "trend": self.topic_chart(slug) if number == 1 else None,
         }, description=topic.description or f"Papers about {topic.name}.",
@@ -502,13 +550,54 @@ class Planner:
         return Page(path, "author.html", name, {"name": name, "papers": self.cards(papers, prefix)},
                     description=f"Papers by {name} in this digest.")
 
-    def authors_index(self) -> Page:
-        prefix = prefix_for(urls.AUTHORS, self.site.config.base_path)
-        people = sorted(((name, slug, len(papers)) for slug, (name, papers) in self.authors.items()),
-                        key=lambda a: (a[0].split()[-1].casefold(), a[0].casefold()))
-        return Page(urls.AUTHORS, "authors.html", "Authors", {
-            "authors": [{"name": n, "count": c, "url": prefix + urls.author(s)}
-                        for n, s, c in people]}, description="Everyone named in the digest.")
+    def index_order(self) -> list[tuple[str, str, list[Paper]]]:
+        """Every author as (slug, name, papers), by family name (the last word)."""
+        if self._index is None:
+            self._index = sorted(
+                ((slug, name, papers) for slug, (name, papers) in self.authors.items()),
+                key=lambda a: (a[1].split()[-1].casefold(), a[1].casefold(), a[0]))
+        return self._index
+
+    def index_pages(self) -> int:
+        return max(-(-len(self.authors) // AUTHORS_PER_INDEX_PAGE), 1)
+
+    def index_labels(self) -> tuple[str, ...]:
+        """Each index page's span of family names (``Abe – Chen``), for its pager."""
+        people = self.index_order()
+        size = AUTHORS_PER_INDEX_PAGE
+        out = []
+        for start in range(0, len(people), size):
+            first = people[start][1].split()[-1]
+            last = people[min(start + size, len(people)) - 1][1].split()[-1]
+            out.append(first if first == last else f"{first} – {last}")
+        return tuple(out)
+
+    def authors_index(self, number: int) -> Page:
+        """One page of the authors index: everyone named, an author with a page linked to
+        it, any other to their papers (so a digest of 100,000 papers, with about 250,000
+        authors, mostly of one paper, needs neither 250,000 pages nor one huge index)."""
+        path = urls.authors_index(number)
+        prefix = prefix_for(path, self.site.config.base_path)
+        size = AUTHORS_PER_INDEX_PAGE
+        people = []
+        for slug, name, papers in self.index_order()[(number - 1) * size:number * size]:
+            paged = slug in self.paged
+            people.append({
+                "name": name, "count": len(papers),
+                "url": prefix + urls.author(slug) if paged else None,
+                "papers": [] if paged else [{"title": p.title, "url": prefix + urls.paper(p.id)}
+                                            for p in papers]})
+        count = self.index_pages()
+        pager = [{"number": n, "label": label, "url": prefix + urls.authors_index(n),
+                  "current": n == number} for n, label in enumerate(self.index_labels(), 1)]
+        title = "Authors" if number == 1 else f"Authors (page {number})"
+        return Page(path, "authors.html", title, {
+            "authors": people, "paged": len(self.paged), "least": self.site.config.author_pages,
+            "pager": pager if count > 1 else [],
+            "prev_url": pager[number - 2]["url"] if number > 1 else None,
+            "next_url": pager[number]["url"] if number < count else None,
+            "page_number": number, "page_count": count,
+        }, description="Everyone named in the digest.")
 
     def search(self) -> Page:
         return Page(urls.SEARCH, "search.html", "Search", {},

@@ -27,6 +27,12 @@ def paper(paper_id: str) -> str:
     return f"papers/{paper_id}/"
 
 
+def sibling_paper(paper_id: str) -> str:
+    """A paper's page as another paper's page links it (``../slug/``, not
+    ``../../papers/slug/``: a paper page links about seven others)."""
+    return f"../{paper_id}/"
+
+
 def topic(slug: str, page: int = 1) -> str:
     return f"topics/{slug}/" if page == 1 else f"topics/{slug}/page/{page}/"
 
@@ -49,6 +55,12 @@ def month(key: str) -> str:
 
 def author(slug: str) -> str:
     return f"authors/{slug}/"
+
+
+def authors_index(page: int = 1) -> str:
+    """The authors index, in pages of names (``authors/page/2/`` holds no author: an
+    author's page is one level down, ``authors/<slug>/``)."""
+    return AUTHORS if page == 1 else f"authors/page/{page}/"
 
 
 def page_path(name: str) -> str:

@@ -78,6 +78,19 @@ def byline(paper: Paper) -> str:
     return "Authors unknown"
 
 
+CARD_NAMES = 5  # names a card shows of a longer byline (collaborations list hundreds)
+
+
+def card_byline(paper: Paper) -> str:
+    """``byline``, the first ``CARD_NAMES`` names and "and N more" for a longer list (the
+    paper's page names everyone), as plain text: a card is for choosing a paper, and
+    its authors' links would be a third of every listing page."""
+    if len(paper.authors) > CARD_NAMES + 1:
+        more = len(paper.authors) - CARD_NAMES
+        return f"{', '.join(paper.authors[:CARD_NAMES])} and {more} more"
+    return byline(paper)
+
+
 def link_kind(url: str) -> str:
     host = urlsplit(url).netloc.lower()
     if any(h in host for h in ("github.com", "gitlab.com", "bitbucket.org", "4open.science")):
@@ -96,12 +109,20 @@ def search_links(paper: Paper) -> list[dict[str, str]]:
 
 
 @lru_cache(maxsize=1 << 17)
+def author_slug(name: str) -> str:
+    """An author's slug (slugging is the costly part)."""
+    return name_slug(name)
+
+
+@lru_cache(maxsize=1 << 17)
 def author_path(name: str) -> str:
-    """An author's page, relative to the site root (slugging is the costly part)."""
-    return urls.author(name_slug(name))
+    """An author's page, relative to the site root."""
+    return urls.author(author_slug(name))
 
 
-def author_links(paper: Paper, prefix: str) -> list[dict[str, str]]:
+def author_links(paper: Paper, prefix: str) -> list[dict[str, str | None]]:
+    """Every author linked to their page (the planner leaves out the pages it does not
+    make: ``Planner.author_links``)."""
     return [{"name": a, "url": prefix + author_path(a)} for a in paper.authors]
 
 
@@ -110,7 +131,7 @@ CARD_FIELDS = frozenset({"id", "title", "url", "authors", "byline", "topics", "s
 
 
 def card(paper: Paper, prefix: str, topic_names: dict[str, str], summary: str | None = None,
-         authors: list[dict[str, str]] | None = None) -> dict[str, object]:
+         authors: list[dict[str, str | None]] | None = None) -> dict[str, object]:
     """A paper as lists show it: title, byline, topics, a line of the abstract.
 
     ``summary`` and ``authors`` are ``snippet(paper.abstract)`` and ``author_links``
@@ -122,7 +143,7 @@ def card(paper: Paper, prefix: str, topic_names: dict[str, str], summary: str | 
         "title": paper.title,
         "url": prefix + urls.paper(paper.id),
         "authors": author_links(paper, prefix) if authors is None else authors,
-        "byline": byline(paper),
+        "byline": card_byline(paper),
         "topics": [{"name": topic_names.get(t, t), "url": prefix + urls.topic(t)}
                    for t in paper.topics],
         "snippet": snippet(paper.abstract) if summary is None else summary,
@@ -146,9 +167,10 @@ def short_byline(paper: Paper) -> str:
     return byline(paper)
 
 
-def compact_card(paper: Paper, prefix: str) -> dict[str, str]:
-    """A paper in a short list (related papers): title, short byline and date."""
-    return {"id": paper.id, "title": paper.title, "url": prefix + urls.paper(paper.id),
+def compact_card(paper: Paper, prefix: str, url: str | None = None) -> dict[str, str]:
+    """A paper in a short list (related papers): title, short byline and date; ``url``
+    when the caller has a shorter link than ``prefix`` gives (one paper to another)."""
+    return {"id": paper.id, "title": paper.title, "url": url or prefix + urls.paper(paper.id),
             "byline": short_byline(paper),
             "date": ("added " if added_only(paper) else "") + human_date(paper.effective_date),
             "iso_date": paper.effective_date or ""}
