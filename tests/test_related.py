@@ -3,7 +3,6 @@ consistent both ways, the same in every build, and shown on paper pages and in f
 
 from __future__ import annotations
 
-import math
 import os
 import random
 import shutil
@@ -108,12 +107,14 @@ def test_lists_are_consistent_both_ways(fixture_build: BuildResult) -> None:
 
 def test_the_score_is_the_cosine_of_the_tf_idf_vectors() -> None:
     """Three titles: "alpha beta", "alpha gamma", "delta epsilon". Each title word
-    counts three times; alpha is in 2 of 3 papers, beta and gamma in one, so the first
-    two papers' vectors are (1 + ln 3)·(ln 1.5, ln 3) and (1 + ln 3)·(ln 1.5, ln 3)
-    on different second axes: their cosine is ln² 1.5 / (ln² 1.5 + ln² 3)."""
+    counts three times; alpha is in 2 of 3 papers, beta and gamma in one. An IDF is
+    ln N − ln df with each logarithm in steps of 1/8: alpha's is (9 − 6) / 8 = 0.375
+    (8 ln 3 = 8.79, 8 ln 2 = 5.55), beta's and gamma's 9 / 8 = 1.125. The first two
+    papers' vectors are (1 + ln 3)·(0.375, 1.125) on different second axes: their
+    cosine is 0.375² / (0.375² + 1.125²) = 0.1."""
     papers = [Paper(id="a", title="alpha beta"), Paper(id="b", title="alpha gamma"),
               Paper(id="c", title="delta epsilon")]
-    expected = math.log(1.5) ** 2 / (math.log(1.5) ** 2 + math.log(3) ** 2)  # 0.1199
+    expected = 0.375**2 / (0.375**2 + 1.125**2)
     found = related.related(papers)
     assert found["a"] == (("b", pytest.approx(expected, abs=2e-4)),)
     assert found["b"] == (("a", found["a"][0][1]),)
@@ -122,7 +123,7 @@ def test_the_score_is_the_cosine_of_the_tf_idf_vectors() -> None:
 
 def test_scores_below_the_threshold_are_not_listed() -> None:
     # The same two papers with a third word each: the cosine falls to
-    # ln² 1.5 / (ln² 1.5 + 2 ln² 3) = 0.064, under THRESHOLD (0.08).
+    # 0.375² / (0.375² + 2 · 1.125²) = 0.053, under THRESHOLD (0.08).
     papers = [Paper(id="a", title="alpha beta zeta"), Paper(id="b", title="alpha gamma eta"),
               Paper(id="c", title="delta epsilon")]
     assert related.related(papers) == {"a": (), "b": (), "c": ()}
@@ -203,8 +204,9 @@ def test_an_edit_rerenders_only_pages_whose_related_list_changed(tmp_path: Path)
 
 
 def test_a_hundred_thousand_papers_fit_the_packed_keys() -> None:
-    """Two papers far apart in 100,000 share one term, each with one of its own: their
-    cosine is ln² 50,000 / (ln² 50,000 + ln² 100,000) = 0.469."""
+    """Two papers far apart in 100,000 share one term, each with one of its own. In
+    eighths, ln 100,000 = 92 and ln 2 = 6, so the IDFs are 86/8 = 10.75 and 92/8 = 11.5:
+    the cosine is 10.75² / (10.75² + 11.5²) = 0.466."""
     import numpy as np
 
     n = 100_000
@@ -215,7 +217,7 @@ def test_a_hundred_thousand_papers_fit_the_packed_keys() -> None:
     terms[3], terms[n - 2] = np.array([0, 1], np.int32), np.array([0, 2], np.int32)
     frequencies[3] = frequencies[n - 2] = np.array([1, 1], np.int32)
     found = related.nearest(ids, terms, frequencies, {"shared": 0, "one": 1, "two": 2})
-    expected = math.log(n / 2) ** 2 / (math.log(n / 2) ** 2 + math.log(n) ** 2)
+    expected = 10.75**2 / (10.75**2 + 11.5**2)
     assert found[ids[3]] == ((ids[n - 2], pytest.approx(expected, abs=2e-4)),)
     assert found[ids[n - 2]] == ((ids[3], found[ids[3]][0][1]),)
     assert sum(1 for near in found.values() if near) == 2
