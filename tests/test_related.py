@@ -168,6 +168,72 @@ def test_the_lists_do_not_depend_on_input_order_or_a_memo(fixture_build: BuildRe
     assert related.related(voted, notes, memo) is memo.result
 
 
+def _families(count: int, seed: int) -> list[Paper]:
+    """``count`` papers in families of eight: a family shares a name and most of its
+    words, every paper draws the rest from words all families use."""
+    rng = random.Random(seed)
+    common = [f"common{i}" for i in range(60)]
+    papers = []
+    for i in range(count):
+        family = i // 8
+        own = [f"fam{family}w{k}" for k in range(12)]
+        words = rng.sample(own, 8) + rng.sample(common, 10)
+        papers.append(Paper(id=f"p{i:04d}", title=f"Family{family} {rng.choice(own)}",
+                            abstract=" ".join(words), authors=(f"Author {family}",)))
+    return papers
+
+
+def test_patched_lists_are_the_lists_computed_in_full() -> None:
+    """The preview patches the lists after each edit (memo.patched); every time they
+    equal the lists computed from nothing, in the same order."""
+    rng = random.Random(3)
+    papers = _families(400, 1)
+    notes = {"p0003": "A note on common1 and fam0w2."}
+    memo = related.RelatedMemo()
+    related.related(papers, notes, memo)
+    patched = []
+    for step in range(30):
+        i = rng.randrange(len(papers))
+        paper = papers[i]
+        kind = step % 6
+        if kind == 0:  # a title edited: the id follows the title
+            papers[i] = replace(paper, id=f"{paper.id}-v{step}", title=f"{paper.title} v{step}")
+        elif kind == 1:  # words every family uses
+            papers[i] = replace(paper, abstract=f"{paper.abstract} common{step} common{step + 1}")
+        elif kind == 2:  # another family's abstract
+            papers[i] = replace(paper, abstract=papers[(i + 80) % len(papers)].abstract)
+        elif kind == 3:
+            papers.pop(i)
+        elif kind == 4:
+            papers.append(replace(papers[(i + 3) % len(papers)], id=f"new{step}"))
+        else:
+            notes[paper.id] = f"fam{step}w1 fam{step}w2 common{step}"
+        found = related.related(papers, notes, memo)
+        patched.append(memo.patched)
+        fresh = related.related(list(reversed(papers)), notes)
+        assert found == fresh, step
+        assert list(found) == list(fresh)
+    # The lists were patched, not computed again, after most edits (in a corpus this
+    # small, one paper moves a common word's IDF step often, and with it many vectors).
+    assert sum(1 for count in patched if count is not None) >= 15, patched
+
+
+def test_a_title_edit_patches_few_lists() -> None:
+    papers = _families(400, 2)
+    memo = related.RelatedMemo()
+    before = related.related(papers, None, memo)
+    edited = [replace(p, id="p0009-v2", title=f"{p.title} v2") if p.id == "p0009" else p
+              for p in papers]
+    after = related.related(edited, None, memo)
+    assert memo.patched is not None and memo.patched <= 16
+    assert after == related.related(edited)
+    changed = {pid for pid in after if after[pid] != before.get(pid)}
+    # The renamed paper, the papers that listed it under its old id, those it entered,
+    # and those whose neighbour moved in or out of a word's postings beside it: few.
+    assert "p0009-v2" in changed
+    assert len(changed) <= 16, changed
+
+
 def test_two_builds_in_fresh_processes_are_byte_identical(tmp_path: Path) -> None:
     """Different hash seeds change set and dict orders; the lists must not move."""
     outputs = []

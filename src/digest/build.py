@@ -305,11 +305,12 @@ def parse_cached(files: list[SourceFile], build: date, problems: Problems,
 def site_data(config: Config, corpus: Corpus, build: date, problems: Problems | None = None,
               note_files: list[SourceFile] | None = None,
               page_files: list[SourceFile] | None = None, *,
-              cache: BuildCache | None = None) -> SiteData:
+              cache: BuildCache | None = None, jobs: int | None = None) -> SiteData:
     """Notes, topics and pages joined to the papers; note problems go to ``problems``.
 
     With a cache, topics are matched again and words read again only for the papers
-    whose record changed.
+    whose record changed. ``jobs`` processes may read the papers' words for related
+    papers (default: one per core without a cache, one with).
     """
     found = problems if problems is not None else Problems()
     written = authoring.read(note_files or [], page_files or [], corpus.papers, found)
@@ -318,8 +319,10 @@ def site_data(config: Config, corpus: Corpus, build: date, problems: Problems | 
                                  written.topic_overrides(), cache.topic_memo if cache else None)
     in_use = {slug for paper in papers for slug in paper.topics}
     rendered = authoring.render(config, written, papers, found)
+    if jobs is None:
+        jobs = executor.workers() if cache is None else 1
     neighbours = related.related(papers, {pid: note.body for pid, note in written.notes.items()},
-                                 cache.related_memo if cache else None)
+                                 cache.related_memo if cache else None, jobs)
     return SiteData(config=config, papers=tuple(sorted(papers, key=lambda p: p.id)),
                     topics=tuple(t for t in used if t.slug in in_use),
                     listings=corpus.listings, build_date=build,
@@ -563,7 +566,8 @@ def _build(config: Config, build_date: date, problems: Problems, *, write: bool,
         return None
     site = site_data(config, corpus, build_date, problems,
                      markdown_files(config.root, config.content_dir, "notes"),
-                     markdown_files(config.root, config.content_dir, "pages"), cache=cache)
+                     markdown_files(config.root, config.content_dir, "pages"), cache=cache,
+                     jobs=jobs)
     if strict and problems.errors:
         return None
     if jobs is None:

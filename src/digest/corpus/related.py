@@ -46,6 +46,7 @@ IDF_STEPS = 8  # ln N and ln df are rounded to 1/8 (see _postings)
 SCALE = (1 << 15) - 1  # weight steps: a product of two fits in 30 bits
 PAIRS_AT_ONCE = 1 << 17  # candidate pairs scored at once: bounds the memory
 PAPERS_AT_ONCE = 1024  # papers counted at once: the same
+READ_IN_PARALLEL = 20_000  # texts to read from which a build reads them on every core
 ROWS_AT_ONCE = 4096  # papers whose pairs are scored at once: a pair's key fits in 63 bits
 
 # Bytes that belong to a word: ASCII letters (lower-cased) and digits, and every byte of
@@ -247,8 +248,47 @@ def _read(texts: Sequence[Text], vocabulary: Vocabulary) -> tuple[Ints, Ints, In
     return np.concatenate(terms), np.concatenate(counts), np.concatenate(lengths)
 
 
+def _read_all(texts: Sequence[Text], vocabulary: Vocabulary, processes: int
+              ) -> tuple[Ints, Ints, Ints]:
+    """``_read``, on ``processes`` forked workers when the texts are many: each numbers
+    the terms it meets first from where the vocabulary stood, and sends their names
+    back with its arrays, to be numbered here in the order of the texts."""
+    import numpy as np
+
+    from digest import executor
+
+    if processes <= 1 or len(texts) < READ_IN_PARALLEL:
+        return _read(texts, vocabulary)
+    size = -(-len(texts) // (2 * processes))
+    chunks = [(first, min(first + size, len(texts))) for first in range(0, len(texts), size)]
+    known = len(vocabulary.terms)
+    done: dict[tuple[int, int], Any] = {}
+    with executor.start(_read_part, (texts, vocabulary, known), chunks, processes) as results:
+        for chunk, outcome in results:
+            if isinstance(outcome, BaseException):
+                raise outcome
+            done[chunk] = outcome
+    parts = []
+    for chunk in chunks:
+        terms, counts, lengths, names = done.pop(chunk)
+        number = np.arange(known + len(names), dtype=np.int32)
+        number[known:] = [vocabulary.terms.setdefault(name, len(vocabulary.terms))
+                          for name in names]
+        parts.append((number[terms], counts, lengths))
+    return tuple(np.concatenate(column) for column in zip(*parts, strict=True))  # type: ignore[return-value]
+
+
+def _read_part(shared: tuple[Sequence[Text], Vocabulary, int], chunk: tuple[int, int]
+               ) -> tuple[Ints, Ints, Ints, list[str]]:
+    """A worker's share of ``_read_all``: the arrays of its texts, and the names of the
+    terms it numbered (term numbers are given in order, from ``known`` on)."""
+    texts, vocabulary, known = shared
+    terms, counts, lengths = _read(texts[chunk[0]:chunk[1]], vocabulary)
+    return terms, counts, lengths, list(vocabulary.terms)[known:]
+
+
 def related(papers: Sequence[Paper], notes: Mapping[str, str] | None = None,
-            memo: RelatedMemo | None = None) -> Related:
+            memo: RelatedMemo | None = None, processes: int = 1) -> Related:
     """Each paper's id → up to ``LIMIT`` (id, score) of the most similar papers, best first.
 
     ``notes`` maps a paper id to its note's text, read like the abstract. With a memo,
@@ -271,7 +311,8 @@ def related(papers: Sequence[Paper], notes: Mapping[str, str] | None = None,
             words[paper.id] = old
         else:
             fresh.append((paper.id, text))
-    terms, counts, lengths = _read([text for _, text in fresh], memo.vocabulary)
+    terms, counts, lengths = _read_all([text for _, text in fresh], memo.vocabulary,
+                                       processes)
     ends = np.cumsum(lengths).tolist()
     for (pid, text), lo, hi in zip(fresh, [0, *ends], ends, strict=False):
         words[pid] = (text, terms[lo:hi], counts[lo:hi])
@@ -550,7 +591,7 @@ def _neighbours(n: int, term: Ints, rows: Ints, weight: Ints, vocabulary: int
     return _top(n, np.r_[first, second], np.r_[second, first], np.r_[score, score])
 
 
-_LEAST = int(math.ceil(THRESHOLD * SCALE * SCALE))  # the least score shown, as an integer
+_LEAST = math.ceil(THRESHOLD * SCALE * SCALE)  # the least score shown, as an integer
 
 
 def _top(n: int, mine: Ints, other: Ints, score: Ints) -> tuple[Ints, Ints]:
