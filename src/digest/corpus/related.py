@@ -304,13 +304,15 @@ def related(papers: Sequence[Paper], notes: Mapping[str, str] | None = None,
     ordered = sorted(papers, key=attrgetter("id"))
     words: dict[str, tuple[Text, Any, Any]] = {}
     fresh: list[tuple[str, Text]] = []
-    for paper in ordered:
+    fresh_rows: list[int] = []
+    for row, paper in enumerate(ordered):
         text = text_of(paper, notes.get(paper.id, ""))
         old = memo.words.get(paper.id)
         if old is not None and old[0] == text:
             words[paper.id] = old
         else:
             fresh.append((paper.id, text))
+            fresh_rows.append(row)
     terms, counts, lengths = _read_all([text for _, text in fresh], memo.vocabulary,
                                        processes)
     ends = np.cumsum(lengths).tolist()
@@ -327,8 +329,7 @@ def related(papers: Sequence[Paper], notes: Mapping[str, str] | None = None,
         terms = np.concatenate([words[i][1] for i in ids]) if ids else terms
         counts = np.concatenate([words[i][2] for i in ids]) if ids else counts
     memo.result, memo.scored, memo.patched = _lists(ids, terms, counts, lengths,
-                                                    memo.vocabulary.terms, memo,
-                                                    {pid for pid, _ in fresh})
+                                                    memo.vocabulary.terms, memo, fresh_rows)
     return memo.result
 
 
@@ -347,19 +348,19 @@ def nearest(ids: Sequence[str], terms: Sequence[Any], frequencies: Sequence[Any]
 
 
 def _lists(ids: list[str], terms: Ints, counts: Ints, lengths: Ints,
-           vocabulary: Mapping[str, int], memo: RelatedMemo | None, fresh: set[str] | None = None
-           ) -> tuple[Related, _Scored | None, int | None]:
+           vocabulary: Mapping[str, int], memo: RelatedMemo | None,
+           fresh: Sequence[int] = ()) -> tuple[Related, _Scored | None, int | None]:
     """The lists of ``ids`` from their distinct terms and counts (flat, ``lengths`` per
     paper): patched from the memo's when few pruned vectors changed (``fresh``: the
-    papers whose text changed), else computed for every pair; what they were computed
-    from; how many lists were computed again when patched."""
+    rows of the papers whose text changed or that are new), else computed for every
+    pair; what they were computed from; how many lists were computed again when
+    patched."""
     n = len(ids)
     if n < 2:
         return dict.fromkeys(ids, ()), None, None
     old = memo.scored if memo is not None and memo.result is not None else None
     new_row = _new_rows(old.ids, ids) if old is not None else None
-    vectors, df, idf = _vectors(n, terms, counts, lengths, vocabulary, old, new_row,
-                                [i for i, pid in enumerate(ids) if pid in (fresh or ())])
+    vectors, df, idf = _vectors(n, terms, counts, lengths, vocabulary, old, new_row, fresh)
     postings = _postings(n, vectors, len(vocabulary))
     if old is not None and memo is not None and memo.result is not None:
         patched = _patch(old, ids, new_row, postings, len(vocabulary))
@@ -383,7 +384,7 @@ def _new_rows(old: list[str], ids: list[str]) -> Ints | None:
 
 
 def _vectors(n: int, flat: Ints, counts: Ints, lengths: Ints, vocabulary: Mapping[str, int],
-             old: _Scored | None, new_row: Ints | None, fresh: list[int]
+             old: _Scored | None, new_row: Ints | None, fresh: Sequence[int]
              ) -> tuple[tuple[Ints, Ints, Ints], Ints, Ints]:
     """Each paper's pruned vector: (row, term number, integer weight); the document
     frequencies and IDFs they were weighed with.
@@ -410,10 +411,7 @@ def _vectors(n: int, flat: Ints, counts: Ints, lengths: Ints, vocabulary: Mappin
         redo[fresh] = True
         redo[np.repeat(np.arange(n), lengths)[moved[flat]]] = True
         rows, term, weight = old.vectors
-        if new_row is not None:
-            present = np.zeros(n + 1, bool)
-            present[new_row] = True
-            redo[:n] |= ~present[:n]  # a new paper
+        if new_row is not None:  # (a paper new since is among the fresh ones)
             rows = new_row[rows]
         if int(redo.sum()) <= max(n // 4, 256):
             redo[n] = True  # and the papers no longer there
@@ -424,12 +422,12 @@ def _vectors(n: int, flat: Ints, counts: Ints, lengths: Ints, vocabulary: Mappin
             part = _weigh(again, flat, counts, starts, df, idf, _ranks(counted, vocabulary))
             vectors = tuple(np.r_[old_column[kept], new_column] for old_column, new_column in
                             zip((rows.astype(np.int32), term, weight), part, strict=True))
-            return vectors, df, idf  # type: ignore[return-value]
+            return (vectors[0], vectors[1], vectors[2]), df, idf
     ranks = _ranks(df, vocabulary)
     parts = [_weigh(np.arange(first, min(first + PAPERS_AT_ONCE, n)), flat, counts, starts,
                     df, idf, ranks) for first in range(0, n, PAPERS_AT_ONCE)]
-    vectors = tuple(np.concatenate(column) for column in zip(*parts, strict=True))
-    return vectors, df, idf  # type: ignore[return-value]
+    rows, term, weight = (np.concatenate(column) for column in zip(*parts, strict=True))
+    return (rows, term, weight), df, idf
 
 
 def _weigh(rows: Ints, flat: Ints, counts: Ints, starts: Ints, df: Ints, idf: Any,
@@ -464,9 +462,8 @@ def _postings(n: int, vectors: tuple[Ints, Ints, Ints], vocabulary: int
 
     rows, term, weight = (column.astype(np.int64) for column in vectors)
     term, rows, weight = _heaviest(term, rows, weight, POSTINGS_PER_TERM, n)
-    term, rows, weight = (column.astype(np.int32) for column in _sorted(
-        [(term, _bits(vocabulary)), (rows, _bits(n)), (weight, 15)]))
-    return term, rows, weight
+    columns = _sorted([(term, _bits(vocabulary)), (rows, _bits(n)), (weight, 15)])
+    return columns[0].astype(np.int32), columns[1].astype(np.int32), columns[2].astype(np.int32)
 
 
 def _ranks(counts: Ints, vocabulary: Mapping[str, int]) -> tuple[Ints, Ints]:
