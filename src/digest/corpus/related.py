@@ -47,6 +47,7 @@ SCALE = (1 << 15) - 1  # weight steps: a product of two fits in 30 bits
 PAIRS_AT_ONCE = 1 << 17  # candidate pairs scored at once: bounds the memory
 PAPERS_AT_ONCE = 1024  # papers counted at once: the same
 READ_IN_PARALLEL = 20_000  # texts to read from which a build reads them on every core
+PAIRS_IN_PARALLEL = 4_000_000  # pairs to score from which a build scores them so
 ROWS_AT_ONCE = 4096  # papers whose pairs are scored at once: a pair's key fits in 63 bits
 
 # Bytes that belong to a word: ASCII letters (lower-cased) and digits, and every byte of
@@ -222,27 +223,30 @@ def _read(texts: Sequence[Text], vocabulary: Vocabulary) -> tuple[Ints, Ints, In
         chunk = texts[first:first + PAPERS_AT_ONCE]
         joined = b" \xff ".join([_encoded(title.format(t.title) + "\n" + t.body) for t in chunk])
         words = joined.split()
-        found = np.fromiter(map(number, words), np.int64, len(words))
+        found = np.fromiter(map(number, words), np.int32, len(words))
         del words, joined
-        paper = np.cumsum(found == -2)
+        paper = np.cumsum(found == -2, dtype=np.int32)
         keep = found >= 0
         names = [np.fromiter(map(lookup, chain.from_iterable(getattr(t, kind) for t in chunk)),
-                             np.int64)
+                             np.int32)
                  for kind, lookup in (("authors", author), ("topics", topic))]
         sizes = [np.fromiter((len(getattr(t, kind)) for t in chunk), np.int64, len(chunk))
                  for kind in ("authors", "topics")]
-        paper = np.concatenate([paper[keep]] + [np.repeat(np.arange(len(chunk)), size)
-                                                for size in sizes])
+        paper = np.concatenate([paper[keep]] + [np.repeat(np.arange(len(chunk), dtype=np.int32),
+                                                          size) for size in sizes])
         found = np.concatenate([found[keep], *names])
-        span = int(found.max(initial=0)) + 1
-        keys = paper * span + found
+        # (paper, term) packed in one key, 32 bits wide when they fit: half the sorting
+        term_bits = _bits(int(found.max(initial=0)) + 1)
+        wide = np.int32 if term_bits + _bits(len(chunk)) <= 31 else np.int64
+        keys = paper.astype(wide) << term_bits
+        keys |= found
         del paper, found
         keys.sort()
         heads = _heads(keys)
         counts.append(np.diff(np.r_[heads, len(keys)]).astype(np.int32))
         keys = keys[heads]
-        terms.append((keys % span).astype(np.int32))
-        lengths.append(np.bincount(keys // span, minlength=len(chunk)))
+        terms.append((keys & ((1 << term_bits) - 1)).astype(np.int32))
+        lengths.append(np.bincount(keys >> term_bits, minlength=len(chunk)))
     if not texts:
         return np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.int64)
     return np.concatenate(terms), np.concatenate(counts), np.concatenate(lengths)
@@ -329,7 +333,8 @@ def related(papers: Sequence[Paper], notes: Mapping[str, str] | None = None,
         terms = np.concatenate([words[i][1] for i in ids]) if ids else terms
         counts = np.concatenate([words[i][2] for i in ids]) if ids else counts
     memo.result, memo.scored, memo.patched = _lists(ids, terms, counts, lengths,
-                                                    memo.vocabulary.terms, memo, fresh_rows)
+                                                    memo.vocabulary.terms, memo, fresh_rows,
+                                                    processes)
     return memo.result
 
 
@@ -349,7 +354,8 @@ def nearest(ids: Sequence[str], terms: Sequence[Any], frequencies: Sequence[Any]
 
 def _lists(ids: list[str], terms: Ints, counts: Ints, lengths: Ints,
            vocabulary: Mapping[str, int], memo: RelatedMemo | None,
-           fresh: Sequence[int] = ()) -> tuple[Related, _Scored | None, int | None]:
+           fresh: Sequence[int] = (), processes: int = 1
+           ) -> tuple[Related, _Scored | None, int | None]:
     """The lists of ``ids`` from their distinct terms and counts (flat, ``lengths`` per
     paper): patched from the memo's when few pruned vectors changed (``fresh``: the
     rows of the papers whose text changed or that are new), else computed for every
@@ -369,7 +375,7 @@ def _lists(ids: list[str], terms: Ints, counts: Ints, lengths: Ints,
             result = {pid: memo.result.get(pid, ()) for pid in ids}
             result.update(_as_lists(ids, top[rows], score[rows], rows))
             return result, _Scored(ids, postings, vectors, df, idf, top, score), len(rows)
-    top, score = _neighbours(n, *postings, len(vocabulary))
+    top, score = _neighbours(n, *postings, len(vocabulary), processes)
     return _as_lists(ids, top, score), _Scored(ids, postings, vectors, df, idf, top, score), None
 
 
@@ -533,16 +539,19 @@ def _heads(values: Ints) -> Ints:
     return np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
 
 
-def _neighbours(n: int, term: Ints, rows: Ints, weight: Ints, vocabulary: int
-                ) -> tuple[Ints, Ints]:
+def _neighbours(n: int, term: Ints, rows: Ints, weight: Ints, vocabulary: int,
+                processes: int = 1) -> tuple[Ints, Ints]:
     """Score every pair of papers that share a kept term; keep each paper's best
     (``_top``).
 
     The postings come sorted by term, then paper: each pair is scored once, from the
     paper that comes first, a posting pairing with those after it. Scores are integer
-    sums, the same in any order.
+    sums, the same in any order. From ``PAIRS_IN_PARALLEL`` pairs on, ``processes``
+    forked workers score the spans of papers.
     """
     import numpy as np
+
+    from digest import executor
 
     row_bits = _bits(n)
     if _bits(ROWS_AT_ONCE) + row_bits + 30 > 63:
@@ -555,18 +564,63 @@ def _neighbours(n: int, term: Ints, rows: Ints, weight: Ints, vocabulary: int
     total = np.cumsum(np.bincount(left_rows, weights=later[position], minlength=n))
     cuts = np.searchsorted(total, np.arange(PAIRS_AT_ONCE, total[-1], PAIRS_AT_ONCE))
     bounds = sorted({0, n, *(cuts + 1).tolist(), *range(ROWS_AT_ONCE, n, ROWS_AT_ONCE)})
-    shifted = rows.astype(np.int64) << 30
+    shared = _Pairing(rows, weight, later, left_rows, position, rows.astype(np.int64) << 30,
+                      row_bits)
+    spans = list(pairwise(bounds))
+    if processes <= 1 or total[-1] < PAIRS_IN_PARALLEL:
+        found = [_score_spans(shared, spans)]
+    else:  # a few groups of spans a worker each, of about as many pairs
+        edges = np.searchsorted(total[np.array(bounds[1:]) - 1],
+                                np.linspace(0, total[-1], 2 * processes + 1)[1:-1])
+        groups = [spans[lo:hi] for lo, hi in pairwise([0, *edges.tolist(), len(spans)])
+                  if hi > lo]
+        done: dict[int, tuple[Ints, Ints]] = {}
+        with executor.start(_score_spans, shared, groups, processes) as results:
+            for group, outcome in results:
+                if isinstance(outcome, BaseException):
+                    raise outcome
+                done[group[0][0]] = outcome
+        found = [done[group[0][0]] for group in groups]
+    del later, left_rows, position, shared
+    pair = np.concatenate([part[0] for part in found])
+    score = np.concatenate([part[1] for part in found])
+    del found
+    first, second = pair >> row_bits, pair & ((1 << row_bits) - 1)
+    del pair
+    # Both ways round.
+    return _top(n, np.r_[first, second], np.r_[second, first], np.r_[score, score])
+
+
+@dataclass
+class _Pairing:
+    """What scoring a span of papers reads (a forked worker inherits it)."""
+
+    rows: Any  # each posting's paper
+    weight: Any  # and weight
+    later: Any  # how many postings of the same term come after it
+    left_rows: Any  # the postings' papers, sorted
+    position: Any  # and where each of those postings is
+    shifted: Any  # ``rows`` as the second paper of a packed pair key
+    row_bits: int
+
+
+def _score_spans(shared: _Pairing, spans: Sequence[tuple[int, int]]) -> tuple[Ints, Ints]:
+    """The pairs whose first paper is in one of the ``spans`` of rows and that reach
+    the threshold: (packed pair, score)."""
+    import numpy as np
+
+    rows, weight, later, row_bits = shared.rows, shared.weight, shared.later, shared.row_bits
     found: list[Ints] = []
-    for first, last in pairwise(bounds):
-        lo, hi = np.searchsorted(left_rows, [first, last])
-        at = position[lo:hi]
+    for first, last in spans:
+        lo, hi = np.searchsorted(shared.left_rows, [first, last])
+        at = shared.position[lo:hi]
         count = later[at]
         size = int(count.sum())
         if not size:
             continue
         index = np.repeat(at + 1 - (np.cumsum(count) - count), count) + np.arange(size)
         keys = np.repeat((rows[at].astype(np.int64) - first) << (row_bits + 30), count)
-        keys |= shifted[index]
+        keys |= shared.shifted[index]
         keys |= np.repeat(weight[at], count) * weight[index]
         del index
         keys.sort()
@@ -578,14 +632,9 @@ def _neighbours(n: int, term: Ints, rows: Ints, weight: Ints, vocabulary: int
         good = score >= _LEAST
         found.append(pair[good] + (first << row_bits))  # the first paper's own number
         found.append(score[good])
-    del later, left_rows, position, shifted
-    pair, score = (np.concatenate(found[::2]), np.concatenate(found[1::2])) if found else \
-        (np.zeros(0, np.int64), np.zeros(0, np.int64))
-    del found
-    first, second = pair >> row_bits, pair & ((1 << row_bits) - 1)
-    del pair
-    # Both ways round.
-    return _top(n, np.r_[first, second], np.r_[second, first], np.r_[score, score])
+    if not found:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(found[::2]), np.concatenate(found[1::2])
 
 
 _LEAST = math.ceil(THRESHOLD * SCALE * SCALE)  # the least score shown, as an integer
@@ -631,18 +680,17 @@ def _as_lists(ids: Sequence[str], top: Ints, score: Ints, rows: Ints | None = No
     out: Related = {}
     if rows is None:
         out = dict.fromkeys(ids, ())
-        names = list(range(len(ids)))
-        wanted = np.flatnonzero(top[:, 0] >= 0).tolist()
-    else:
-        names = rows.tolist()
-        wanted = list(range(len(names)))
-    lengths = (top >= 0).sum(axis=1).tolist()
-    others = top.tolist()
-    values = np.round(score / (SCALE * SCALE), 4).tolist()
-    for at in wanted:
-        k = lengths[at]
-        out[ids[names[at]]] = tuple(zip([ids[o] for o in others[at][:k]], values[at][:k],
-                                        strict=True))
+        wanted = np.flatnonzero(top[:, 0] >= 0)
+        top, score, rows = top[wanted], score[wanted], wanted
+    names = np.array(ids, dtype=object)
+    shown = top >= 0
+    ends = np.cumsum(shown.sum(axis=1)).tolist()
+    pairs = list(zip(names[top[shown]].tolist(),
+                     np.round(score[shown] / (SCALE * SCALE), 4).tolist(), strict=True))
+    # Every list a slice of the pairs, in C loops: a build makes up to 100,000 of them.
+    out.update(zip(names[rows].tolist(),
+                   map(tuple, map(pairs.__getitem__, map(slice, [0, *ends], ends))),
+                   strict=False))
     return out
 
 
