@@ -237,8 +237,8 @@ def _read(texts: Sequence[Text], vocabulary: Vocabulary) -> tuple[Ints, Ints, In
         found = np.concatenate([found[keep], *names])
         # (paper, term) packed in one key, 32 bits wide when they fit: half the sorting
         term_bits = _bits(int(found.max(initial=0)) + 1)
-        wide = np.int32 if term_bits + _bits(len(chunk)) <= 31 else np.int64
-        keys = paper.astype(wide) << term_bits
+        keys: Ints = paper.astype(np.int32 if term_bits + _bits(len(chunk)) <= 31 else np.int64)
+        keys <<= term_bits
         keys |= found
         del paper, found
         keys.sort()
