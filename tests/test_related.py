@@ -234,6 +234,19 @@ def test_a_title_edit_patches_few_lists() -> None:
     assert len(changed) <= 16, changed
 
 
+def test_words_read_in_forked_workers_give_the_same_lists(monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """Each worker numbers the terms it meets first; numbered again here, in text order."""
+    papers = _families(120, 4)
+    expected = related.related(papers)
+    monkeypatch.setattr(related, "READ_IN_PARALLEL", 10)
+    memo = related.RelatedMemo()
+    assert related.related(papers, None, memo, processes=2) == expected
+    # The vocabulary holds every term once, with the numbers the arrays use.
+    assert sorted(memo.vocabulary.terms.values()) == list(range(len(memo.vocabulary.terms)))
+    assert related.related(papers[:-1], None, memo) == related.related(papers[:-1])
+
+
 def test_two_builds_in_fresh_processes_are_byte_identical(tmp_path: Path) -> None:
     """Different hash seeds change set and dict orders; the lists must not move."""
     outputs = []

@@ -47,7 +47,6 @@ SCALE = (1 << 15) - 1  # weight steps: a product of two fits in 30 bits
 PAIRS_AT_ONCE = 1 << 17  # candidate pairs scored at once: bounds the memory
 PAPERS_AT_ONCE = 1024  # papers counted at once: the same
 READ_IN_PARALLEL = 20_000  # texts to read from which a build reads them on every core
-PAIRS_IN_PARALLEL = 4_000_000  # pairs to score from which a build scores them so
 ROWS_AT_ONCE = 4096  # papers whose pairs are scored at once: a pair's key fits in 63 bits
 
 # Bytes that belong to a word: ASCII letters (lower-cased) and digits, and every byte of
@@ -333,8 +332,7 @@ def related(papers: Sequence[Paper], notes: Mapping[str, str] | None = None,
         terms = np.concatenate([words[i][1] for i in ids]) if ids else terms
         counts = np.concatenate([words[i][2] for i in ids]) if ids else counts
     memo.result, memo.scored, memo.patched = _lists(ids, terms, counts, lengths,
-                                                    memo.vocabulary.terms, memo, fresh_rows,
-                                                    processes)
+                                                    memo.vocabulary.terms, memo, fresh_rows)
     return memo.result
 
 
@@ -354,8 +352,7 @@ def nearest(ids: Sequence[str], terms: Sequence[Any], frequencies: Sequence[Any]
 
 def _lists(ids: list[str], terms: Ints, counts: Ints, lengths: Ints,
            vocabulary: Mapping[str, int], memo: RelatedMemo | None,
-           fresh: Sequence[int] = (), processes: int = 1
-           ) -> tuple[Related, _Scored | None, int | None]:
+           fresh: Sequence[int] = ()) -> tuple[Related, _Scored | None, int | None]:
     """The lists of ``ids`` from their distinct terms and counts (flat, ``lengths`` per
     paper): patched from the memo's when few pruned vectors changed (``fresh``: the
     rows of the papers whose text changed or that are new), else computed for every
@@ -375,7 +372,7 @@ def _lists(ids: list[str], terms: Ints, counts: Ints, lengths: Ints,
             result = {pid: memo.result.get(pid, ()) for pid in ids}
             result.update(_as_lists(ids, top[rows], score[rows], rows))
             return result, _Scored(ids, postings, vectors, df, idf, top, score), len(rows)
-    top, score = _neighbours(n, *postings, len(vocabulary), processes)
+    top, score = _neighbours(n, *postings, len(vocabulary))
     return _as_lists(ids, top, score), _Scored(ids, postings, vectors, df, idf, top, score), None
 
 
@@ -539,19 +536,17 @@ def _heads(values: Ints) -> Ints:
     return np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
 
 
-def _neighbours(n: int, term: Ints, rows: Ints, weight: Ints, vocabulary: int,
-                processes: int = 1) -> tuple[Ints, Ints]:
+def _neighbours(n: int, term: Ints, rows: Ints, weight: Ints, vocabulary: int
+                ) -> tuple[Ints, Ints]:
     """Score every pair of papers that share a kept term; keep each paper's best
     (``_top``).
 
     The postings come sorted by term, then paper: each pair is scored once, from the
     paper that comes first, a posting pairing with those after it. Scores are integer
-    sums, the same in any order. From ``PAIRS_IN_PARALLEL`` pairs on, ``processes``
-    forked workers score the spans of papers.
+    sums, the same in any order. (Scoring spans of papers in forked workers saved less
+    than forking cost at 100,000 papers, and lost on a loaded machine.)
     """
     import numpy as np
-
-    from digest import executor
 
     row_bits = _bits(n)
     if _bits(ROWS_AT_ONCE) + row_bits + 30 > 63:
@@ -566,25 +561,8 @@ def _neighbours(n: int, term: Ints, rows: Ints, weight: Ints, vocabulary: int,
     bounds = sorted({0, n, *(cuts + 1).tolist(), *range(ROWS_AT_ONCE, n, ROWS_AT_ONCE)})
     shared = _Pairing(rows, weight, later, left_rows, position, rows.astype(np.int64) << 30,
                       row_bits)
-    spans = list(pairwise(bounds))
-    if processes <= 1 or total[-1] < PAIRS_IN_PARALLEL:
-        found = [_score_spans(shared, spans)]
-    else:  # a few groups of spans a worker each, of about as many pairs
-        edges = np.searchsorted(total[np.array(bounds[1:]) - 1],
-                                np.linspace(0, total[-1], 2 * processes + 1)[1:-1])
-        groups = [spans[lo:hi] for lo, hi in pairwise([0, *edges.tolist(), len(spans)])
-                  if hi > lo]
-        done: dict[int, tuple[Ints, Ints]] = {}
-        with executor.start(_score_spans, shared, groups, processes) as results:
-            for group, outcome in results:
-                if isinstance(outcome, BaseException):
-                    raise outcome
-                done[group[0][0]] = outcome
-        found = [done[group[0][0]] for group in groups]
+    pair, score = _score_spans(shared, list(pairwise(bounds)))
     del later, left_rows, position, shared
-    pair = np.concatenate([part[0] for part in found])
-    score = np.concatenate([part[1] for part in found])
-    del found
     first, second = pair >> row_bits, pair & ((1 << row_bits) - 1)
     del pair
     # Both ways round.
@@ -593,7 +571,7 @@ def _neighbours(n: int, term: Ints, rows: Ints, weight: Ints, vocabulary: int,
 
 @dataclass
 class _Pairing:
-    """What scoring a span of papers reads (a forked worker inherits it)."""
+    """What scoring a span of papers reads."""
 
     rows: Any  # each posting's paper
     weight: Any  # and weight
