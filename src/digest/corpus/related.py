@@ -31,7 +31,7 @@ only the edited paper's vector. When an edit moves so many vectors that patching
 cost more (more than an eighth of the lists to compute again), every list is computed.
 The rounding changes an IDF by at most 1/8 (ln 2 is 0.69, ln 10,000 is 9.2), which left
 the lists' quality on the benchmark corpus as it was.
-""""""
+"""
 
 from __future__ import annotations
 
