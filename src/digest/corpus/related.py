@@ -62,6 +62,7 @@ SCALE = (1 << 15) - 1  # weight steps: a product of two fits in 30 bits
 PAIRS_AT_ONCE = 1 << 17  # candidate pairs scored at once: bounds the memory
 PAPERS_AT_ONCE = 1024  # papers counted at once: the same
 READ_IN_PARALLEL = 20_000  # texts to read from which a build reads them on every core
+READ_AT_ONCE = 256  # texts split into words at once: bounds the memory of the words
 ROWS_AT_ONCE = 4096  # papers whose pairs are scored at once: a pair's key fits in 63 bits
 
 # Bytes that belong to a word: ASCII letters (lower-cased) and digits, and every byte of
@@ -224,7 +225,7 @@ def _read(texts: Sequence[Text], vocabulary: Vocabulary) -> tuple[Ints, Ints, In
     """The distinct terms of each text, how often each occurs (a title word counts
     ``TITLE_WEIGHT`` times) and how many each text has: flat arrays.
 
-    ``PAPERS_AT_ONCE`` texts are split into words at once, and their words numbered and
+    ``READ_AT_ONCE`` texts are split into words at once, and their words numbered and
     counted in numpy, not one paper at a time.
     """
     import numpy as np
@@ -233,8 +234,8 @@ def _read(texts: Sequence[Text], vocabulary: Vocabulary) -> tuple[Ints, Ints, In
     author, topic = vocabulary.authors.__getitem__, vocabulary.topics.__getitem__
     terms, counts, lengths = [], [], []
     title = " ".join(["{0}"] * TITLE_WEIGHT)
-    for first in range(0, len(texts), PAPERS_AT_ONCE):
-        chunk = texts[first:first + PAPERS_AT_ONCE]
+    for first in range(0, len(texts), READ_AT_ONCE):
+        chunk = texts[first:first + READ_AT_ONCE]
         joined = b" \xff ".join([_encoded(title.format(t.title) + "\n" + t.body) for t in chunk])
         words = joined.split()
         found = np.fromiter(map(number, words), np.int32, len(words))
@@ -580,8 +581,7 @@ def _neighbours(n: int, term: Ints, rows: Ints, weight: Ints, vocabulary: int
     del later, left_rows, position, shared
     first, second = pair >> row_bits, pair & ((1 << row_bits) - 1)
     del pair
-    # Both ways round.
-    return _top(n, np.r_[first, second], np.r_[second, first], np.r_[score, score])
+    return _top(n, first, second, score, both=True)
 
 
 @dataclass
@@ -633,10 +633,12 @@ def _score_spans(shared: _Pairing, spans: Sequence[tuple[int, int]]) -> tuple[In
 _LEAST = math.ceil(THRESHOLD * SCALE * SCALE)  # the least score shown, as an integer
 
 
-def _top(n: int, mine: Ints, other: Ints, score: Ints) -> tuple[Ints, Ints]:
-    """Each paper's ``LIMIT`` best of the scored pairs (``mine``, ``other``): the rows
-    of the others and their scores, rows × ``LIMIT``, best first, ties by the other's
-    row (its id), -1 and 0 past the end of a list."""
+def _top(n: int, mine: Ints, other: Ints, score: Ints, both: bool = False
+         ) -> tuple[Ints, Ints]:
+    """Each paper's ``LIMIT`` best of the scored pairs (``mine``, ``other``; with
+    ``both``, each pair counts both ways round): the rows of the others and their
+    scores, rows × ``LIMIT``, best first, ties by the other's row (its id), -1 and 0
+    past the end of a list."""
     import numpy as np
 
     top = np.full((n, LIMIT), -1, np.int64)
@@ -649,9 +651,13 @@ def _top(n: int, mine: Ints, other: Ints, score: Ints) -> tuple[Ints, Ints]:
     level_bits = _bits(len(levels))
     if 2 * row_bits + level_bits > 63:
         raise ValueError(f"too many papers ({n}) to sort their pairs in 63 bits")
-    keys = mine.astype(np.int64) << (level_bits + row_bits)
-    keys |= rank << row_bits
-    keys |= other
+    keys = np.empty(len(mine) * (2 if both else 1), np.int64)
+    for half, (first, second) in enumerate(((mine, other), (other, mine)) if both else
+                                           ((mine, other),)):
+        part = keys[half * len(mine):(half + 1) * len(mine)]
+        np.left_shift(first, level_bits + row_bits, out=part)
+        part |= rank << row_bits
+        part |= second
     del rank
     keys.sort()
     mine = keys >> (row_bits + level_bits)
