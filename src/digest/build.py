@@ -310,7 +310,8 @@ def site_data(config: Config, corpus: Corpus, build: date, problems: Problems | 
 
     With a cache, topics are matched again and words read again only for the papers
     whose record changed. ``jobs`` processes may read the papers' words for related
-    papers (default: one per core without a cache, one with).
+    papers (default one: on this project's shared 2-core machine, forking cost more CPU
+    than it saved and lost wall time under load; see related.READ_IN_PARALLEL).
     """
     found = problems if problems is not None else Problems()
     written = authoring.read(note_files or [], page_files or [], corpus.papers, found)
@@ -319,10 +320,8 @@ def site_data(config: Config, corpus: Corpus, build: date, problems: Problems | 
                                  written.topic_overrides(), cache.topic_memo if cache else None)
     in_use = {slug for paper in papers for slug in paper.topics}
     rendered = authoring.render(config, written, papers, found)
-    if jobs is None:
-        jobs = executor.workers() if cache is None else 1
     neighbours = related.related(papers, {pid: note.body for pid, note in written.notes.items()},
-                                 cache.related_memo if cache else None, jobs)
+                                 cache.related_memo if cache else None, jobs or 1)
     return SiteData(config=config, papers=tuple(sorted(papers, key=lambda p: p.id)),
                     topics=tuple(t for t in used if t.slug in in_use),
                     listings=corpus.listings, build_date=build,
@@ -567,7 +566,7 @@ def _build(config: Config, build_date: date, problems: Problems, *, write: bool,
     site = site_data(config, corpus, build_date, problems,
                      markdown_files(config.root, config.content_dir, "notes"),
                      markdown_files(config.root, config.content_dir, "pages"), cache=cache,
-                     jobs=jobs)
+                     jobs=jobs)  # (None: one, for related papers)
     if strict and problems.errors:
         return None
     if jobs is None:

@@ -61,7 +61,7 @@ IDF_STEPS = 8  # ln N and ln df are rounded to 1/8 (see _postings)
 SCALE = (1 << 15) - 1  # weight steps: a product of two fits in 30 bits
 PAIRS_AT_ONCE = 1 << 17  # candidate pairs scored at once: bounds the memory
 PAPERS_AT_ONCE = 1024  # papers counted at once: the same
-READ_IN_PARALLEL = 20_000  # texts to read from which a build reads them on every core
+READ_IN_PARALLEL = 20_000  # texts to read from which ``processes`` > 1 read them in workers
 READ_AT_ONCE = 256  # texts split into words at once: bounds the memory of the words
 ROWS_AT_ONCE = 4096  # papers whose pairs are scored at once: a pair's key fits in 63 bits
 
