@@ -4,10 +4,12 @@ On a synthetic project (benchmarks/corpus.py) it measures, in child processes so
 figures are the step's own:
 
 - the related step (``corpus.related.related``) on every paper, with the garbage
-  collector set as a build sets it: wall and CPU time, and the peak memory it adds to a
-  process that already holds the site's data (numpy's import included);
+  collector set as a build sets it, in one process (``--processes N`` reads the words in
+  N from ``related.READ_IN_PARALLEL`` papers on): wall and CPU time (workers' included),
+  and the peak memory it adds to a process that already holds the site's data (numpy's
+  import included);
 - the preview's re-run after one paper's abstract changed (the memo keeps the other
-  papers' words);
+  papers' words and vectors, and patches the lists: how many it computed again);
 - how many papers list neighbours, and how often a neighbour is one of the paper's own
   family (the corpus makes ~N/400 papers from each seed abstract: same title after the
   name, half the sentences), for the pruned scores and, with ``--exact`` (needs scipy),
@@ -52,20 +54,26 @@ from digest.errors import Problems
 def rss():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-root, exact = Path(sys.argv[1]), sys.argv[2] == "1"
+root, exact, processes = Path(sys.argv[1]), sys.argv[2] == "1", int(sys.argv[3])
 problems = Problems()
 cfg = config_mod.load(root, problems)
 corpus = load_corpus(cfg, date(2026, 3, 31), problems)
 papers, _ = topics.assign(list(corpus.papers), topics.taxonomy_for(cfg), list(corpus.listings),
                           {}, None)
 from digest.executor import fewer_collections
+
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
 before = rss()
-wall, cpu = time.perf_counter(), time.process_time()
+wall, cpu, forked = time.perf_counter(), time.process_time(), children_cpu()
 from digest.corpus import related
 memo = related.RelatedMemo()
 with fewer_collections():  # as in a build
-    found = related.related(papers, {}, memo)
-out = {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
+    found = related.related(papers, {}, memo, processes)
+out = {"wall": time.perf_counter() - wall,
+       "cpu": time.process_time() - cpu + children_cpu() - forked,
        "rss_added": rss() - before}
 edited = sorted(papers, key=lambda p: p.id)
 edited[len(edited) // 2] = replace(edited[len(edited) // 2],
@@ -75,6 +83,7 @@ with fewer_collections():
     again = related.related(edited, {}, memo)
 out["memo_wall"] = time.perf_counter() - wall
 out["changed_lists"] = sum(found[k] != again[k] for k in found)
+out["patched"] = memo.patched  # lists computed again (None: all were)
 family = {p.id: p.title.split(": ", 1)[-1] for p in papers}
 
 def quality(lists):
@@ -141,8 +150,9 @@ def run_build(project: Path, output: Path) -> dict[str, float]:
                                                                 strict=True)}
 
 
-def step(project: Path, exact: bool) -> dict[str, object]:
-    done = subprocess.run([sys.executable, "-c", _STEP, str(project), "1" if exact else "0"],
+def step(project: Path, exact: bool, processes: int) -> dict[str, object]:
+    done = subprocess.run([sys.executable, "-c", _STEP, str(project), "1" if exact else "0",
+                           str(processes)],
                           check=True, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(REPO / "src")})
     result: dict[str, object] = json.loads(done.stdout.splitlines()[-1])
@@ -177,6 +187,8 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the projects here")
     parser.add_argument("--baseline", type=Path, help="src folder of digest without the step")
     parser.add_argument("--exact", action="store_true", help="compare with exact cosine (scipy)")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="processes that read the words (a build uses one)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         base = args.keep or Path(tmp)
@@ -184,16 +196,18 @@ def main() -> int:
             project = base / f"corpus-{n}"
             if not (project / "digest.yaml").is_file():
                 write_project(n, project)
-            measured = [step(project, args.exact and run == 0) for run in range(args.runs)]
+            measured = [step(project, args.exact and run == 0, args.processes)
+                        for run in range(args.runs)]
             first = measured[0]
 
             def median(key: str, rows: list[dict[str, object]] = measured) -> float:
                 return statistics.median(float(r[key]) for r in rows)  # type: ignore[arg-type]
 
             print(f"{n} papers: related step {median('wall'):.2f} s wall, "
-                  f"{median('cpu'):.2f} s CPU, +{median('rss_added'):.0f} MiB peak RSS; "
-                  f"after a one-paper edit {median('memo_wall'):.2f} s "
-                  f"({first['changed_lists']} lists changed)")
+                  f"{median('cpu'):.2f} s CPU (workers' too), +{median('rss_added'):.0f} MiB "
+                  f"peak RSS; after a one-paper edit {median('memo_wall'):.2f} s "
+                  f"({first['changed_lists']} lists changed, "
+                  f"{'all' if first['patched'] is None else first['patched']} computed again)")
             for kind in ("pruned", "exact"):
                 if kind in first:
                     q = first[kind]

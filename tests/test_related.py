@@ -3,7 +3,6 @@ consistent both ways, the same in every build, and shown on paper pages and in f
 
 from __future__ import annotations
 
-import math
 import os
 import random
 import shutil
@@ -107,12 +106,14 @@ def test_lists_are_consistent_both_ways(fixture_build: BuildResult) -> None:
 
 def test_the_score_is_the_cosine_of_the_tf_idf_vectors() -> None:
     """Three titles: "alpha beta", "alpha gamma", "delta epsilon". Each title word
-    counts three times; alpha is in 2 of 3 papers, beta and gamma in one, so the first
-    two papers' vectors are (1 + ln 3)·(ln 1.5, ln 3) and (1 + ln 3)·(ln 1.5, ln 3)
-    on different second axes: their cosine is ln² 1.5 / (ln² 1.5 + ln² 3)."""
+    counts three times; alpha is in 2 of 3 papers, beta and gamma in one. An IDF is
+    ln N − ln df with each logarithm in steps of 1/8: alpha's is (9 − 6) / 8 = 0.375
+    (8 ln 3 = 8.79, 8 ln 2 = 5.55), beta's and gamma's 9 / 8 = 1.125. The first two
+    papers' vectors are (1 + ln 3)·(0.375, 1.125) on different second axes: their
+    cosine is 0.375² / (0.375² + 1.125²) = 0.1."""
     papers = [Paper(id="a", title="alpha beta"), Paper(id="b", title="alpha gamma"),
               Paper(id="c", title="delta epsilon")]
-    expected = math.log(1.5) ** 2 / (math.log(1.5) ** 2 + math.log(3) ** 2)  # 0.1199
+    expected = 0.375**2 / (0.375**2 + 1.125**2)
     found = related.related(papers)
     assert found["a"] == (("b", pytest.approx(expected, abs=2e-4)),)
     assert found["b"] == (("a", found["a"][0][1]),)
@@ -121,7 +122,7 @@ def test_the_score_is_the_cosine_of_the_tf_idf_vectors() -> None:
 
 def test_scores_below_the_threshold_are_not_listed() -> None:
     # The same two papers with a third word each: the cosine falls to
-    # ln² 1.5 / (ln² 1.5 + 2 ln² 3) = 0.064, under THRESHOLD (0.08).
+    # 0.375² / (0.375² + 2 · 1.125²) = 0.053, under THRESHOLD (0.08).
     papers = [Paper(id="a", title="alpha beta zeta"), Paper(id="b", title="alpha gamma eta"),
               Paper(id="c", title="delta epsilon")]
     assert related.related(papers) == {"a": (), "b": (), "c": ()}
@@ -166,6 +167,85 @@ def test_the_lists_do_not_depend_on_input_order_or_a_memo(fixture_build: BuildRe
     assert related.related(voted, notes, memo) is memo.result
 
 
+def _families(count: int, seed: int) -> list[Paper]:
+    """``count`` papers in families of eight: a family shares a name and most of its
+    words, every paper draws the rest from words all families use."""
+    rng = random.Random(seed)
+    common = [f"common{i}" for i in range(60)]
+    papers = []
+    for i in range(count):
+        family = i // 8
+        own = [f"fam{family}w{k}" for k in range(12)]
+        words = rng.sample(own, 8) + rng.sample(common, 10)
+        papers.append(Paper(id=f"p{i:04d}", title=f"Family{family} {rng.choice(own)}",
+                            abstract=" ".join(words), authors=(f"Author {family}",)))
+    return papers
+
+
+def test_patched_lists_are_the_lists_computed_in_full() -> None:
+    """The preview patches the lists after each edit (memo.patched); every time they
+    equal the lists computed from nothing, in the same order."""
+    rng = random.Random(3)
+    papers = _families(400, 1)
+    notes = {"p0003": "A note on common1 and fam0w2."}
+    memo = related.RelatedMemo()
+    related.related(papers, notes, memo)
+    patched = []
+    for step in range(30):
+        i = rng.randrange(len(papers))
+        paper = papers[i]
+        kind = step % 6
+        if kind == 0:  # a title edited: the id follows the title
+            papers[i] = replace(paper, id=f"{paper.id}-v{step}", title=f"{paper.title} v{step}")
+        elif kind == 1:  # words every family uses
+            papers[i] = replace(paper, abstract=f"{paper.abstract} common{step} common{step + 1}")
+        elif kind == 2:  # another family's abstract
+            papers[i] = replace(paper, abstract=papers[(i + 80) % len(papers)].abstract)
+        elif kind == 3:
+            papers.pop(i)
+        elif kind == 4:
+            papers.append(replace(papers[(i + 3) % len(papers)], id=f"new{step}"))
+        else:
+            notes[paper.id] = f"fam{step}w1 fam{step}w2 common{step}"
+        found = related.related(papers, notes, memo)
+        patched.append(memo.patched)
+        fresh = related.related(list(reversed(papers)), notes)
+        assert found == fresh, step
+        assert list(found) == list(fresh)
+    # The lists were patched, not computed again, after most edits (in a corpus this
+    # small, one paper moves a common word's IDF step often, and with it many vectors).
+    assert sum(1 for count in patched if count is not None) >= 15, patched
+
+
+def test_a_title_edit_patches_few_lists() -> None:
+    papers = _families(400, 2)
+    memo = related.RelatedMemo()
+    before = related.related(papers, None, memo)
+    edited = [replace(p, id="p0009-v2", title=f"{p.title} v2") if p.id == "p0009" else p
+              for p in papers]
+    after = related.related(edited, None, memo)
+    assert memo.patched is not None and memo.patched <= 16
+    assert after == related.related(edited)
+    changed = {pid for pid in after if after[pid] != before.get(pid)}
+    # The renamed paper, the papers that listed it under its old id, those it entered,
+    # and those whose neighbour moved in or out of a word's postings beside it: few.
+    assert "p0009-v2" in changed
+    assert len(changed) <= 16, changed
+
+
+def test_words_read_in_forked_workers_give_the_same_lists(monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """Each worker numbers the terms it meets first; numbered again here, in text order."""
+    papers = _families(120, 4)
+    expected = related.related(papers)
+    monkeypatch.setattr(related, "READ_IN_PARALLEL", 10)
+    memo = related.RelatedMemo()
+    assert related.related(papers, None, memo, processes=2) == expected
+    # The vocabulary holds every term once, with the numbers the arrays use.
+    assert sorted(memo.vocabulary.terms.values()) == list(range(len(memo.vocabulary.terms)))
+    assert related.related(papers[:-1], None, memo) == related.related(papers[:-1])
+
+
 def test_two_builds_in_fresh_processes_are_byte_identical(tmp_path: Path) -> None:
     """Different hash seeds change set and dict orders; the lists must not move."""
     outputs = []
@@ -202,8 +282,9 @@ def test_an_edit_rerenders_only_pages_whose_related_list_changed(tmp_path: Path)
 
 
 def test_a_hundred_thousand_papers_fit_the_packed_keys() -> None:
-    """Two papers far apart in 100,000 share one term, each with one of its own: their
-    cosine is ln² 50,000 / (ln² 50,000 + ln² 100,000) = 0.469."""
+    """Two papers far apart in 100,000 share one term, each with one of its own. In
+    eighths, ln 100,000 = 92 and ln 2 = 6, so the IDFs are 86/8 = 10.75 and 92/8 = 11.5:
+    the cosine is 10.75² / (10.75² + 11.5²) = 0.466."""
     import numpy as np
 
     n = 100_000
@@ -214,7 +295,7 @@ def test_a_hundred_thousand_papers_fit_the_packed_keys() -> None:
     terms[3], terms[n - 2] = np.array([0, 1], np.int32), np.array([0, 2], np.int32)
     frequencies[3] = frequencies[n - 2] = np.array([1, 1], np.int32)
     found = related.nearest(ids, terms, frequencies, {"shared": 0, "one": 1, "two": 2})
-    expected = math.log(n / 2) ** 2 / (math.log(n / 2) ** 2 + math.log(n) ** 2)
+    expected = 10.75**2 / (10.75**2 + 11.5**2)
     assert found[ids[3]] == ((ids[n - 2], pytest.approx(expected, abs=2e-4)),)
     assert found[ids[n - 2]] == ((ids[3], found[ids[3]][0][1]),)
     assert sum(1 for near in found.values() if near) == 2

@@ -447,11 +447,15 @@ def parse_cached(files: list[SourceFile], build: date, problems: Problems,
 def site_data(config: Config, corpus: Corpus, build: date, problems: Problems | None = None,
               note_files: list[SourceFile] | None = None,
               page_files: list[SourceFile] | None = None, *,
-              cache: BuildCache | None = None, processes: int = 1) -> SiteData:
+              cache: BuildCache | None = None, processes: int = 1,
+              jobs: int | None = None) -> SiteData:
     """Notes, topics and pages joined to the papers; note problems go to ``problems``.
 
     With a cache, topics are matched again and words read again only for the papers
-    whose record changed.
+    whose record changed. ``jobs`` processes may read the papers' words for related
+    papers (default one: on this project's shared 2-core machine, forking cost more CPU
+    than it saved and lost wall time under load; see related.READ_IN_PARALLEL);
+    ``processes`` match the topic rules against many papers' text.
     """
     found = problems if problems is not None else Problems()
     written = authoring.read(note_files or [], page_files or [], corpus.papers, found)
@@ -462,7 +466,7 @@ def site_data(config: Config, corpus: Corpus, build: date, problems: Problems | 
     in_use = {slug for paper in papers for slug in paper.topics}
     rendered = authoring.render(config, written, papers, found)
     neighbours = related.related(papers, {pid: note.body for pid, note in written.notes.items()},
-                                 cache.related_memo if cache else None)
+                                 cache.related_memo if cache else None, jobs or 1)
     return SiteData(config=config, papers=tuple(sorted(papers, key=lambda p: p.id)),
                     topics=tuple(t for t in used if t.slug in in_use),
                     listings=corpus.listings, build_date=build,
@@ -792,7 +796,8 @@ def _build(config: Config, build_date: date, problems: Problems, *, write: bool,
     pages = markdown_files(config.root, config.content_dir, "pages")
     # Workers are forked only by a build into a folder (the preview's server has threads).
     site = site_data(config, corpus, build_date, problems, notes, pages, cache=cache,
-                     processes=executor.workers() if write else 1)
+                     processes=executor.workers() if write else 1,
+                     jobs=jobs)  # (None: one, for related papers)
     if strict and problems.errors:
         return None
     if cache is not None:
