@@ -201,10 +201,10 @@ def bench(n: int, project: Path, runs: int, corpus: str, hugo: bool) -> dict[str
 
 def report(r: dict[str, object]) -> str:
     """The figures of one size as a small table."""
-    lines = [f"{r['papers']} papers, {r['corpus']} corpus, {r['pages']:.0f} pages, "
-             f"median of {r['runs']} run(s)",
-             f"  {'build':<17} {'wall':>8} {'peak RSS':>10} {'written':>8} "
-             f"{'output':>10} {'files':>7}"]
+    lines = [(f"{r['papers']} papers, {r['corpus']} corpus, {r['pages']:.0f} pages, "
+              f"median of {r['runs']} run(s)"),
+             (f"  {'build':<17} {'wall':>8} {'peak RSS':>10} {'written':>8} "
+              f"{'output':>10} {'files':>7}")]
     for kind in KINDS:
         lines.append(f"  {LABELS[kind]:<17} {r[f'{kind}_wall']:>7.2f}s "
                      f"{r[f'{kind}_rss']:>7.0f}MiB {r[f'{kind}_written']:>8.0f} "
