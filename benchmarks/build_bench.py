@@ -15,9 +15,9 @@ file count (GitHub Pages refuses sites over 1 GB). One run is:
   builds (a new checkout, the cache restored by actions/cache).
 
 ``--hugo`` writes the same papers (``digest export``: digest's topics) as a Hugo site
-(benchmarks/hugo_site.py) and times ``hugo --quiet --destination DIR`` in the same run:
-cold into a fresh folder, and again into that folder (Hugo has no incremental CLI
-build), then prints digest/Hugo ratios.
+(benchmarks/hugo_site.py) and times ``hugo --quiet --destination DIR`` in the same run,
+after digest's builds of each run: cold into a fresh folder, and again into that folder
+(Hugo has no incremental CLI build), then prints digest/Hugo ratios.
 
     python benchmarks/build_bench.py                        # 1,000 and 10,000 papers
     python benchmarks/build_bench.py --corpus realistic --papers 10000 --hugo
@@ -154,6 +154,8 @@ def bench(n: int, project: Path, runs: int, corpus: str, hugo: bool) -> dict[str
                                                      else edit_uniform)
     sizes: dict[str, float] = {}
     try:
+        site = (hugo_site.write_site(hugo_site.export_records(project), work / "hugo",
+                                     f"Hugo digest ({n} papers)") if hugo else None)
         for run in range(runs):
             output = work / f"site-{run}"
             drop_cache(project)
@@ -170,15 +172,16 @@ def bench(n: int, project: Path, runs: int, corpus: str, hugo: bool) -> dict[str
             sizes = index_sizes(output)
             settle()
             rows["cached"].append(run_build(project, work / f"site-{run}-cached"))
-        if hugo:
-            site = hugo_site.write_site(hugo_site.export_records(project), work / "hugo",
-                                        f"Hugo digest ({n} papers)")
-            for run in range(runs):
+            if site is not None:  # interleaved: both see the same load on a shared machine
                 destination = work / f"hugo-{run}"
                 settle()
                 hugo_rows["cold"].append(run_hugo(site, destination))
                 settle()
                 hugo_rows["again"].append(run_hugo(site, destination))
+            done = [f"{kind} {rows[kind][-1]['wall']:.2f}s" for kind in KINDS] + \
+                [f"hugo {kind} {hugo_rows[kind][-1]['wall']:.2f}s" for kind in hugo_rows
+                 if hugo_rows[kind]]
+            print(f"  run {run + 1}: {', '.join(done)}", flush=True)
     finally:  # deleted only now: creating files right after deleting a large tree is
         # several times slower on ext4 here, and a cold build on CI follows no deletion
         shutil.rmtree(work, ignore_errors=True)
@@ -198,10 +201,10 @@ def bench(n: int, project: Path, runs: int, corpus: str, hugo: bool) -> dict[str
 
 def report(r: dict[str, object]) -> str:
     """The figures of one size as a small table."""
-    lines = [f"{r['papers']} papers, {r['corpus']} corpus, {r['pages']:.0f} pages, "
-             f"median of {r['runs']} run(s)",
-             f"  {'build':<17} {'wall':>8} {'peak RSS':>10} {'written':>8} "
-             f"{'output':>10} {'files':>7}"]
+    lines = [(f"{r['papers']} papers, {r['corpus']} corpus, {r['pages']:.0f} pages, "
+              f"median of {r['runs']} run(s)"),
+             (f"  {'build':<17} {'wall':>8} {'peak RSS':>10} {'written':>8} "
+              f"{'output':>10} {'files':>7}")]
     for kind in KINDS:
         lines.append(f"  {LABELS[kind]:<17} {r[f'{kind}_wall']:>7.2f}s "
                      f"{r[f'{kind}_rss']:>7.0f}MiB {r[f'{kind}_written']:>8.0f} "

@@ -57,7 +57,13 @@ ZIPF = 0.3
 # authors per paper, 1 to 15: mean about 6
 AUTHOR_WEIGHTS = (4, 7, 10, 12, 12, 11, 10, 8, 7, 5, 4, 3, 3, 2, 2)
 
-FIRST_NAMES = tuple("""
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+FIRST_NAMES = _words("""
 Ada Adebayo Ahmed Aiko Akira Alejandro Alexei Alice Amara Amir Ana Anders Andrea Anika
 Anna Antoine Arjun Ayşe Bao Beatriz Ben Björn Bo Camille Carlos Catalina Chao Chen
 Chiara Chloé Daniel David Dae-jung Deepak Diego Dmitri Elena Elif Emeka Emily Emma
@@ -69,8 +75,8 @@ Naveen Nikolai Noor Olga Omar Pablo Peng Pierre Priya Qian Quentin Rafael Rahul 
 Renée Ricardo Rui Sakura Samuel Sara Sebastián Sergey Shreya Siddharth Sofia Søren Sven
 Takeshi Tariq Thomas Tian Tomás Uma Valentina Victor Wei Wen Xiang Xiao Xin Yan Yang
 Yara Yi Ying Yu Yuki Yusuf Zhen Zhi Zofia Zoë
-""".split())
-LAST_NAMES = tuple("""
+""")
+LAST_NAMES = _words("""
 Abe Adeyemi Agarwal Ahn Alvarez Andersen Arora Bae Bauer Becker Bianchi Brown Castro Chan
 Chang Chatterjee Chen Cheng Cho Choi Costa Cruz Dąbrowski Das Dubois Eriksson Fang Feng
 Fernández Fischer Fréchet Fu Gao García Ghosh Gómez Guo Gupta Haddad Han Hansen Hashimoto
@@ -81,7 +87,7 @@ Olsen Ortiz Park Patel Peng Petrov Pham Qian Qin Quispe Rao Reddy Ren Rossi Roy 
 Schneider Shah Shen Shi Silva Singh Smith Søndergaard Song Su Sun Suzuki Tan Tanaka Takahashi
 Tang Tran Verma Wagner Wang Watanabe Weber Wei Wong Wu Xia Xie Xu Yamada Yamamoto Yan Yang Ye
 Yilmaz Yu Yuan Zeng Zhang Zhao Zheng Zhong Zhou Zhu Żukowski
-""".split()) + ("van der Berg", "De la Cruz", "O'Brien", "Le Roux", "dos Santos")
+""") + ("van der Berg", "De la Cruz", "O'Brien", "Le Roux", "dos Santos")
 INITIALS = tuple("ABCDEFGHJKLMNPRSTVWXYZ")
 ORGANISATIONS = ("Gensyn Gensyn", "GD-ML AMAP-ML", "meituan-longcat LongCat",
                  "allenai Ai2", "google Google", "nvidia NVIDIA", "Qwen Qwen",
@@ -89,9 +95,8 @@ ORGANISATIONS = ("Gensyn Gensyn", "GD-ML AMAP-ML", "meituan-longcat LongCat",
 
 # --- LaTeX -------------------------------------------------------------------------------
 
-GREEK = tuple(r"\alpha \beta \gamma \delta \epsilon \varepsilon \eta \theta \lambda \mu \nu "
-              r"\rho \sigma \tau \phi \psi \omega \kappa \xi \pi".split())
-BIG_GREEK = tuple(r"\Gamma \Delta \Theta \Lambda \Sigma \Phi \Psi \Omega".split())
+GREEK = _words(r"\alpha \beta \gamma \delta \epsilon \varepsilon \eta \theta \lambda \mu \nu "
+              r"\rho \sigma \tau \phi \psi \omega \kappa \xi \pi")
 LATIN = tuple("xyzwhkdmpqsuvLNKTDH")
 SUBSCRIPTS = ("i", "t", "k", "0", "1", "2", "j", "n", r"\theta", r"\phi", "{ij}", "{t+1}",
               r"\text{max}", r"\mathrm{KL}", "{\\ell}", "{s,a}")
@@ -167,7 +172,7 @@ def _expression(rng: random.Random) -> str:
         lambda: rf"\exp(-{_symbol(rng)})",
         lambda: rf"\arg\min_{{{_symbol(rng)}}} \mathcal{{L}}",
         lambda: rf"\max_{{{rng.choice('ijk')}}} {_symbol(rng)}",
-        lambda: rf"\mathrm{{softmax}}(QK^\top/\sqrt{{d}})",
+        lambda: r"\mathrm{softmax}(QK^\top/\sqrt{d})",
         lambda: rf"{_symbol(rng)} \sim \mathcal{{N}}(0, \sigma^2 I)",
     ))()
 
@@ -183,7 +188,7 @@ def _math(rng: random.Random) -> str:
 
 def _latex_sentence(rng: random.Random, name: str) -> str:
     """One sentence of an abstract with LaTeX in it, in one of many shapes."""
-    m = lambda: _math(rng)  # noqa: E731
+    m = lambda: _math(rng)
     return rng.choice((
         lambda: f"We prove that the estimator converges at a rate of ${_complexity(rng)}$, "
                 "matching the known lower bound.",

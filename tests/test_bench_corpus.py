@@ -12,6 +12,7 @@ import sys
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from sitebuild import FIXED_DAY, REPO, tree
@@ -122,3 +123,9 @@ def test_hugo_site_has_digest_topics(project: Path, tmp_path: Path) -> None:
     assert (public / "index.xml").is_file() and (public / "page" / "2").is_dir()
     some = next(p for p in (public / "authors").iterdir() if p.is_dir())
     assert (some / "index.html").is_file() and not (some / "index.xml").exists()
+    # the layout's links (made from front matter) reach the pages Hugo made
+    page = next((public / "papers").glob("*/index.html")).read_text(encoding="utf-8")
+    links = [unquote(h) for h in re.findall(r'href="/papers/([^"]*/)"', page)]
+    assert any(h.startswith("authors/") for h in links) and any(
+        h.startswith("topics/") for h in links)
+    assert [h for h in links if not (public / h / "index.html").is_file()] == []
