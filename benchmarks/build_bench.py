@@ -81,7 +81,7 @@ def run_build(project: Path, output: Path) -> dict[str, float]:
     """One ``digest build``: wall seconds, peak RSS (MiB), files written, output size."""
     wall, rss, out = measured([sys.executable, "-m", "digest", "build", "--output",
                                str(output)], project)
-    written = re.search(r"\((\d+) files written\)", out)
+    written = re.search(r"(\d+) files written\)", out)
     pages = re.search(r"(\d+) pages,", out)
     return {"wall": wall, "rss": rss,
             "written": float(written.group(1)) if written else float("nan"),
