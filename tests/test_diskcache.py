@@ -267,3 +267,15 @@ def test_the_search_memo_is_kept_beside_the_cache_and_a_bad_one_is_remade(
     assert diskcache.load(tiny, "search.pickle")[1] is None
     assert sorted(p.name for p in (tiny / ".digest-cache").iterdir()) == \
         [".gitignore", "build.pickle", "search.pickle"]  # no temporary file left
+
+
+def test_a_cache_folder_that_cannot_be_written_is_a_warning_not_a_failure(
+        tiny: Path, tmp_path: Path) -> None:
+    (tiny / ".digest-cache").write_text("a file where the folder should be", encoding="utf-8")
+    problems = Problems()
+    result = run(tiny, tmp_path / "site", problems=problems)
+    assert [(p.path, p.severity) for p in problems.items] == \
+        [(".digest-cache/build.pickle", "warning")] * 2
+    assert "cannot be read" in problems.items[0].message
+    assert "cannot be written" in problems.items[1].message
+    assert result.report is not None and tree(tmp_path / "site") == fresh(tiny, tmp_path)

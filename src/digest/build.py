@@ -554,7 +554,10 @@ def _make_chunk(job: _Job, chunk: list[int] | None) -> _Made:
             loaded, _ = diskcache.load(job.search_root, diskcache.SEARCH_FILE)
             memo = loaded if isinstance(loaded, search.SearchMemo) else search.SearchMemo()
             files = search.render_search(job.site, memo)
-            memo_file = diskcache.stage(job.search_root, memo)
+            try:
+                memo_file = diskcache.stage(job.search_root, memo)
+            except OSError:
+                memo_file = None  # the cache cannot be written: the build reports it
     else:
         page_list: list[routes.Page] = []
         for i in chunk:
@@ -841,5 +844,10 @@ def build_site(config: Config, build_date: date, problems: Problems, *,
     result = build(config, build_date, problems, progress=progress, cache=cache)
     if result is not None and cache is not None and (
             before != cache.inputs or (result.report is not None and result.report.written)):
-        diskcache.save(config.root, cache.for_disk())
+        try:
+            diskcache.save(config.root, cache.for_disk())
+        except OSError as exc:  # the site is built; only the next build's head start is lost
+            problems.warning(f"{diskcache.CACHE_DIR}/{diskcache.CACHE_FILE}", 1,
+                             f"the build cache cannot be written ({exc.strerror or exc}); "
+                             "the next build starts from nothing")
     return result
