@@ -5,7 +5,6 @@ another output folder, another build date)."""
 
 from __future__ import annotations
 
-import json
 import os
 import pickle
 import shutil
@@ -15,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from edits import edits
 from sitebuild import GOLDEN_SITE, tree
 
 from digest import config as config_mod
@@ -79,68 +79,16 @@ def test_a_chain_of_rebuilds_from_the_disk_cache_equals_builds_from_nothing(
     build renders in worker processes, the later ones here."""
     monkeypatch.setattr(corpus, "PER_LISTING", 40)  # eight listings
     project = corpus.write_project(300, tmp_path / "project")
-    listings = sorted((project / "content" / "listings").glob("*.json"))
-    notes = project / "content" / "notes"
     site = tmp_path / "site"
-
-    def records(path: Path) -> list[dict[str, object]]:
-        return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
-
-    def save(path: Path, data: list[dict[str, object]]) -> None:
-        # as corpus.py writes them: only the edited record's lines change
-        path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-
-    def retitle() -> None:
-        data = records(listings[1])
-        data[2]["title"] = f"{data[2]['title']} again"
-        save(listings[1], data)
-
-    def newest() -> None:
-        data = records(listings[2])
-        data[0]["date"] = "2030-01-01"
-        data[0]["abstract"] = "Reinforcement learning agents for diffusion image generation."
-        save(listings[2], data)
-
-    def topics() -> None:
-        data = records(listings[3])
-        data[1]["topics"] = ["Hand-picked topic"]
-        save(listings[3], data)
-
-    def note() -> None:
-        title = records(listings[4])[0]["title"]
-        notes.mkdir(exist_ok=True)
-        (notes / "pick.md").write_text(f'---\npaper: "{title}"\ntopics: [Robotics]\n'
-                                       "featured: true\nrating: 5\n---\nWorth a read.\n",
-                                       encoding="utf-8")
-
-    removed = listings[5].read_text(encoding="utf-8")
-
-    def remove() -> None:
-        listings[5].unlink()
-
-    def restore() -> None:
-        listings[5].write_text(removed, encoding="utf-8")
-
-    def config() -> None:
-        text = (project / "digest.yaml").read_text(encoding="utf-8")
-        (project / "digest.yaml").write_text(text.replace("title: ", "title: Renamed ", 1),
-                                              encoding="utf-8")
-
-    def template() -> None:
-        own = project / "templates" / "partials"
-        own.mkdir(parents=True)
-        card = Path(config_mod.__file__).parent / "templates" / "partials" / "card.html"
-        (own / "card.html").write_text(card.read_text(encoding="utf-8").replace(
-            "<article", "<article data-own-theme", 1), encoding="utf-8")
-
-    steps = (None, retitle, newest, topics, note, remove, restore, config, template, retitle)
-    for step in steps:
-        if step is not None:
-            step()
-        name = step.__name__ if step else "first"
+    edit = edits(project)
+    steps = ("first", "retitle", "newest", "topics", "note", "remove", "restore", "config",
+             "template", "retitle")
+    for name in steps:
+        if name != "first":
+            edit[name]()
         result = run(project, site)
         assert tree(site) == fresh(project, tmp_path), name
-        if step is retitle:
+        if name == "retitle":
             assert 0 < result.remade < result.page_count / 10, name
     assert b"data-own-theme" in (site / "index.html").read_bytes()
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import markupsafe
 import pytest
+from edits import edits
 from sitebuild import FIXED_DAY, GOLDEN_SITE, REPO, tree
 
 from digest import build as build_mod
@@ -136,59 +137,17 @@ def test_a_chain_of_incremental_rebuilds_equals_full_builds(tmp_path: Path) -> N
     """Each preview memo (merge, topics, plan, cards, feeds) stays exact over many edits:
     titles, dates that move a paper into the feeds, topics, notes, a listing removed."""
     project = write_project(600, tmp_path / "project")
-    listings = sorted((project / "content" / "listings").glob("*.json"))
-    notes = project / "content" / "notes"
     cache = BuildCache()
-
-    def records(path: Path) -> list[dict[str, object]]:
-        return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
-
-    def save(path: Path, data: list[dict[str, object]]) -> None:
-        path.write_text(json.dumps(data), encoding="utf-8")
-
-    def retitle() -> None:
-        data = records(listings[1])
-        data[2]["title"] = f"{data[2]['title']} again"
-        save(listings[1], data)
-
-    def newest() -> None:  # the newest paper now: into the site and topic feeds
-        data = records(listings[2])
-        data[0]["date"] = "2030-01-01"
-        data[0]["abstract"] = "Reinforcement learning agents for diffusion image generation."
-        save(listings[2], data)
-
-    def topics() -> None:
-        data = records(listings[3])
-        data[1]["topics"] = ["Hand-picked topic"]
-        save(listings[3], data)
-
-    def note() -> None:
-        title = records(listings[4])[0]["title"]
-        notes.mkdir(exist_ok=True)
-        (notes / "pick.md").write_text(f'---\npaper: "{title}"\ntopics: [Robotics]\n'
-                                       "featured: true\nrating: 5\n---\nWorth a read.\n",
-                                       encoding="utf-8")
-
-    removed = listings[5].read_text(encoding="utf-8")
-
-    def remove() -> None:
-        listings[5].unlink()
-
-    def restore() -> None:
-        listings[5].write_text(removed, encoding="utf-8")
-
-    def drop_note() -> None:
-        (notes / "pick.md").unlink()
-
-    for step in (None, retitle, newest, topics, note, remove, restore, drop_note, retitle):
-        if step is not None:
-            step()
+    edit = edits(project)
+    for name in ("first", "retitle", "newest", "topics", "note", "remove", "restore",
+                 "drop_note", "retitle"):
+        if name != "first":
+            edit[name]()
         problems = Problems()
         cfg = config_mod.load(project, problems)
         again = build(cfg, DAY, problems, write=False, cache=cache)
         fresh = build(cfg, DAY, Problems(), write=False)
         assert again is not None and fresh is not None
-        name = step.__name__ if step else "first"
         assert sorted(again.outputs) == sorted(fresh.outputs), name
         assert [k for k in fresh.outputs if again.outputs[k] != fresh.outputs[k]] == [], name
 
