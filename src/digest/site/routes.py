@@ -129,6 +129,7 @@ class Planner:
                                reverse=True)
         self.authors = self._authors()
         least = site.config.author_pages
+        self._has_page: dict[str, bool] = {}  # author name → has a page (link_signature)
         # the authors with a page of their own (the others: plain names, see ``authors_index``)
         self.paged = frozenset(slug for slug, (_, papers) in self.authors.items()
                                if len(papers) >= least)
@@ -211,9 +212,13 @@ class Planner:
     def link_signature(self, paper: Paper) -> int:
         """Which of the paper's authors have a page, as bits: its page and cards show
         their names as links, so a change here is a change of the paper for a rebuild."""
+        has_page = self._has_page
         bits = 0
         for i, name in enumerate(paper.authors):
-            if views.author_slug(name) in self.paged:
+            known = has_page.get(name)
+            if known is None:
+                known = has_page[name] = views.author_slug(name) in self.paged
+            if known:
                 bits |= 1 << i
         return bits
 
