@@ -55,3 +55,19 @@ def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
     with pytest.raises(executor.WorkerDied, match="exit code -9"):
         with executor.start(_die, None, [0, 1, 2, 3], 2) as results:
             list(results)
+
+
+def _square_or_fail(offset: int, n: int) -> int:
+    if n == 3:
+        raise ValueError("three")
+    return offset + n * n
+
+
+def test_run_all_gives_results_in_chunk_order_and_raises_a_failure() -> None:
+    assert executor.spans(10, 3) == [(0, 4), (4, 8), (8, 10)]
+    assert executor.spans(0, 2) == []
+    for processes in (1, 2):
+        assert executor.run_all(_square_or_fail, 100, [5, 1, 4, 2], processes) == \
+            [125, 101, 116, 104]
+        with pytest.raises(ValueError, match="three"):
+            executor.run_all(_square_or_fail, 0, [1, 3, 2], processes)

@@ -171,13 +171,13 @@ def test_one_large_records_file_spread_over_workers_matches_serial(
     monkeypatch.setattr(build_mod, "MIN_RECORDS", 0)
     monkeypatch.setattr(executor, "workers", lambda: 2)
     started: list[str] = []
-    start = executor.start
+    run_all = executor.run_all
 
     def spy(function, shared, chunks, processes):  # type: ignore[no-untyped-def]
         started.append(f"{function.__name__} {len(chunks)} {processes}")
-        return start(function, shared, chunks, processes)
+        return run_all(function, shared, chunks, processes)
 
-    monkeypatch.setattr(executor, "start", spy)
+    monkeypatch.setattr(executor, "run_all", spy)
     assert parse_all(files, DAY, Problems()) == serial
     assert not any(s.startswith("_entries_chunk") for s in started)  # too little LaTeX
     monkeypatch.setattr(build_mod, "LATEX_SHARE", len(records))  # one record with LaTeX: enough

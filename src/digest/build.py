@@ -336,15 +336,9 @@ def _entries_on(processes: int) -> EntryMaker:
                 1 for r in records if has_latex(r.abstract) or has_latex(r.title)
         ) < len(records):
             return record_entries(records)
-        step = -(-len(records) // (processes * ENTRY_CHUNKS_PER_WORKER))
-        chunks = [(i, min(i + step, len(records))) for i in range(0, len(records), step)]
-        made: dict[tuple[int, int], list[Entry]] = {}
-        with executor.start(_entries_chunk, records, chunks, processes) as results:
-            for chunk, outcome in results:
-                if isinstance(outcome, BaseException):
-                    raise outcome
-                made[chunk] = outcome
-        return [entry for chunk in chunks for entry in made[chunk]]
+        chunks = executor.spans(len(records), processes * ENTRY_CHUNKS_PER_WORKER)
+        return [entry for made in executor.run_all(_entries_chunk, records, chunks, processes)
+                for entry in made]
 
     return make
 
@@ -369,11 +363,9 @@ def _parse_files(files: list[SourceFile], build: date) -> list[Parsed]:
         processes = 1
     count = min(len(rest), processes * 4)
     chunks = [rest[i::count] for i in range(count)]
-    with executor.start(_parse_chunk, (files, build), chunks, processes) as results:
-        for chunk, outcome in results:
-            if isinstance(outcome, BaseException):
-                raise outcome
-            parsed.update(zip(chunk, outcome, strict=True))
+    for chunk, outcome in zip(chunks, executor.run_all(_parse_chunk, (files, build), chunks,
+                                                       processes), strict=True):
+        parsed.update(zip(chunk, outcome, strict=True))
     return [parsed[i] for i in range(len(files))]
 
 
@@ -420,7 +412,7 @@ def parse_cached(files: list[SourceFile], build: date, problems: Problems,
     """``ingest.parse_all``, parsing only the files the cache has not seen with these bytes
     (and, for a listing whose date is not declared, this build date)."""
     kept: dict[tuple[str, str, date | None], tuple[Listing | None, tuple[Problem, ...]]] = {}
-    missing = []
+    missing: list[tuple[SourceFile, str]] = []
     for f in files:
         digest = hashlib.blake2b(f.data, digest_size=16).hexdigest()
         for key in ((f.path, digest, None), (f.path, digest, build)):
@@ -428,10 +420,10 @@ def parse_cached(files: list[SourceFile], build: date, problems: Problems,
                 kept[key] = cache.listings[key]
                 break
         else:
-            missing.append(f)
-    cache.parsed = [f.path for f in missing]
-    for f, (listing, issues, dated) in zip(missing, _parse_files(missing, build), strict=True):
-        digest = hashlib.blake2b(f.data, digest_size=16).hexdigest()
+            missing.append((f, digest))
+    cache.parsed = [f.path for f, _ in missing]
+    parsed = _parse_files([f for f, _ in missing], build)
+    for (f, digest), (listing, issues, dated) in zip(missing, parsed, strict=True):
         kept[(f.path, digest, build if dated else None)] = (listing, issues)
     by_path = {key[0]: parsed for key, parsed in kept.items()}
     pairs: list[tuple[SourceFile, Listing | None]] = []
@@ -646,25 +638,24 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
     """
     planner = routes.Planner(site)
     specs = planner.specs()
-    disk = cache is not None and output is not None
-    on_disk = None
-    if cache is not None and output is not None:
-        on_disk = functools.partial(_steps_on_disk, cache, output)
+    disk = cache if output is not None else None  # the cache of a build into a folder
+    on_disk = None if disk is None or output is None else \
+        functools.partial(_steps_on_disk, disk, output)
     planned = None if cache is None else plan_cached(site, cache.plan, planner, specs, theme,
                                                      on_disk)
     memo = _page_memo(site.config, cache)
     memo.fresh = {}
     extra_nav = authoring.nav_entries(site.static_pages)
     job = _Job(site, planner, specs, planned, extra_nav, output, memo,
-               None if disk or cache is None else cache.search_memo,
-               site.config.root if disk else None)
+               cache.search_memo if cache is not None and disk is None else None,
+               site.config.root if disk is not None else None)
     todo = list(range(len(specs))) if planned is None else \
         [i for i, made in enumerate(planned) if not isinstance(made, Kept)]
     kept = [path for made in planned or () if isinstance(made, Kept) for path in made.paths]
-    search_inputs = _search_inputs(site, cache, theme) if disk and cache is not None else None
-    keep_search = (cache is not None and output is not None and search_inputs is not None
-                   and cache.search_inputs == search_inputs and bool(cache.search_files)
-                   and cache.on_disk(output, cache.search_files))
+    search_inputs = None if disk is None else _search_inputs(site, disk, theme)
+    keep_search = (disk is not None and output is not None and bool(disk.search_files)
+                   and disk.search_inputs == search_inputs
+                   and disk.on_disk(output, disk.search_files))
     weights = _weights(planner, [specs[i] for i in todo])
     if processes is None:
         load = sum(weights) + (0 if keep_search else len(site.papers))
@@ -680,8 +671,8 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
     paths: list[str] = list(kept)
     names: set[str] = {urls.output_file(path) for path in kept}
     search_names: list[str] = []
-    if keep_search and cache is not None:
-        search_names = list(cache.search_files)
+    if keep_search and disk is not None:
+        search_names = list(disk.search_files)
         names.update(search_names)
         unchanged += len(search_names)
     outputs: dict[str, bytes] = {}
@@ -804,7 +795,7 @@ def _build(config: Config, build_date: date, problems: Problems, *, write: bool,
     if strict and problems.errors:
         return None
     if cache is not None:
-        cache.inputs = _inputs_digest(config, build_date, corpus, [*files, *notes, *pages])
+        cache.inputs = _inputs_digest(config, build_date, corpus, cache, [*notes, *pages])
     if jobs is None and (cache is None or not write):
         jobs = executor.workers() if cache is None and page_count(site) >= MIN_PAGES else 1
     if write:
@@ -815,12 +806,14 @@ def _build(config: Config, build_date: date, problems: Problems, *, write: bool,
                        made.report, made.remade)
 
 
-def _inputs_digest(config: Config, build_date: date, corpus: Corpus,
+def _inputs_digest(config: Config, build_date: date, corpus: Corpus, cache: BuildCache,
                    files: list[SourceFile]) -> str:
     """What a build read, as one digest: a build with the same digest that wrote no file
-    changed nothing, so its cache need not be written again."""
+    changed nothing, so its cache need not be written again. Listings count by the keys
+    ``parse_cached`` made of them (their bytes were hashed there)."""
     digest = hashlib.blake2b(repr((config, build_date, sorted(corpus.listing_added.items()),
-                                   [f.path for f in files])).encode(), digest_size=16)
+                                   sorted(cache.listings, key=repr), [f.path for f in files])
+                                  ).encode(), digest_size=16)
     for f in files:
         digest.update(f.data)
     return digest.hexdigest()

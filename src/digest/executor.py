@@ -129,3 +129,27 @@ def _collect(chunks: Sequence[C], done: Any, procs: list[BaseProcess]
                     raise WorkerDied(f"a build worker ended with exit code {dead[0].exitcode}"
                                      ) from None
         yield chunks[index], outcome
+
+
+def spans(count: int, parts: int) -> list[tuple[int, int]]:
+    """``range(count)`` cut into at most ``parts`` consecutive (start, stop) spans."""
+    size = max(-(-count // max(parts, 1)), 1)
+    return [(first, min(first + size, count)) for first in range(0, count, size)]
+
+
+def run_all(function: Callable[[S, C], R], shared: S, chunks: Sequence[C],
+            processes: int) -> list[R]:
+    """``start``'s results in the order of ``chunks``, once every chunk ran; the first
+    failure is raised (for steps whose every chunk is needed)."""
+    done: dict[int, R] = {}
+    with start(_indexed, (function, shared, chunks), range(len(chunks)), processes) as results:
+        for index, outcome in results:
+            if isinstance(outcome, BaseException):
+                raise outcome
+            done[index] = outcome
+    return [done[i] for i in range(len(chunks))]
+
+
+def _indexed(task: tuple[Callable[[Any, Any], Any], Any, Sequence[Any]], index: int) -> Any:
+    function, shared, chunks = task
+    return function(shared, chunks[index])

@@ -278,18 +278,11 @@ def _read_all(texts: Sequence[Text], vocabulary: Vocabulary, processes: int
 
     if processes <= 1 or len(texts) < READ_IN_PARALLEL:
         return _read(texts, vocabulary)
-    size = -(-len(texts) // (2 * processes))
-    chunks = [(first, min(first + size, len(texts))) for first in range(0, len(texts), size)]
     known = len(vocabulary.terms)
-    done: dict[tuple[int, int], Any] = {}
-    with executor.start(_read_part, (texts, vocabulary, known), chunks, processes) as results:
-        for chunk, outcome in results:
-            if isinstance(outcome, BaseException):
-                raise outcome
-            done[chunk] = outcome
     parts = []
-    for chunk in chunks:
-        terms, counts, lengths, names = done.pop(chunk)
+    for terms, counts, lengths, names in executor.run_all(
+            _read_part, (texts, vocabulary, known),
+            executor.spans(len(texts), 2 * processes), processes):
         number = np.arange(known + len(names), dtype=np.int32)
         number[known:] = [vocabulary.terms.setdefault(name, len(vocabulary.terms))
                           for name in names]

@@ -352,14 +352,10 @@ def _best_of_all(papers: Sequence[Paper], matcher: _Matcher, processes: int
         return {paper.id: best_topics(_scores(paper, matcher)) for paper in papers}
     from digest import executor
 
-    size = -(-len(papers) // (2 * processes))
-    chunks = [(first, min(first + size, len(papers))) for first in range(0, len(papers), size)]
     found: dict[str, list[int]] = {}
-    with executor.start(_best_of_part, (papers, matcher), chunks, processes) as results:
-        for _, outcome in results:
-            if isinstance(outcome, BaseException):
-                raise outcome
-            found.update(outcome)
+    for part in executor.run_all(_best_of_part, (papers, matcher),
+                                 executor.spans(len(papers), 2 * processes), processes):
+        found.update(part)
     return found
 
 
