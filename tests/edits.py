@@ -57,6 +57,35 @@ def edits(project: Path) -> dict[str, Callable[[], None]]:
     def restore() -> None:
         listings[5].write_text(removed, encoding="utf-8")
 
+    def insert() -> None:  # a new paper amid a listing: new neighbours, related lists
+        data = records(listings[1])
+        near = data[4]
+        data.insert(3, {**near, "title": f"Revisiting {near['title']}",
+                        "authors": [str(near["authors"][0]), "Nobody Before"]})  # type: ignore[index]
+        save(listings[1], data)
+
+    def delete() -> None:  # a paper gone: its topic neighbours meet, its authors lose it
+        data = records(listings[2])
+        del data[3]
+        save(listings[2], data)
+
+    def redate() -> None:  # a paper moved to another month, inside the digest's span
+        data = records(listings[3])
+        data[2]["date"] = str(records(listings[0])[0]["date"])
+        save(listings[3], data)
+
+    def coauthor() -> None:  # an author of one paper on a second: now with a page
+        counts: dict[str, int] = {}
+        for path in listings:
+            for record in records(path):
+                for name in record["authors"]:  # type: ignore[attr-defined]
+                    counts[name] = counts.get(name, 0) + 1
+        data = records(listings[4])
+        single = next(name for record in records(listings[0]) for name in record["authors"]  # type: ignore[attr-defined]
+                      if counts[name] == 1 and name not in data[1]["authors"])  # type: ignore[operator]
+        data[1]["authors"] = [*data[1]["authors"], single]  # type: ignore[misc]
+        save(listings[4], data)
+
     def config() -> None:
         text = (project / "digest.yaml").read_text(encoding="utf-8")
         (project / "digest.yaml").write_text(text.replace("title: ", "title: Renamed ", 1),
@@ -70,4 +99,4 @@ def edits(project: Path) -> dict[str, Callable[[], None]]:
             "<article", "<article data-own-theme", 1), encoding="utf-8")
 
     return {f.__name__: f for f in (retitle, newest, topics, note, drop_note, remove, restore,
-                                    config, template)}
+                                    insert, delete, redate, coauthor, config, template)}

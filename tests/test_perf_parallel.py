@@ -135,12 +135,13 @@ def test_incremental_rebuild_equals_a_full_build(synthetic: Path, tmp_path: Path
 
 def test_a_chain_of_incremental_rebuilds_equals_full_builds(tmp_path: Path) -> None:
     """Each preview memo (merge, topics, plan, cards, feeds) stays exact over many edits:
-    titles, dates that move a paper into the feeds, topics, notes, a listing removed."""
+    titles, dates that move a paper into the feeds, topics, notes, a listing removed, a
+    paper inserted, deleted or moved to another month, an author given a page."""
     project = write_project(600, tmp_path / "project")
     cache = BuildCache()
     edit = edits(project)
     for name in ("first", "retitle", "newest", "topics", "note", "remove", "restore",
-                 "drop_note", "retitle"):
+                 "drop_note", "insert", "delete", "redate", "coauthor", "retitle"):
         if name != "first":
             edit[name]()
         problems = Problems()

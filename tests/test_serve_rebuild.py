@@ -129,3 +129,28 @@ def test_stored_metadata_changes_only_the_pages_of_its_paper(tiny: Path) -> None
     html = result.outputs[page].decode()
     assert "Ada Lovelace" in html and 'href="https://arxiv.org/pdf/2401.00001"' in html
     assert result.outputs == run(tiny, None).outputs  # as a full build makes it
+
+
+def test_a_paper_redated_is_redated_on_the_pages_that_list_it_as_related(
+        tmp_path: Path) -> None:
+    """Only the date of a paper in another listing changes: the papers whose related list
+    shows it (a compact card with its date) are made again, as a full build makes them."""
+    project = tmp_path / "related"
+    shutil.copytree(REPO / "tests" / "fixtures" / "related_site", project)
+    listings = project / "content" / "listings"
+    families = listings / "2025-06-30-families.yaml"
+    text = families.read_text(encoding="utf-8")
+    start = text.index('- title: "DoRA')
+    end = text.index("- title: ", start + 1)
+    families.write_text(text[:start] + text[end:], encoding="utf-8")
+    dora = listings / "2025-07-01-dora.yaml"
+    # a topic of its own: no paper listing it as related is its neighbour in a topic
+    dora.write_text(text[start:end] + "  topics: [Weight decomposition]\n", encoding="utf-8")
+    cache = BuildCache()
+    run(project, cache)
+    edit(dora, "date: 2024-02-14", "date: 2019-11-05")
+    again = run(project, cache)
+    assert again.outputs == run(project, None).outputs
+    pages = [name for name, data in again.outputs.items()
+             if name.startswith("papers/") and b"DoRA" in data and b"Nov 5, 2019" in data]
+    assert len(pages) > 1  # its own page, and those listing it as related

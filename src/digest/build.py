@@ -46,7 +46,7 @@ from digest.inputs.listings.structured import Record
 from digest.model import Entry, Listing, Paper
 from digest.output import feeds, render, sitefiles
 from digest.output.search import build as search
-from digest.site import routes, urls
+from digest.site import reach, routes, urls
 from digest.site.data import SiteData
 from digest.text.latex import has_latex
 from digest.text.slugs import title_key
@@ -93,7 +93,8 @@ class PlanMemo:
     """
 
     context: tuple[object, ...] = ()
-    papers: dict[str, tuple[Paper, int]] = field(default_factory=dict)
+    # each paper's (record, which authors have a page) and number
+    papers: dict[str, tuple[tuple[Paper, int], int]] = field(default_factory=dict)
     listings: dict[str, tuple[Listing, int]] = field(default_factory=dict)
     # each step's inputs, its pages (None: not kept in memory) and their site paths
     steps: dict[tuple[str, str], tuple[tuple[object, ...], list[routes.Page] | None,
@@ -101,6 +102,8 @@ class PlanMemo:
     counter: itertools.count[int] = field(default_factory=itertools.count)
     # ids of the paper records new since the last render (None: everything may differ)
     changed: set[str] | None = None
+    # the last plan's planner, for ``reach`` (kept in memory only, not on disk)
+    last: routes.Planner | None = None
 
 
 @dataclass
@@ -171,6 +174,7 @@ class BuildCache:
         plan.steps = {step: (inputs, None, paths)
                       for step, (inputs, _pages, paths) in self.plan.steps.items()}
         plan.changed = None
+        plan.last = None
         return dataclasses.replace(self, memo=None, plan=plan, parsed=[], rendered=[],
                                    search_memo=search.SearchMemo(),
                                    feed_memo=feeds.FeedMemo())  # feeds: quicker made than read
@@ -217,42 +221,60 @@ Planned = list[routes.Page] | Kept | None  # pages, kept on disk, or to be made 
 
 def plan_cached(site: SiteData, memo: PlanMemo, planner: routes.Planner,
                 specs: list[routes.Spec], theme: str = "",
-                on_disk: Callable[[tuple[str, ...]], bool] | None = None) -> list[Planned]:
+                on_disk: Callable[[tuple[str, ...]], bool] | None = None,
+                in_memory: bool = False) -> list[Planned]:
     """Each step's pages, remade only for the steps whose inputs changed since the last plan.
 
     With ``on_disk`` (a build into a folder, the cache kept on disk) no page is kept in
     memory: a step whose inputs are unchanged and whose files ``on_disk`` finds intact
     is ``Kept``; any other is None, made where its chunk runs (maybe a worker).
-    Without (the preview) every step's pages are made here and kept.
+    Without (the preview) every step's pages are made here and kept; with ``in_memory``
+    (the page memo holds the last build's files) a step whose inputs are unchanged is
+    ``Kept``, its files taken from the memo.
     """
     context = (site.config, site.topics, site.notes_html, site.notes, theme)
     if context != memo.context:
         memo.steps = {}
     memo.context = context
-    fresh: set[str] | None = None if not memo.steps else set()
+    first = not memo.steps
+
+    # a paper is shown with its authors' links: when an author gains or loses a page
+    # (``author_pages``), the paper's pages and cards are remade; while no author did,
+    # the very same record has the same links
+    same_links = memo.last is not None and memo.last.paged == planner.paged
 
     def numbered(records: dict[str, tuple[Any, int]], items: Iterable[Any],
-                 signature: Callable[[Any], int] | None = None) -> dict[str, tuple[Any, int]]:
-        out = {}
+                 signature: Callable[[Any], int] | None = None
+                 ) -> tuple[dict[str, tuple[Any, int]], set[str]]:
+        """Each item's record and number, a changed record numbered anew; and the ids
+        of the records new, changed or gone since ``records``."""
+        out, fresh = {}, set()
         for item in items:
-            # a paper is shown with its authors' links: when an author gains or loses a
-            # page (``author_pages``), the paper's pages and cards are remade
-            record = item if signature is None else (item, signature(item))
             old = records.get(item.id)
+            if signature is not None and same_links and old is not None and old[0][0] is item:
+                out[item.id] = old
+                continue
+            record = item if signature is None else (item, signature(item))
             if old is not None and (old[0] is record or old[0] == record):
                 out[item.id] = (record, old[1])
             else:
                 out[item.id] = (record, next(memo.counter))
-                if fresh is not None:
-                    fresh.add(item.id)
-        return out
+                fresh.add(item.id)
+        fresh.update(records.keys() - out.keys())
+        return out, fresh
 
-    memo.papers = numbered(memo.papers, site.papers, planner.link_signature)
-    memo.listings = numbered(memo.listings, site.listings)
-    if fresh is None:
+    before = memo.papers
+    memo.papers, changed = numbered(before, site.papers, planner.link_signature)
+    memo.listings, changed_listings = numbered(memo.listings, site.listings)
+    if first:
         memo.changed = None
     elif memo.changed is not None:  # until a render forgets their cards
-        memo.changed |= fresh
+        memo.changed |= changed
+    # Only the steps an edit can reach are described again, when the last plan is known.
+    scope = None if first or memo.last is None else reach.reach(
+        memo.last, planner, changed, {key: record[0][0] for key, record in before.items()
+                                      if key in changed}, changed_listings)
+    memo.last = planner
     versions = {key: number for key, (_, number) in memo.papers.items()}
     listing_versions = {key: number for key, (_, number) in memo.listings.items()}
     steps: dict[tuple[str, str], tuple[tuple[object, ...], list[routes.Page] | None,
@@ -261,11 +283,24 @@ def plan_cached(site: SiteData, memo: PlanMemo, planner: routes.Planner,
     previous = memo.steps
     for spec in specs:
         step = _step_id(spec)
-        inputs = planner.inputs(spec, versions, listing_versions)
-        old = previous.get(step) if inputs is not None else None
-        same = old is not None and old[0] == inputs
+        old = previous.get(step)
+        if old is not None and scope is not None and not scope.covers(spec):
+            if old[1] is not None:  # out of the edit's reach: as it was, pages and all
+                steps[step] = old
+                planned.append(Kept(old[2]) if in_memory else old[1])
+                continue
+            inputs: tuple[object, ...] | None = old[0]
+            same = True
+        else:
+            inputs = planner.inputs(spec, versions, listing_versions)
+            old = old if inputs is not None else None
+            same = old is not None and old[0] == inputs
         made: Planned
         if same and old is not None and old[1] is not None:
+            if in_memory:
+                steps[step] = old
+                planned.append(Kept(old[2]))
+                continue
             made = old[1]
         elif same and old is not None and on_disk is not None and on_disk(old[2]):
             made = Kept(old[2])
@@ -641,9 +676,18 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
     disk = cache if output is not None else None  # the cache of a build into a folder
     on_disk = None if disk is None or output is None else \
         functools.partial(_steps_on_disk, disk, output)
-    planned = None if cache is None else plan_cached(site, cache.plan, planner, specs, theme,
-                                                     on_disk)
-    memo = _page_memo(site.config, cache)
+    # the preview's page memo holds every file of the last build: an unchanged step's
+    # files are there (while the config is the same: else the memo goes)
+    in_memory = output is None and cache is not None and cache.memo is not None \
+        and cache.memo.config == site.config and bool(cache.memo.pages)
+    try:
+        planned = None if cache is None else plan_cached(site, cache.plan, planner, specs,
+                                                         theme, on_disk, in_memory)
+    except BaseException:
+        if cache is not None:
+            cache.plan.steps = {}  # half planned: nothing of it is known to match
+        raise
+    memo = _page_memo(site.config, cache)  # after the plan: it forgets the changed cards
     memo.fresh = {}
     extra_nav = authoring.nav_entries(site.static_pages)
     job = _Job(site, planner, specs, planned, extra_nav, output, memo,
@@ -670,12 +714,17 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
     unchanged = len(kept)
     paths: list[str] = list(kept)
     names: set[str] = {urls.output_file(path) for path in kept}
+    outputs: dict[str, bytes] = {}
+    if output is None and kept:  # the preview: an unchanged step's files are in the memo
+        last, fresh = memo.pages, memo.fresh
+        for name in names:
+            entry = fresh[name] = last[name]
+            outputs[name] = entry[1]
     search_names: list[str] = []
     if keep_search and disk is not None:
         search_names = list(disk.search_files)
         names.update(search_names)
         unchanged += len(search_names)
-    outputs: dict[str, bytes] = {}
     rendered: list[str] = []
     made_steps: list[tuple[int, tuple[str, ...]]] = []
     memo_file: str | None = None
@@ -715,6 +764,8 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
         writer.discard(staged)
         if memo_file is not None:
             Path(memo_file).unlink(missing_ok=True)
+        if cache is not None:  # planned, not made: no step is known to match its files
+            cache.plan.steps = {}
         raise
     if cache is not None:
         memo.pages = memo.fresh
@@ -722,7 +773,7 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
         cache.memo = memo
         cache.rendered = sorted(rendered)
     if output is None:
-        return Produced(outputs, len(paths), None, len(paths))
+        return Produced(outputs, len(paths), None, len(paths) - len(kept))
     names |= set(extra)
     # The cache knows what the last build left in this folder: no walk of every page's.
     known = cache.files.keys() if cache is not None and cache.folder == str(output) else None
