@@ -145,8 +145,9 @@ def test_503_past_the_retries_loses_nothing_and_other_sources_go_on(
     before = snapshot(root)
     for _ in range(5):
         server.queue("hf-daily", Reply(503, b"down", {"Retry-After": "0"}))
+    # Thu 2025-10-23 05:00 EDT: Thursday's deadline, announced that evening, dated Fri 24
     arxiv_paper = Paper("2510.30001", "Self-Supervised Depth", ("Grace Hopper",),
-                        "2025-10-24T09:00:00Z", summary="Depth without labels.")
+                        "2025-10-23T09:00:00Z", summary="Depth without labels.")
     server.queue("arxiv", Reply(200, atom_feed([arxiv_paper], "q")))
     result = run(root, server, monkeypatch, "fetch", "--date", "2025-10-24")
     assert result.exit_code == 1
@@ -229,26 +230,109 @@ def test_freshness_is_a_pure_comparison() -> None:
     assert [f.source for f in stale(sources, log, today)] == ["b", "c"]
 
 
-def test_an_arxiv_query_groups_records_by_submission_day(
+def test_an_arxiv_query_groups_records_by_announcement_day(
         tmp_path: Path, server: ReplayServer, monkeypatch: pytest.MonkeyPatch) -> None:
     root = project(tmp_path, server)
-    papers = [Paper("2510.30002", "Depth Two", ("B",), "2025-10-25T01:00:00Z", doi="10.1/x"),
-              Paper("2510.30001", "Depth One", ("A",), "2025-10-24T09:00:00Z")]
+    papers = [
+        # Fri 2025-10-24 01:00 UTC is Thu 21:00 EDT: after Thursday's deadline, announced
+        # Sunday evening, dated Mon 27 (its UTC submission day, the 24th, is not its listing)
+        Paper("2510.30002", "Depth Two", ("B",), "2025-10-24T01:00:00Z", doi="10.1/x"),
+        # Thu 2025-10-23 05:00 EDT: announced Thursday evening, dated Fri 24
+        Paper("2510.30001", "Depth One", ("A",), "2025-10-23T09:00:00Z"),
+        # v2 of a paper first submitted Thu 13:59 EDT: stays in Friday's listing
+        Paper("2510.30004", "Depth Four", ("D",), "2025-10-23T17:59:00Z", v=2,
+              updated="2025-10-27T10:00:00Z"),
+        # Fri 14:00 EDT, the query's last minute: Tuesday 28's, not fetched yet
+        Paper("2510.30003", "Depth Three", ("C",), "2025-10-24T18:00:00Z"),
+    ]
     server.queue("arxiv", Reply(200, atom_feed(papers, "q", per_page=100)))
     result = run(root, server, monkeypatch, "fetch", "arxiv", "--query",
                  'cat:cs.CV AND abs:"depth"', "--since", "2025-10-24")
     assert result.exit_code == 0, result.output
     (query,) = server.requests("arxiv")
+    # Fri 24's listing: Wed 22 14:00 EDT to Thu 23 14:00; Mon 27's: to Fri 24 14:00 (18:00 UTC)
     assert query["search_query"] == [('(cat:cs.CV AND abs:"depth") AND '
-                                      "submittedDate:[202510240000 TO 202510272359]")]
+                                      "submittedDate:[202510221800 TO 202510241800]")]
     assert query["sortBy"] == ["submittedDate"] and query["sortOrder"] == ["descending"]
-    two = json.loads((root / "content/listings/2025-10-25-arxiv.json").read_text())
-    assert two == [{"arxiv": "2510.30002", "title": "Depth Two", "authors": ["B"],
-                    "date": "2025-10-25",
-                    "links": ["https://arxiv.org/abs/2510.30002",
-                              "https://arxiv.org/pdf/2510.30002", "https://doi.org/10.1/x"]}]
-    assert log_lines(root) == ["arxiv\t2025-10-24\t1\t1", "arxiv\t2025-10-25\t1\t1",
-                               "arxiv\t2025-10-26\t0\t0", "arxiv\t2025-10-27\t0\t0"]
+    listings = root / "content/listings"
+    assert sorted(p.name for p in listings.iterdir()) == ["2025-10-24-arxiv.json",
+                                                          "2025-10-27-arxiv.json"]
+    friday = json.loads((listings / "2025-10-24-arxiv.json").read_text())
+    assert [r["arxiv"] for r in friday] == ["2510.30001", "2510.30004"]
+    monday = json.loads((listings / "2025-10-27-arxiv.json").read_text())
+    assert monday == [{"arxiv": "2510.30002", "title": "Depth Two", "authors": ["B"],
+                       "date": "2025-10-24",
+                       "links": ["https://arxiv.org/abs/2510.30002",
+                                 "https://arxiv.org/pdf/2510.30002", "https://doi.org/10.1/x"]}]
+    assert "arxiv 2025-10-25: fetched, 0 new (arXiv dates no listing on a weekend)" \
+        in result.output
+    assert log_lines(root) == ["arxiv\t2025-10-24\t2\t2", "arxiv\t2025-10-25\t0\t0",
+                               "arxiv\t2025-10-26\t0\t0", "arxiv\t2025-10-27\t1\t1"]
+
+
+def test_an_arxiv_weekend_day_asks_nothing_and_is_fetched_with_none(
+        tmp_path: Path, server: ReplayServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project(tmp_path, server)
+    result = run(root, server, monkeypatch, "fetch", "arxiv", "--query", "cat:cs.CV",
+                 "--date", "2025-10-25")
+    assert result.exit_code == 0, result.output
+    assert server.requests("arxiv") == []
+    assert "arxiv 2025-10-25: fetched, 0 new (arXiv dates no listing on a weekend)" \
+        in result.output
+    assert log_lines(root) == ["arxiv\t2025-10-25\t0\t0"]
+
+
+def test_an_empty_arxiv_announcement_day_and_a_day_fetched_again(
+        tmp_path: Path, server: ReplayServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project(tmp_path, server)
+    empty = atom_feed([], "q", per_page=100)
+    server.queue("arxiv", *[Reply(200, empty)] * 3)  # an empty page is asked twice more
+    quiet = run(root, server, monkeypatch, "fetch", "arxiv", "--query", "cat:cs.CV",
+                "--date", "2025-10-22")
+    assert quiet.exit_code == 0, quiet.output
+    (query, *_) = server.requests("arxiv")
+    # Wed 22's listing: Mon 20 14:00 EDT to Tue 21 14:00 EDT
+    assert query["search_query"] == [("(cat:cs.CV) AND submittedDate:[202510201800 TO "
+                                      "202510211800]")]
+    assert "arxiv 2025-10-22: fetched, 0 new" in quiet.output
+    assert log_lines(root) == ["arxiv\t2025-10-22\t0\t0"]
+    paper = Paper("2510.30001", "Depth One", ("A",), "2025-10-21T09:00:00Z")  # Tue 05:00 EDT
+    server.queue("arxiv", Reply(200, atom_feed([paper], "q", per_page=100)),
+                 Reply(200, atom_feed([paper], "q", per_page=100)))
+    first = run(root, server, monkeypatch, "fetch", "arxiv", "--query", "cat:cs.CV",
+                "--date", "2025-10-22")
+    assert "arxiv 2025-10-22: 1 paper, 1 new" in first.output
+    before = snapshot(root)
+    again = run(root, server, monkeypatch, "fetch", "arxiv", "--query", "cat:cs.CV",
+                "--date", "2025-10-22")
+    assert "arxiv 2025-10-22: 1 paper, 0 new" in again.output and "(unchanged)" in again.output
+    assert snapshot(root) == before
+    assert log_lines(root) == ["arxiv\t2025-10-22\t1\t1"]
+
+
+def test_a_plain_arxiv_fetch_backfills_by_announcement_day(
+        tmp_path: Path, server: ReplayServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project(tmp_path, server, "sources:\n  - {name: cv, kind: arxiv, query: "
+                   "'cat:cs.CV', backfill_days: 3}\n")
+    empty = atom_feed([], "q", per_page=100)
+    server.queue("arxiv", *[Reply(200, empty)] * 3)
+    monday = run(root, server, monkeypatch, "fetch")  # Mon 27: days 25, 26, 27
+    assert monday.exit_code == 0, monday.output
+    # only Mon 27 is a listing: Thu 23 14:00 EDT to Fri 24 14:00 EDT
+    assert server.requests("arxiv")[0]["search_query"] == [
+        "(cat:cs.CV) AND submittedDate:[202510231800 TO 202510241800]"]
+    assert log_lines(root) == ["cv\t2025-10-25\t0\t0", "cv\t2025-10-26\t0\t0",
+                               "cv\t2025-10-27\t0\t0"]
+    paper = Paper("2510.30009", "Weekend Work", ("W",), "2025-10-25T15:00:00Z")  # Sat
+    server.queue("arxiv", Reply(200, atom_feed([paper], "q", per_page=100)))
+    tuesday = run(root, server, monkeypatch, "fetch", today="2025-10-28")  # 26, 27, 28
+    assert tuesday.exit_code == 0, tuesday.output
+    # Mon 27's and Tue 28's listings: Thu 23 14:00 EDT to Mon 27 14:00 EDT
+    assert server.requests("arxiv")[3]["search_query"] == [
+        "(cat:cs.CV) AND submittedDate:[202510231800 TO 202510271800]"]
+    assert "cv 2025-10-28: 1 paper, 1 new" in tuesday.output
+    assert log_lines(root) == ["cv\t2025-10-25\t0\t0", "cv\t2025-10-26\t0\t0",
+                               "cv\t2025-10-27\t0\t0", "cv\t2025-10-28\t1\t1"]
 
 
 def test_bad_sources_are_reported_with_their_line(tmp_path: Path, server: ReplayServer,

@@ -1,8 +1,10 @@
 """``digest fetch``: each configured source's recent days → one records listing per day.
 
 Hugging Face Daily Papers is asked day by day (``/daily_papers?date=``, paged); an
-arXiv query once for the whole range of days (sorted by submission date, paged), its
-records grouped by their first version's UTC day. Each day with papers becomes
+arXiv query once for the submissions announced in the whole range of days (sorted by
+submission date, paged), its records grouped by the day arXiv announced their first
+version (``digest.fetch.announce``: the listing's date, Monday to Friday, not the UTC
+day of the submission; a Saturday or Sunday is fetched with none). Each day with papers becomes
 ``content/listings/<day>-<source>.json`` in the records format, with the arXiv id,
 authors, abstract, date, links and upvotes, so it needs no enrich step. A paper
 already in the digest (any other listing, by arXiv id or, for pasted papers, by the
@@ -25,9 +27,10 @@ from digest.commands import metadata_store as ms
 from digest.config import Config, Source
 from digest.corpus.ingest import Corpus
 from digest.fetch import arxiv, huggingface
+from digest.fetch.announce import announcement_day, is_edition_day, submission_window
 from digest.fetch.arxiv import ArxivClient, ArxivRecord
 from digest.fetch.huggingface import HfPaper, HuggingFaceClient
-from digest.fetch.policy import Clock, FetchError, Http, host_of, spacing_for
+from digest.fetch.policy import BadResponse, Clock, FetchError, Http, host_of, spacing_for
 from digest.inputs.fetchlog import Fetched, format_log, log_path
 from digest.text.arxivid import abs_url, pdf_url
 from digest.text.slugs import title_key
@@ -269,15 +272,25 @@ class Fetcher:
                           [hf_record(p, day.isoformat()) for p in answer.papers], note)
 
     def fetch_arxiv(self, source: Source, days: Sequence[date]) -> None:
-        if not days:
-            return
+        """One query for the submissions the days' listings announce, grouped by the day
+        their first version was announced (``published`` is version 1's time, so a
+        replaced paper stays in its first listing)."""
         assert source.query is not None
-        found = self.arxiv.search_submitted(source.query, days[0], days[-1])
+        windows = [w for w in map(submission_window, days) if w is not None]
         by_day: dict[str, list[dict[str, Any]]] = {}
-        for record in found:
-            by_day.setdefault(record.published_date, []).append(arxiv_record(record))
+        if windows:
+            found = self.arxiv.search_submitted(source.query, windows[0][0], windows[-1][1])
+            for record in found:
+                try:
+                    day = announcement_day(record.published)
+                except ValueError:
+                    raise BadResponse(arxiv.SOURCE, self.arxiv.url, f"record {record.id} has "
+                                      f"an unreadable <published> {record.published!r}") from None
+                # the query's edges are whole minutes: a neighbour day's paper is its own
+                by_day.setdefault(day.isoformat(), []).append(arxiv_record(record))
         for day in days:
-            self.save_day(source, day.isoformat(), by_day.get(day.isoformat(), []))
+            note = "" if is_edition_day(day) else "arXiv dates no listing on a weekend"
+            self.save_day(source, day.isoformat(), by_day.get(day.isoformat(), []), note)
 
     def fetch(self, source: Source, days: Sequence[date]) -> bool:
         """One source's days; a failure is reported naming the source, the others go on."""
