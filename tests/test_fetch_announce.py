@@ -13,7 +13,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from digest.fetch.announce import announcement_day, is_edition_day, submission_window
+from digest.fetch.announce import (
+    announcement_day,
+    is_edition_day,
+    listing_days_back,
+    submission_window,
+)
 from digest.fetch.arxiv import parse_feed
 
 API = Path(__file__).resolve().parent / "fixtures" / "api"
@@ -161,3 +166,10 @@ def test_real_api_records_and_replaced_papers_keep_their_first_announcement() ->
     # 2019-01-01, though arXiv may well have deferred that mailing (a holiday cannot be
     # known offline: the regular day is given, deterministically).
     assert days["1812.11470"] == (1, "2019-01-01")
+
+
+def test_a_backfill_counts_listings_not_calendar_days() -> None:
+    assert listing_days_back(date(2025, 10, 27), 3) == date(2025, 10, 23)  # Mon → Thu
+    assert listing_days_back(date(2025, 10, 26), 3) == date(2025, 10, 22)  # Sun → Wed
+    assert listing_days_back(date(2025, 10, 29), 3) == date(2025, 10, 27)  # Wed → Mon
+    assert listing_days_back(date(2025, 10, 29), 1) == date(2025, 10, 29)

@@ -316,23 +316,22 @@ def test_a_plain_arxiv_fetch_backfills_by_announcement_day(
                    "'cat:cs.CV', backfill_days: 3}\n")
     empty = atom_feed([], "q", per_page=100)
     server.queue("arxiv", *[Reply(200, empty)] * 3)
-    monday = run(root, server, monkeypatch, "fetch")  # Mon 27: days 25, 26, 27
+    monday = run(root, server, monkeypatch, "fetch")  # Mon 27: 3 listings back, from Thu 23
     assert monday.exit_code == 0, monday.output
-    # only Mon 27 is a listing: Thu 23 14:00 EDT to Fri 24 14:00 EDT
+    # Thu 23's listing starts Tue 21 14:00 EDT; Mon 27's ends Fri 24 14:00 EDT
     assert server.requests("arxiv")[0]["search_query"] == [
-        "(cat:cs.CV) AND submittedDate:[202510231800 TO 202510241800]"]
-    assert log_lines(root) == ["cv\t2025-10-25\t0\t0", "cv\t2025-10-26\t0\t0",
-                               "cv\t2025-10-27\t0\t0"]
+        "(cat:cs.CV) AND submittedDate:[202510211800 TO 202510241800]"]
+    assert log_lines(root) == [f"cv\t2025-10-{d}\t0\t0" for d in (23, 24, 25, 26, 27)]
     paper = Paper("2510.30009", "Weekend Work", ("W",), "2025-10-25T15:00:00Z")  # Sat
     server.queue("arxiv", Reply(200, atom_feed([paper], "q", per_page=100)))
-    tuesday = run(root, server, monkeypatch, "fetch", today="2025-10-28")  # 26, 27, 28
+    tuesday = run(root, server, monkeypatch, "fetch", today="2025-10-28")
     assert tuesday.exit_code == 0, tuesday.output
-    # Mon 27's and Tue 28's listings: Thu 23 14:00 EDT to Mon 27 14:00 EDT
+    # again the last 3 listings, Fri 24, Mon 27, Tue 28: Wed 22 14:00 EDT to Mon 27 14:00
     assert server.requests("arxiv")[3]["search_query"] == [
-        "(cat:cs.CV) AND submittedDate:[202510231800 TO 202510271800]"]
+        "(cat:cs.CV) AND submittedDate:[202510221800 TO 202510271800]"]
     assert "cv 2025-10-28: 1 paper, 1 new" in tuesday.output
-    assert log_lines(root) == ["cv\t2025-10-25\t0\t0", "cv\t2025-10-26\t0\t0",
-                               "cv\t2025-10-27\t0\t0", "cv\t2025-10-28\t1\t1"]
+    assert log_lines(root) == [*(f"cv\t2025-10-{d}\t0\t0" for d in (23, 24, 25, 26, 27)),
+                               "cv\t2025-10-28\t1\t1"]
 
 
 def test_bad_sources_are_reported_with_their_line(tmp_path: Path, server: ReplayServer,

@@ -27,7 +27,12 @@ from digest.commands import metadata_store as ms
 from digest.config import Config, Source
 from digest.corpus.ingest import Corpus
 from digest.fetch import arxiv, huggingface
-from digest.fetch.announce import announcement_day, is_edition_day, submission_window
+from digest.fetch.announce import (
+    announcement_day,
+    is_edition_day,
+    listing_days_back,
+    submission_window,
+)
 from digest.fetch.arxiv import ArxivClient, ArxivRecord
 from digest.fetch.huggingface import HfPaper, HuggingFaceClient
 from digest.fetch.policy import BadResponse, Clock, FetchError, Http, host_of, spacing_for
@@ -74,8 +79,10 @@ def day_range(first: date, last: date) -> list[date]:
 
 def default_start(source: Source, log: Iterable[Fetched], today: date) -> date:
     """The day after the newest fetched day, but never later than the backfill window:
-    the last ``backfill_days`` days are always fetched again, papers keep arriving."""
-    window = today - timedelta(days=source.backfill_days - 1)
+    the last ``backfill_days`` days are always fetched again, papers keep arriving. For
+    arXiv those are listing days (Monday to Friday), not calendar days."""
+    window = (listing_days_back(today, source.backfill_days) if source.kind == "arxiv"
+              else today - timedelta(days=source.backfill_days - 1))
     days = [e.day for e in log if e.source == source.name and e.day <= today.isoformat()]
     if not days:
         return window

@@ -35,8 +35,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-__all__ = ["DEADLINE", "EASTERN", "announcement_day", "is_edition_day", "parse_time",
-           "submission_window"]
+__all__ = ["DEADLINE", "EASTERN", "announcement_day", "is_edition_day", "listing_days_back",
+           "parse_time", "submission_window"]
 
 EASTERN = ZoneInfo("America/New_York")
 DEADLINE = time(14, 0)  # US Eastern, Monday to Friday
@@ -90,3 +90,15 @@ def submission_window(day: date) -> tuple[datetime, datetime] | None:
     start = datetime.combine(_previous_weekday(deadline), DEADLINE, EASTERN)
     end = datetime.combine(deadline, DEADLINE, EASTERN)
     return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def listing_days_back(today: date, count: int) -> date:
+    """The earliest of the ``count`` latest listing dates up to ``today``: a backfill
+    counted in listings, so a Monday run with 3 reaches back to Thursday, not Saturday
+    (a listing arXiv deferred, or the API caught up with late, is asked again)."""
+    day = today
+    while not is_edition_day(day):
+        day -= timedelta(days=1)
+    for _ in range(count - 1):
+        day = _previous_weekday(day)
+    return day
