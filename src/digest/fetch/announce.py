@@ -27,7 +27,8 @@ What cannot be known offline: arXiv holidays and deferred mailings (listed on th
 above year by year, e.g. Thanksgiving, 25 December), and submissions held in moderation.
 On such days the rule still gives the regular weekday, deterministically; arXiv's own
 listing may then carry the paper a day or more later. Only arXiv's announcement feed
-(rss.arxiv.org, one category, the latest day only) states the true date.
+(rss.arxiv.org, one category, the latest listing only; ``digest.fetch.arxiv_rss``)
+states the true date.
 """
 
 from __future__ import annotations
