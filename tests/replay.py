@@ -145,6 +145,23 @@ def atom_entry(p: Paper, legacy: bool = False) -> str:
         f"    <arxiv:primary_category term={quoteattr(p.primary)}/>\n{authors}{doi}  </entry>\n")
 
 
+def rss_feed(category: str, day: str, entries: list[tuple[str, str]]) -> bytes:
+    """An announcement feed (rss.arxiv.org/atom/<category>) dated ``day``: entries as
+    (id with version, announce type), shaped like ../shared/api-samples/arxiv-rss_*."""
+    body = "".join(
+        f"  <entry>\n    <id>oai:arXiv.org:{ident}</id>\n    <title>Paper {ident}</title>\n"
+        f"    <updated>{day}T04:00:19.899254+00:00</updated>\n"
+        f"    <summary>arXiv:{ident} Announce Type: {kind} \nAbstract: x</summary>\n"
+        f"    <published>{day}T00:00:00-04:00</published>\n"
+        f"    <arxiv:announce_type>{kind}</arxiv:announce_type>\n"
+        "    <dc:creator>A. Author</dc:creator>\n  </entry>\n" for ident, kind in entries)
+    return ("<?xml version='1.0' encoding='UTF-8'?>\n"
+            '<feed xmlns:arxiv="http://arxiv.org/schemas/atom" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns="http://www.w3.org/2005/Atom" '
+            f'xml:lang="en-us">\n  <id>http://rss.arxiv.org/atom/{category}</id>\n'
+            f"  <title>{category} updates on arXiv.org</title>\n{body}</feed>\n").encode()
+
+
 def atom_feed(entries: list[Paper], query: str, legacy: bool = False, total: int | None = None,
               per_page: int = 10) -> bytes:
     total = len(entries) if total is None else total
@@ -277,11 +294,12 @@ class ReplayServer:
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.arxiv_url = f"{self.url}/arxiv/api/query"
+        self.rss_url = f"{self.url}/arxiv-rss/atom"
         self.hf_url = f"{self.url}/hf/api"
 
     def queue(self, route: str, *replies: Reply) -> None:
-        """Serve these before the world answers ``route``: arxiv, hf-daily, hf-search,
-        hf-paper."""
+        """Serve these before the world answers ``route``: arxiv, arxiv-rss, hf-daily,
+        hf-search, hf-paper."""
         self.script[route].extend(replies)
 
     def requests(self, route: str) -> list[dict[str, list[str]]]:
@@ -303,6 +321,8 @@ class ReplayServer:
     def _route(self, path: str) -> str:
         if path == "/arxiv/api/query":
             return "arxiv"
+        if path.startswith("/arxiv-rss/atom/"):
+            return "arxiv-rss"
         if path == "/hf/api/daily_papers":
             return "hf-daily"
         if path == "/hf/api/papers/search":
@@ -335,6 +355,8 @@ class ReplayServer:
     def _answer(self, route: str, path: str, query: dict[str, list[str]]) -> Reply:
         if route == "arxiv":
             return self._arxiv(query)
+        if route == "arxiv-rss":  # unless scripted: a day without a listing
+            return Reply(200, rss_feed(path.rsplit("/", 1)[-1], "", []))
         if route == "hf-daily":
             return self._daily(query)
         if route == "hf-search":

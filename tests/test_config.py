@@ -88,6 +88,16 @@ apis:
     assert (env.arxiv, env.huggingface) == ("http://localhost:1/q", "http://127.0.0.1:9000/hf/api")
 
 
+def test_the_announcement_feeds_url_from_file_and_environment(tmp_path: Path) -> None:
+    assert Apis().arxiv_rss == "https://rss.arxiv.org/atom"
+    cfg, problems = load_text(tmp_path, "apis: {arxiv_rss: http://127.0.0.1:9000/rss}\n")
+    assert not problems.items and cfg.apis.arxiv_rss == "http://127.0.0.1:9000/rss"
+    assert cfg.apis.with_env({"DIGEST_ARXIV_RSS": "http://localhost:2/atom"}).arxiv_rss == \
+        "http://localhost:2/atom"
+    _, bad = load_text(tmp_path, "apis: {arxiv_rss: rss.arxiv.org}\n")
+    assert any("apis.arxiv_rss must be an absolute http(s) URL" in str(p) for p in bad.errors)
+
+
 def test_problems_are_collected_together(tmp_path: Path) -> None:
     _, problems = load_text(tmp_path, "titel: x\nper_page: x\nfeed_size: y\n")
     assert len(problems.errors) == 3

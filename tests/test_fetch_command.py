@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from replay import Paper, ReplayServer, Reply, World, atom_feed
+from replay import Paper, ReplayServer, Reply, World, atom_feed, rss_feed
 
 from digest.cli import main
 from digest.config import Source
@@ -70,6 +70,7 @@ def run(root: Path, server: ReplayServer, monkeypatch: pytest.MonkeyPatch, *args
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch(today))
     monkeypatch.setenv("DIGEST_HUGGINGFACE_API", server.hf_url)
     monkeypatch.setenv("DIGEST_ARXIV_API", server.arxiv_url)
+    monkeypatch.setenv("DIGEST_ARXIV_RSS", server.rss_url)
     result = CliRunner().invoke(main, list(args))
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result
@@ -145,8 +146,9 @@ def test_503_past_the_retries_loses_nothing_and_other_sources_go_on(
     before = snapshot(root)
     for _ in range(5):
         server.queue("hf-daily", Reply(503, b"down", {"Retry-After": "0"}))
+    # Thu 2025-10-23 05:00 EDT: Thursday's deadline, announced that evening, dated Fri 24
     arxiv_paper = Paper("2510.30001", "Self-Supervised Depth", ("Grace Hopper",),
-                        "2025-10-24T09:00:00Z", summary="Depth without labels.")
+                        "2025-10-23T09:00:00Z", summary="Depth without labels.")
     server.queue("arxiv", Reply(200, atom_feed([arxiv_paper], "q")))
     result = run(root, server, monkeypatch, "fetch", "--date", "2025-10-24")
     assert result.exit_code == 1
@@ -229,26 +231,182 @@ def test_freshness_is_a_pure_comparison() -> None:
     assert [f.source for f in stale(sources, log, today)] == ["b", "c"]
 
 
-def test_an_arxiv_query_groups_records_by_submission_day(
+def test_an_arxiv_query_groups_records_by_announcement_day(
         tmp_path: Path, server: ReplayServer, monkeypatch: pytest.MonkeyPatch) -> None:
     root = project(tmp_path, server)
-    papers = [Paper("2510.30002", "Depth Two", ("B",), "2025-10-25T01:00:00Z", doi="10.1/x"),
-              Paper("2510.30001", "Depth One", ("A",), "2025-10-24T09:00:00Z")]
+    papers = [
+        # Fri 2025-10-24 01:00 UTC is Thu 21:00 EDT: after Thursday's deadline, announced
+        # Sunday evening, dated Mon 27 (its UTC submission day, the 24th, is not its listing)
+        Paper("2510.30002", "Depth Two", ("B",), "2025-10-24T01:00:00Z", doi="10.1/x"),
+        # Thu 2025-10-23 05:00 EDT: announced Thursday evening, dated Fri 24
+        Paper("2510.30001", "Depth One", ("A",), "2025-10-23T09:00:00Z"),
+        # v2 of a paper first submitted Thu 13:59 EDT: stays in Friday's listing
+        Paper("2510.30004", "Depth Four", ("D",), "2025-10-23T17:59:00Z", v=2,
+              updated="2025-10-27T10:00:00Z"),
+        # Fri 14:00 EDT, the query's last minute: Tuesday 28's, not fetched yet
+        Paper("2510.30003", "Depth Three", ("C",), "2025-10-24T18:00:00Z"),
+    ]
     server.queue("arxiv", Reply(200, atom_feed(papers, "q", per_page=100)))
     result = run(root, server, monkeypatch, "fetch", "arxiv", "--query",
                  'cat:cs.CV AND abs:"depth"', "--since", "2025-10-24")
     assert result.exit_code == 0, result.output
     (query,) = server.requests("arxiv")
+    # Fri 24's listing: Wed 22 14:00 EDT to Thu 23 14:00; Mon 27's: to Fri 24 14:00 (18:00 UTC)
     assert query["search_query"] == [('(cat:cs.CV AND abs:"depth") AND '
-                                      "submittedDate:[202510240000 TO 202510272359]")]
+                                      "submittedDate:[202510221800 TO 202510241800]")]
     assert query["sortBy"] == ["submittedDate"] and query["sortOrder"] == ["descending"]
-    two = json.loads((root / "content/listings/2025-10-25-arxiv.json").read_text())
-    assert two == [{"arxiv": "2510.30002", "title": "Depth Two", "authors": ["B"],
-                    "date": "2025-10-25",
-                    "links": ["https://arxiv.org/abs/2510.30002",
-                              "https://arxiv.org/pdf/2510.30002", "https://doi.org/10.1/x"]}]
-    assert log_lines(root) == ["arxiv\t2025-10-24\t1\t1", "arxiv\t2025-10-25\t1\t1",
-                               "arxiv\t2025-10-26\t0\t0", "arxiv\t2025-10-27\t0\t0"]
+    listings = root / "content/listings"
+    assert sorted(p.name for p in listings.iterdir()) == ["2025-10-24-arxiv.json",
+                                                          "2025-10-27-arxiv.json"]
+    friday = json.loads((listings / "2025-10-24-arxiv.json").read_text())
+    assert [r["arxiv"] for r in friday] == ["2510.30001", "2510.30004"]
+    monday = json.loads((listings / "2025-10-27-arxiv.json").read_text())
+    assert monday == [{"arxiv": "2510.30002", "title": "Depth Two", "authors": ["B"],
+                       "date": "2025-10-24",
+                       "links": ["https://arxiv.org/abs/2510.30002",
+                                 "https://arxiv.org/pdf/2510.30002", "https://doi.org/10.1/x"]}]
+    assert "arxiv 2025-10-25: fetched, 0 new (arXiv dates no listing on a weekend)" \
+        in result.output
+    assert log_lines(root) == ["arxiv\t2025-10-24\t2\t2", "arxiv\t2025-10-25\t0\t0",
+                               "arxiv\t2025-10-26\t0\t0", "arxiv\t2025-10-27\t1\t1"]
+
+
+def test_an_arxiv_weekend_day_asks_nothing_and_is_fetched_with_none(
+        tmp_path: Path, server: ReplayServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project(tmp_path, server)
+    result = run(root, server, monkeypatch, "fetch", "arxiv", "--query", "cat:cs.CV",
+                 "--date", "2025-10-25")
+    assert result.exit_code == 0, result.output
+    assert server.requests("arxiv") == []
+    assert "arxiv 2025-10-25: fetched, 0 new (arXiv dates no listing on a weekend)" \
+        in result.output
+    assert log_lines(root) == ["arxiv\t2025-10-25\t0\t0"]
+
+
+def test_an_empty_arxiv_announcement_day_and_a_day_fetched_again(
+        tmp_path: Path, server: ReplayServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project(tmp_path, server)
+    empty = atom_feed([], "q", per_page=100)
+    server.queue("arxiv", *[Reply(200, empty)] * 3)  # an empty page is asked twice more
+    quiet = run(root, server, monkeypatch, "fetch", "arxiv", "--query", "cat:cs.CV",
+                "--date", "2025-10-22")
+    assert quiet.exit_code == 0, quiet.output
+    (query, *_) = server.requests("arxiv")
+    # Wed 22's listing: Mon 20 14:00 EDT to Tue 21 14:00 EDT
+    assert query["search_query"] == [("(cat:cs.CV) AND submittedDate:[202510201800 TO "
+                                      "202510211800]")]
+    assert "arxiv 2025-10-22: fetched, 0 new" in quiet.output
+    assert log_lines(root) == ["arxiv\t2025-10-22\t0\t0"]
+    paper = Paper("2510.30001", "Depth One", ("A",), "2025-10-21T09:00:00Z")  # Tue 05:00 EDT
+    server.queue("arxiv", Reply(200, atom_feed([paper], "q", per_page=100)),
+                 Reply(200, atom_feed([paper], "q", per_page=100)))
+    first = run(root, server, monkeypatch, "fetch", "arxiv", "--query", "cat:cs.CV",
+                "--date", "2025-10-22")
+    assert "arxiv 2025-10-22: 1 paper, 1 new" in first.output
+    before = snapshot(root)
+    again = run(root, server, monkeypatch, "fetch", "arxiv", "--query", "cat:cs.CV",
+                "--date", "2025-10-22")
+    assert "arxiv 2025-10-22: 1 paper, 0 new" in again.output and "(unchanged)" in again.output
+    assert snapshot(root) == before
+    assert log_lines(root) == ["arxiv\t2025-10-22\t1\t1"]
+
+
+def test_a_plain_arxiv_fetch_backfills_by_announcement_day(
+        tmp_path: Path, server: ReplayServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project(tmp_path, server, "sources:\n  - {name: cv, kind: arxiv, query: "
+                   "'cat:cs.CV', backfill_days: 3}\n")
+    empty = atom_feed([], "q", per_page=100)
+    server.queue("arxiv", *[Reply(200, empty)] * 3)
+    monday = run(root, server, monkeypatch, "fetch")  # Mon 27: 3 listings back, from Thu 23
+    assert monday.exit_code == 0, monday.output
+    # Thu 23's listing starts Tue 21 14:00 EDT; Mon 27's ends Fri 24 14:00 EDT
+    assert server.requests("arxiv")[0]["search_query"] == [
+        "(cat:cs.CV) AND submittedDate:[202510211800 TO 202510241800]"]
+    assert log_lines(root) == [f"cv\t2025-10-{d}\t0\t0" for d in (23, 24, 25, 26, 27)]
+    paper = Paper("2510.30009", "Weekend Work", ("W",), "2025-10-25T15:00:00Z")  # Sat
+    server.queue("arxiv", Reply(200, atom_feed([paper], "q", per_page=100)))
+    tuesday = run(root, server, monkeypatch, "fetch", today="2025-10-28")
+    assert tuesday.exit_code == 0, tuesday.output
+    # again the last 3 listings, Fri 24, Mon 27, Tue 28: Wed 22 14:00 EDT to Mon 27 14:00
+    assert server.requests("arxiv")[3]["search_query"] == [
+        "(cat:cs.CV) AND submittedDate:[202510221800 TO 202510271800]"]
+    assert "cv 2025-10-28: 1 paper, 1 new" in tuesday.output
+    assert log_lines(root) == [*(f"cv\t2025-10-{d}\t0\t0" for d in (23, 24, 25, 26, 27)),
+                               "cv\t2025-10-28\t1\t1"]
+
+
+def test_the_announcement_feed_overrules_the_schedule_on_a_holiday(
+        tmp_path: Path, server: ReplayServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project(tmp_path, server)
+    papers = [
+        # Wed 2025-11-26 15:00 EST: the schedule says Thursday evening, dated Fri 28; arXiv
+        # deferred that mailing (Thanksgiving) and its feed dates the paper Mon 1 December
+        Paper("2511.40001", "Holiday One", ("A",), "2025-11-26T20:00:00Z"),
+        # Fri 2025-11-28 10:00 EST: Sunday evening, dated Mon 1 December, both agree
+        Paper("2511.40002", "Holiday Two", ("B",), "2025-11-28T15:00:00Z"),
+        # Tue 2025-11-25 10:00 EST: dated Wed 26; the feed lists only its replacement
+        Paper("2511.40003", "Replaced Three", ("C",), "2025-11-25T15:00:00Z", v=2,
+              updated="2025-11-28T16:00:00Z"),
+    ]
+    server.queue("arxiv", Reply(200, atom_feed(papers, "q", per_page=100)))
+    server.queue("arxiv-rss", Reply(200, rss_feed("cs.CV", "2025-12-01", [
+        ("2511.40001v1", "new"), ("2511.40002v1", "cross"), ("2511.40003v2", "replace")])))
+    result = run(root, server, monkeypatch, "fetch", "arxiv", "--query", "cat:cs.CV",
+                 "--since", "2025-11-26", today="2025-12-01")
+    assert result.exit_code == 0, result.output
+    # Wed 26's listing starts Mon 24 14:00 EST; Mon 1's ends Fri 28 14:00 EST (19:00 UTC)
+    (query,) = server.requests("arxiv")
+    assert query["search_query"] == [("(cat:cs.CV) AND submittedDate:[202511241900 TO "
+                                     "202511281900]")]
+    assert [q["_path"] for q in server.requests("arxiv-rss")] == [["/arxiv-rss/atom/cs.CV"]]
+    listings = root / "content/listings"
+    assert sorted(p.name for p in listings.iterdir()) == ["2025-11-26-arxiv.json",
+                                                          "2025-12-01-arxiv.json"]
+    assert [r["arxiv"] for r in json.loads((listings / "2025-12-01-arxiv.json").read_text())] \
+        == ["2511.40001", "2511.40002"]
+    assert [r["arxiv"] for r in json.loads((listings / "2025-11-26-arxiv.json").read_text())] \
+        == ["2511.40003"]
+    assert log_lines(root) == ["arxiv\t2025-11-26\t1\t1", "arxiv\t2025-11-27\t0\t0",
+                               "arxiv\t2025-11-28\t0\t0", "arxiv\t2025-11-29\t0\t0",
+                               "arxiv\t2025-11-30\t0\t0", "arxiv\t2025-12-01\t2\t2"]
+    assert "requests: arXiv 1, arXiv announcements 1" in result.output
+
+
+def test_an_unreadable_announcement_feed_is_a_warning_and_the_schedule_decides(
+        tmp_path: Path, server: ReplayServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project(tmp_path, server)
+    paper = Paper("2510.30001", "Depth One", ("A",), "2025-10-23T09:00:00Z")  # → Fri 24
+    server.queue("arxiv", Reply(200, atom_feed([paper], "q", per_page=100)))
+    server.queue("arxiv-rss", *[Reply(503, b"down", {"Retry-After": "0"})] * 5)
+    result = run(root, server, monkeypatch, "fetch", "arxiv", "--query", "cat:cs.CV",
+                 "--date", "2025-10-24")
+    assert result.exit_code == 0, result.output
+    assert "warning: source 'arxiv': arXiv announcements: HTTP 503" in result.output
+    assert "arxiv 2025-10-24: 1 paper, 1 new" in result.output
+    assert (root / "content/listings/2025-10-24-arxiv.json").exists()
+
+
+def test_a_paper_in_a_listing_of_the_source_stays_there(
+        tmp_path: Path, server: ReplayServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project(tmp_path, server)
+    papers = [Paper("2510.30001", "Friday One", ("A",), "2025-10-23T09:00:00Z"),  # → Fri 24
+              # Fri 05:00 EDT → Mon 27; listed on the 24th by the submission-day grouping
+              Paper("2510.30002", "Friday Two", ("B",), "2025-10-24T09:00:00Z")]
+    old = [{"arxiv": p.id, "title": p.title, "authors": list(p.authors),
+            "date": p.published[:10],
+            "links": [f"https://arxiv.org/abs/{p.id}", f"https://arxiv.org/pdf/{p.id}"]}
+           for p in papers]
+    listing = root / "content/listings/2025-10-24-arxiv.json"
+    listing.write_text(json.dumps(old, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    before = listing.read_bytes()
+    server.queue("arxiv", Reply(200, atom_feed(papers, "q", per_page=100)))
+    result = run(root, server, monkeypatch, "fetch", "arxiv", "--query", "cat:cs.CV",
+                 "--since", "2025-10-24")
+    assert result.exit_code == 0, result.output
+    assert listing.read_bytes() == before  # neither paper moved nor was lost
+    assert "arxiv 2025-10-24: 2 papers, 0 new" in result.output
+    assert "arxiv 2025-10-27: fetched, 0 new" in result.output
+    assert not (root / "content/listings/2025-10-27-arxiv.json").exists()
 
 
 def test_bad_sources_are_reported_with_their_line(tmp_path: Path, server: ReplayServer,

@@ -33,11 +33,14 @@ class Apis:
     huggingface: str = "https://huggingface.co/api"
     arxiv_spacing: float = 3.0
     huggingface_spacing: float = 0.6  # about 500 anonymous requests per 5 minutes
+    arxiv_rss: str = "https://rss.arxiv.org/atom"  # announcement feeds, spaced as arxiv
 
     def with_env(self, environ: Mapping[str, str]) -> Apis:
-        """``DIGEST_ARXIV_API`` and ``DIGEST_HUGGINGFACE_API`` override the file."""
+        """``DIGEST_ARXIV_API``, ``DIGEST_HUGGINGFACE_API`` and ``DIGEST_ARXIV_RSS``
+        override the file."""
         return replace(self, arxiv=environ.get("DIGEST_ARXIV_API") or self.arxiv,
-                       huggingface=environ.get("DIGEST_HUGGINGFACE_API") or self.huggingface)
+                       huggingface=environ.get("DIGEST_HUGGINGFACE_API") or self.huggingface,
+                       arxiv_rss=environ.get("DIGEST_ARXIV_RSS") or self.arxiv_rss)
 
 
 SOURCE_KINDS = ("huggingface", "arxiv")
@@ -159,18 +162,20 @@ def _absolute_url(value: object) -> bool:
 
 
 def _apis(where: str, line: int, value: Any, problems: Problems) -> Apis | None:
-    """``apis: {arxiv: URL, huggingface: URL, spacing: {arxiv: 3, huggingface: 0.6}}``."""
+    """``apis: {arxiv: URL, huggingface: URL, arxiv_rss: URL, spacing: {arxiv: 3,
+    huggingface: 0.6}}`` (arxiv_rss: where the announcement feeds are, spaced as arxiv)."""
     if not isinstance(value, dict):
         problems.error(where, line, "'apis' must be a mapping: arxiv, huggingface, spacing")
         return None
     ok = True
-    unknown = sorted(str(k) for k in set(value) - {"arxiv", "huggingface", "spacing"})
+    unknown = sorted(str(k) for k in set(value)
+                     - {"arxiv", "huggingface", "arxiv_rss", "spacing"})
     if unknown:
         problems.error(where, line, f"apis: unknown key(s) {', '.join(unknown)} "
-                       "(known: arxiv, huggingface, spacing)")
+                       "(known: arxiv, huggingface, arxiv_rss, spacing)")
         ok = False
     fields: dict[str, Any] = {}
-    for name in ("arxiv", "huggingface"):
+    for name in ("arxiv", "huggingface", "arxiv_rss"):
         if value.get(name) is None:
             continue
         if _absolute_url(value[name]):

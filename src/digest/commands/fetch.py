@@ -1,8 +1,13 @@
 """``digest fetch``: each configured source's recent days → one records listing per day.
 
 Hugging Face Daily Papers is asked day by day (``/daily_papers?date=``, paged); an
-arXiv query once for the whole range of days (sorted by submission date, paged), its
-records grouped by their first version's UTC day. Each day with papers becomes
+arXiv query once for the submissions announced in the whole range of days (sorted by
+submission date, paged), its records grouped by the day arXiv announced their first
+version (``digest.fetch.announce``: the listing's date, Monday to Friday, not the UTC
+day of the submission; a Saturday or Sunday is fetched with none). Where the query
+names categories, their announcement feeds (``digest.fetch.arxiv_rss``) overrule that
+schedule for the latest listing (holidays), and a paper already in one of the source's
+listings stays in it. Each day with papers becomes
 ``content/listings/<day>-<source>.json`` in the records format, with the arXiv id,
 authors, abstract, date, links and upvotes, so it needs no enrich step. A paper
 already in the digest (any other listing, by arXiv id or, for pasted papers, by the
@@ -15,6 +20,7 @@ changes no file, and only upvotes change otherwise.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -24,10 +30,17 @@ from typing import Any
 from digest.commands import metadata_store as ms
 from digest.config import Config, Source
 from digest.corpus.ingest import Corpus
-from digest.fetch import arxiv, huggingface
+from digest.fetch import arxiv, arxiv_rss, huggingface
+from digest.fetch.announce import (
+    announcement_day,
+    is_edition_day,
+    listing_days_back,
+    submission_window,
+)
 from digest.fetch.arxiv import ArxivClient, ArxivRecord
+from digest.fetch.arxiv_rss import AnnouncementClient, categories_of
 from digest.fetch.huggingface import HfPaper, HuggingFaceClient
-from digest.fetch.policy import Clock, FetchError, Http, host_of, spacing_for
+from digest.fetch.policy import BadResponse, Clock, FetchError, Http, host_of, spacing_for
 from digest.inputs.fetchlog import Fetched, format_log, log_path
 from digest.text.arxivid import abs_url, pdf_url
 from digest.text.slugs import title_key
@@ -71,8 +84,10 @@ def day_range(first: date, last: date) -> list[date]:
 
 def default_start(source: Source, log: Iterable[Fetched], today: date) -> date:
     """The day after the newest fetched day, but never later than the backfill window:
-    the last ``backfill_days`` days are always fetched again, papers keep arriving."""
-    window = today - timedelta(days=source.backfill_days - 1)
+    the last ``backfill_days`` days are always fetched again, papers keep arriving. For
+    arXiv those are listing days (Monday to Friday), not calendar days."""
+    window = (listing_days_back(today, source.backfill_days) if source.kind == "arxiv"
+              else today - timedelta(days=source.backfill_days - 1))
     days = [e.day for e in log if e.source == source.name and e.day <= today.isoformat()]
     if not days:
         return window
@@ -219,14 +234,18 @@ class Fetcher:
 
     def __init__(self, root: Path, content: Path, known: Known, log: list[Fetched],
                  hf_client: HuggingFaceClient, arxiv_client: ArxivClient,
-                 echo: Callable[[str], None] = print) -> None:
+                 echo: Callable[[str], None] = print, *,
+                 announcements: AnnouncementClient | None = None,
+                 warn: Callable[[str], None] = print) -> None:
         self.root = root
         self.content = content
         self.known = known
         self.log = list(log)
         self.hf = hf_client
         self.arxiv = arxiv_client
+        self.announcements = announcements
         self.echo = echo
+        self.warn = warn
         self.outcome = Outcome()
 
     def _rel(self, path: Path) -> str:
@@ -268,16 +287,57 @@ class Fetcher:
             self.save_day(source, day.isoformat(),
                           [hf_record(p, day.isoformat()) for p in answer.papers], note)
 
+    def own_days(self, source: Source) -> dict[str, str]:
+        """arXiv id → the date of the listing of ``source`` that holds it already."""
+        named = re.compile(rf"(?:^|/){LISTINGS}/(\d{{4}}-\d{{2}}-\d{{2}})-"
+                           rf"{re.escape(source.name)}\.json$")
+        found: dict[str, str] = {}
+        for arxiv_id, paths in self.known.ids.items():
+            days = sorted(m.group(1) for m in map(named.search, paths) if m)
+            if days:
+                found[arxiv_id] = days[0]
+        return found
+
+    def announced(self, source: Source) -> dict[str, str]:
+        """arXiv id → listing date from the announcement feeds of the query's categories;
+        a feed that cannot be read is a warning (the schedule still dates its papers)."""
+        found: dict[str, str] = {}
+        if self.announcements is None or source.query is None:
+            return found
+        for category in categories_of(source.query):
+            try:
+                latest = self.announcements.latest(category)
+            except FetchError as exc:
+                self.warn(f"warning: source {source.name!r}: {exc}; its papers are dated by "
+                          "arXiv's schedule alone")
+                continue
+            for arxiv_id, day in latest.items():
+                found[arxiv_id] = min(found.get(arxiv_id, day.isoformat()), day.isoformat())
+        return found
+
     def fetch_arxiv(self, source: Source, days: Sequence[date]) -> None:
-        if not days:
-            return
+        """One query for the submissions the days' listings announce, grouped by listing:
+        the one of this source that holds a paper already, else the announcement feed's
+        date, else the schedule's day for its first version (``published`` is version 1's
+        time, so a replaced paper stays in its first listing)."""
         assert source.query is not None
-        found = self.arxiv.search_submitted(source.query, days[0], days[-1])
+        windows = [w for w in map(submission_window, days) if w is not None]
         by_day: dict[str, list[dict[str, Any]]] = {}
-        for record in found:
-            by_day.setdefault(record.published_date, []).append(arxiv_record(record))
+        if windows:
+            found = self.arxiv.search_submitted(source.query, windows[0][0], windows[-1][1])
+            own, feed = self.own_days(source), self.announced(source)
+            for record in found:
+                try:
+                    scheduled = announcement_day(record.published).isoformat()
+                except ValueError:
+                    raise BadResponse(arxiv.SOURCE, self.arxiv.url, f"record {record.id} has "
+                                      f"an unreadable <published> {record.published!r}") from None
+                # the query's edges are whole minutes: a neighbour day's paper is its own
+                by_day.setdefault(own.get(record.id) or feed.get(record.id) or scheduled,
+                                  []).append(arxiv_record(record))
         for day in days:
-            self.save_day(source, day.isoformat(), by_day.get(day.isoformat(), []))
+            note = "" if is_edition_day(day) else "arXiv dates no listing on a weekend"
+            self.save_day(source, day.isoformat(), by_day.get(day.isoformat(), []), note)
 
     def fetch(self, source: Source, days: Sequence[date]) -> bool:
         """One source's days; a failure is reported naming the source, the others go on."""
@@ -301,7 +361,8 @@ def command(cfg: Config, corpus: Corpus, log: list[Fetched], stored_titles: Mapp
     apis = cfg.apis.with_env(environ)
     spacing: dict[str, float] = {}
     for url, seconds in ((apis.arxiv, apis.arxiv_spacing),
-                         (apis.huggingface, apis.huggingface_spacing)):
+                         (apis.huggingface, apis.huggingface_spacing),
+                         (apis.arxiv_rss, apis.arxiv_spacing)):
         host = host_of(url)
         spacing[host] = max(spacing.get(host, 0.0), spacing_for(host, seconds))
     listings = cfg.content_dir / LISTINGS
@@ -310,11 +371,13 @@ def command(cfg: Config, corpus: Corpus, log: list[Fetched], stored_titles: Mapp
     with Http(spacing=spacing, clock=clock, notify=warn) as http:
         fetcher = Fetcher(cfg.root, cfg.content_dir, Known.of(corpus, stored_titles), log,
                           HuggingFaceClient(http, apis.huggingface),
-                          ArxivClient(http, apis.arxiv), echo)
+                          ArxivClient(http, apis.arxiv), echo,
+                          announcements=AnnouncementClient(http, apis.arxiv_rss), warn=warn)
         for source, days in plan:
             fetcher.fetch(source, days)
         fetcher.outcome.requests = {name: http.sent[name]
-                                    for name in (huggingface.SOURCE, arxiv.SOURCE)
+                                    for name in (huggingface.SOURCE, arxiv.SOURCE,
+                                                 arxiv_rss.SOURCE)
                                     if http.sent[name]}
     return fetcher.outcome
 

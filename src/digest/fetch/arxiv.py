@@ -13,7 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, datetime
 
 from digest.fetch.policy import ApiError, BadResponse, Http
 from digest.text.arxivid import abs_url, base_id, html_url, pdf_url, split_id
@@ -172,11 +172,13 @@ class ArxivClient:
                 return feed
         return feed
 
-    def search_submitted(self, query: str, first: date, last: date,
+    def search_submitted(self, query: str, since: datetime, until: datetime,
                          page_size: int = BATCH) -> list[ArxivRecord]:
-        """Every record matching ``query`` first submitted from ``first`` to ``last`` (UTC
-        days, both included), newest first, page after page."""
-        ranged = (f"({query}) AND submittedDate:[{first:%Y%m%d}0000 TO {last:%Y%m%d}2359]")
+        """Every record matching ``query`` whose first version was submitted from ``since``
+        to ``until`` (both minutes included, so the caller filters the edges), newest
+        first, page after page."""
+        first, last = since.astimezone(UTC), until.astimezone(UTC)
+        ranged = f"({query}) AND submittedDate:[{first:%Y%m%d%H%M} TO {last:%Y%m%d%H%M}]"
         found: dict[str, ArxivRecord] = {}
         start = 0
         while True:

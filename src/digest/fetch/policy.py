@@ -26,7 +26,7 @@ from digest import __version__
 
 USER_AGENT = f"digest/{__version__} (static site generator for paper digests; python-httpx)"
 # Hosts whose terms of use set a minimum spacing that configuration cannot lower.
-TERMS_SPACING = {"export.arxiv.org": 3.0, "arxiv.org": 3.0}
+TERMS_SPACING = {"export.arxiv.org": 3.0, "arxiv.org": 3.0, "rss.arxiv.org": 3.0}
 _RETRY_STATUSES = frozenset({408, 429})
 
 
