@@ -9,6 +9,7 @@ from pathlib import Path
 from digest import config as config_mod
 from digest.build import BuildResult, build, load_corpus, site_data
 from digest.errors import Problems
+from digest.model import Paper
 from digest.site.data import SiteData
 
 REPO = Path(__file__).resolve().parents[1]
@@ -49,3 +50,10 @@ def tree(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
              if p.is_file()}
     return {name: path.read_bytes() for name, path in files.items()
             if not name.startswith(skip)}
+
+
+def documents(site: SiteData) -> list[Paper]:
+    """The papers in the search index's document order: oldest first, ids ascending
+    within a day, undated last (so a day's new papers append)."""
+    return sorted(site.papers, key=lambda p: (p.effective_date is None,
+                                              p.effective_date or "", p.id))

@@ -168,3 +168,23 @@ def test_a_memo_of_other_documents_is_not_patched() -> None:
     changed = [builder.count_words({"title": ["other"], "body": []}) if n % 2 else row
                for n, row in enumerate(many)]  # too many changes to patch: packed afresh
     assert searchindex.pack(builder, 60, changed, memo) == searchindex.pack(builder, 60, changed)
+
+
+def test_a_memo_extends_the_pack_with_documents_added_at_the_end() -> None:
+    """A day's new papers are numbered after the others: their postings continue each
+    term's (the count raised, the gaps from its last document), as a fresh pack has it."""
+    builder = searchindex.WordBuilder(FIELDS)
+    texts = [dict(doc) for doc in DOCS * 3]
+    rows = [builder.count_words({n: words(t[n]) for n, _ in FIELDS}) for t in texts]
+    memo = searchindex.PackMemo()
+    searchindex.pack(builder, 60, rows[:7], memo)
+    codes = dict(memo.codes)
+    # a term new to the index, and in the same build an earlier document edited
+    grown = [*rows[:7], *rows[7:], builder.count_words({"title": ["zyzzyva"] * 2, "body": []})]
+    grown[2] = builder.count_words({"title": ["Fréchet"], "body": ["distances"]})
+    assert searchindex.pack(builder, 60, grown, memo) == searchindex.pack(builder, 60, grown)
+    assert memo.codes["zyzzyva"][0] == searchindex.encode([1, (len(grown) - 1) * 2 + 1, 0])
+    assert memo.codes != codes
+    # more documents than a patch takes: packed afresh, the same
+    many = grown + rows * (searchindex.APPEND_LIMIT // len(rows) + 1)
+    assert searchindex.pack(builder, 60, many, memo) == searchindex.pack(builder, 60, many)

@@ -136,6 +136,16 @@ def test_a_memo_gives_the_files_of_a_fresh_run() -> None:
     assert more == keys.render_keys(grown) and more[0] > first[0]
 
 
+def test_a_memo_takes_documents_added_at_the_end() -> None:
+    names = [[f"Author{n} Surname{n % 31}", "Kaiming He"] for n in range(300)]
+    memo = keys.KeyMemo()
+    keys.render_keys(rows_of(names), memo)
+    grown = rows_of([*names, ["Kaiming He", "Zz Top"], ["Author3 Surname3"]])
+    grown[5] = rows_of([["Xi Chen"]])[0]  # and an earlier document edited
+    assert keys.render_keys(grown, memo) == keys.render_keys(grown)
+    assert memo.table["he kaiming"][-1] == 300 and memo.table["top zz"] == [300]
+
+
 def test_keys_survive_a_paper_edit_in_the_memo() -> None:
     paper = Paper(id="p", title="T", authors=("Kaiming He",))
     assert keys.paper_keys(replace(paper, title="Other")) == keys.paper_keys(paper)

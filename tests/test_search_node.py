@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sitebuild import REPO, shipped_site_data
+from sitebuild import REPO, documents, shipped_site_data
 from vlq import decode
 
 from digest.output.search import build as search
@@ -137,7 +137,7 @@ def node(folder: Path, command: str, **payload: Any) -> Any:
 
 def test_lunr_js_loads_exactly_the_index_lunr_py_built(site: SiteData, folder: Path) -> None:
     topic_names = {t.slug: t.name for t in site.topics}
-    expected = search.build_index(site.papers, topic_names).build().serialize()
+    expected = search.build_index(documents(site), topic_names).build().serialize()
     loaded = node(folder, "unpack")
     assert loaded["version"] == expected["version"] == "2.3.9"
     assert loaded["fields"] == expected["fields"] == ["title", "authors", "topics", "abstract"]
@@ -178,7 +178,7 @@ LUNR_QUERIES = ["diffusion", "title:clip", "xie", "pretrain*", "+vision -languag
 
 def test_lunr_js_ranks_as_lunr_py_does(site: SiteData, folder: Path) -> None:
     topic_names = {t.slug: t.name for t in site.topics}
-    index = search.build_index(site.papers, topic_names).build()
+    index = search.build_index(documents(site), topic_names).build()
     for query, results in zip(LUNR_QUERIES, node(folder, "lunr", queries=LUNR_QUERIES),
                               strict=True):
         expected = [(r["ref"], r["score"]) for r in index.search(query)]
@@ -219,7 +219,7 @@ def answers(folder: Path) -> dict[str, dict[str, Any]]:
 
 
 def ids(site: SiteData, found: dict[str, Any]) -> list[str]:
-    return [site.papers[int(r["ref"])].id for r in found["results"]]
+    return [documents(site)[int(r["ref"])].id for r in found["results"]]
 
 
 @pytest.mark.parametrize(("query", "papers", "top"), EXPECTED, ids=[q for q, _, _ in EXPECTED])
@@ -234,7 +234,7 @@ def test_prefix_of_a_word_finds_its_stem(site: SiteData, answers: dict[str, Any]
         found = answers[query]
         assert found["results"] and "diffus" in found["results"][0]["terms"], query
         assert not found["fuzzy"]
-        assert "Diffusion" in site.papers[int(found["results"][0]["ref"])].title
+        assert "Diffusion" in documents(site)[int(found["results"][0]["ref"])].title
     assert len(answers["diffusi"]["results"]) >= len(answers["diffus"]["results"]) - 5
 
 
@@ -252,7 +252,7 @@ def test_author_finds_all_of_their_papers(site: SiteData, answers: dict[str, Any
 
 def test_topic_word_finds_papers_of_the_topic(site: SiteData, answers: dict[str, Any]) -> None:
     names = {t.slug: t.name.lower() for t in site.topics}
-    first = [site.papers[int(r["ref"])] for r in answers["medicine"]["results"][:5]]
+    first = [documents(site)[int(r["ref"])] for r in answers["medicine"]["results"][:5]]
     assert len(first) == 5
     for paper in first:  # a title match weighs more than a topic match
         assert "medicine" in paper.title.lower() or \
@@ -271,7 +271,7 @@ def test_every_word_must_match_when_some_paper_matches_them_all(
 def test_lunr_query_syntax_works(site: SiteData, answers: dict[str, Any]) -> None:
     found = answers["title:clip"]
     assert found["mode"] == "syntax"
-    assert all("clip" in site.papers[int(r["ref"])].title.lower() for r in found["results"])
+    assert all("clip" in documents(site)[int(r["ref"])].title.lower() for r in found["results"])
 
 
 @pytest.mark.parametrize("query", ["diffusion:", "+", "title:", "foo:bar", "clip~x", "^2", "-",
@@ -321,7 +321,7 @@ def test_many_shards_rank_exactly_as_one(site: SiteData, cut: Path,
         assert many == one, query
     assert all(found["results"] for found in got[:-1])
     # A query of prohibited terms only: every paper without the word, whatever its shard.
-    builder = search.build_index(site.papers, {t.slug: t.name for t in site.topics})
+    builder = search.build_index(documents(site), {t.slug: t.name for t in site.topics})
     without = {str(n) for n in range(len(site.papers))
                if not any("diffus" in builder.field_term_frequencies[f"{name}/{n}"]
                           for name, _ in search.FIELDS)}
@@ -344,7 +344,7 @@ def test_a_query_fetches_the_shards_of_its_terms_and_its_documents_only(
     chunks = {int(r["ref"]) // search.CHUNK for r in peebles["found"]["results"][:50]}
     assert sorted(f for f in peebles["fetched"] if f.startswith("docs/")) == sorted(
         f"docs/{c}" for c in chunks)
-    by_ref = {str(n): p for n, p in enumerate(site.papers)}
+    by_ref = {str(n): p for n, p in enumerate(documents(site))}
     for found in (peebles, title, negated):
         for result, doc in zip(found["found"]["results"], found["docs"], strict=False):
             paper = by_ref[result["ref"]]

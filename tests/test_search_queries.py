@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from browser import chromium_session, run_axe, serve_directory
 from playwright.sync_api import Browser, Page, expect
-from sitebuild import REPO, build_project
+from sitebuild import REPO, build_project, documents
 from test_search_node import RUNNER, node
 
 from digest.model import Paper
@@ -60,7 +60,7 @@ def run(folder: Path, *queries: str | dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def papers(site: SiteData, found: dict[str, Any]) -> list[Paper]:
-    return [site.papers[int(r["ref"])] for r in found["results"]]
+    return [documents(site)[int(r["ref"])] for r in found["results"]]
 
 
 def named(site: SiteData, full_name: str) -> set[str]:
@@ -204,7 +204,7 @@ def test_a_pasted_title_finds_its_paper_first(site: SiteData, folder: Path, titl
 def test_the_snippet_is_the_sentence_that_matched(site: SiteData, folder: Path) -> None:
     (birds,) = run(folder, "dawn birds")
     first = birds["results"][0]
-    paper = site.papers[int(first["ref"])]
+    paper = documents(site)[int(first["ref"])]
     sentence = next(s for s in paper.abstract.split(". ") if "dawn" in s)
     assert sentence in first["snippet"] and not paper.abstract.startswith(first["snippet"][:30])
     assert first["snippet"].startswith("\u2026 ") and not first["note"]
@@ -215,7 +215,7 @@ def test_a_long_sentence_is_cut_to_a_window_around_the_match(site: SiteData,
                                                              folder: Path) -> None:
     (found,) = run(folder, "lossy decompression")
     first = found["results"][0]
-    assert site.papers[int(first["ref"])].title == "Denoising Diffusion Probabilistic Models"
+    assert documents(site)[int(first["ref"])].title == "Denoising Diffusion Probabilistic Models"
     # The abstract's last sentence, 470 characters: from a little before the first match.
     assert first["snippet"].startswith("\u2026 ") and "On CIFAR10" not in first["snippet"]
     assert len(first["snippet"]) <= 240 + 2
@@ -225,7 +225,7 @@ def test_a_long_sentence_is_cut_to_a_window_around_the_match(site: SiteData,
 def test_a_match_in_the_note_quotes_the_note(site: SiteData, folder: Path) -> None:
     (found,) = run(folder, "satellite imagery")
     first = found["results"][0]
-    assert site.papers[int(first["ref"])].id in site.notes
+    assert documents(site)[int(first["ref"])].id in site.notes
     assert first["note"] and "satellite imagery" in first["snippet"]
     assert first["marked"] == ["satellite", "imagery"]
 
@@ -234,7 +234,7 @@ def test_a_match_in_the_title_or_names_only_quotes_the_opening(site: SiteData,
                                                                folder: Path) -> None:
     (found,) = run(folder, "Peebles")
     first = found["results"][0]
-    abstract = site.papers[int(first["ref"])].abstract
+    abstract = documents(site)[int(first["ref"])].abstract
     assert abstract.startswith(first["snippet"]) and first["marked"] == []
 
 

@@ -25,10 +25,13 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from digest.model import Paper
 from digest.site import views
 from digest.site.routes import Kind, Planner, Spec
+
+_FIRST = itemgetter(0)
 
 
 @dataclass
@@ -106,9 +109,9 @@ def reach(last: Planner, planner: Planner, changed: Collection[str],
         out.authors_index = True
         # who lists a changed paper among its related, or whose list itself changed
         before_related, related = last.site.related, planner.site.related
+        gone = set(changed)
         for paper_id, near in related.items():
-            if near != before_related.get(paper_id) or any(
-                    other in changed for other, _ in near):
+            if near != before_related.get(paper_id) or not gone.isdisjoint(map(_FIRST, near)):
                 out.papers.add(paper_id)
         out.papers.update(before_related.keys() - related.keys())
         last_trends, trends = last.trends, planner.trends

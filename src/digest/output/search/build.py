@@ -9,7 +9,8 @@ the newest-first order only), and ``search/docs/N.json`` the documents ``N * chu
 onwards, each a list, to keep them small: ``[title, path, byline, iso date, abstract,
 note]`` (the note as plain text); ``path`` is relative to the site root. ``search.js``
 quotes from the abstract or note the sentence where the query matched. Document ``n`` is
-lunr ref ``"n"``. ``assets/search.js`` fetches them on the search page only, and only the
+lunr ref ``"n"``, numbered oldest first (``search_order``), so that a new day's papers
+extend the index and its last files. ``assets/search.js`` fetches them on the search page only, and only the
 shards, keys and chunks a query needs: the transfer before the first results stays small
 however many papers the digest holds.
 """
@@ -183,7 +184,17 @@ def chunks(rows: Sequence[list[str]], memo: SearchMemo | None = None) -> dict[st
     return {f"{DOCS}{start // CHUNK}.json": data for start, (_, data) in out.items()}
 
 
-def manifest(site: SiteData, packed: searchindex.Packed, key_files: int = 0) -> dict[str, Any]:
+def search_order(papers: Sequence[Paper]) -> list[Paper]:
+    """The documents' order: oldest date first, then by id, undated last. A day's new
+    papers come after every older one, so a rebuild extends the index and the last
+    documents files instead of numbering every later document anew."""
+    dated = sorted((p for p in papers if p.effective_date), key=lambda p: p.id)
+    dated.sort(key=lambda p: p.effective_date or "")  # stable: ids ascend within a day
+    return [*dated, *(p for p in papers if not p.effective_date)]  # ``papers``: by id
+
+
+def manifest(site: SiteData, packed: searchindex.Packed, key_files: int = 0,
+             papers: Sequence[Paper] | None = None) -> dict[str, Any]:
     """The index's manifest with the folding table ``search.js`` shares with Python,
     the topics, each document's topic numbers and date, and the number of keys files.
 
@@ -191,17 +202,18 @@ def manifest(site: SiteData, packed: searchindex.Packed, key_files: int = 0) -> 
     position there plus one (0: undated) in base64 VLQ: a character a paper. Full dates,
     which only the newest-first order needs, are in ``dates_file``.
     """
+    papers = site.papers if papers is None else papers  # in document order
     numbers = {t.slug: n for n, t in enumerate(site.topics)}
-    years = sorted({d[:4] for p in site.papers if (d := p.effective_date)})
+    years = sorted({d[:4] for p in papers if (d := p.effective_date)})
     year = {y: n + 1 for n, y in enumerate(years)}
     return {
         **packed.manifest,
         "fold": searchtext.FOLD,
         "topics": [[t.slug, t.name] for t in site.topics],
-        "doc_topics": [[numbers[t] for t in p.topics if t in numbers] for p in site.papers],
+        "doc_topics": [[numbers[t] for t in p.topics if t in numbers] for p in papers],
         "years": " ".join(years),
         "doc_years": searchindex.encode([year.get((p.effective_date or "")[:4], 0)
-                                         for p in site.papers]),
+                                         for p in papers]),
         "chunk": CHUNK,
         "keys": key_files,
         "verbatim": list(VERBATIM),
@@ -234,14 +246,15 @@ def render_search(site: SiteData, memo: SearchMemo | None = None,
                        for html in site.notes_html.values()}
     shown = {paper_id: memo.note_texts[html] for paper_id, html in site.notes_html.items()}
     builder = searchindex.WordBuilder(FIELDS, memo.terms, VERBATIM)
-    indexed = index_papers(builder, site.papers, topic_names, notes, memo, shown)
+    papers = search_order(site.papers)
+    indexed = index_papers(builder, papers, topic_names, notes, memo, shown)
     packed = searchindex.pack(builder, shard_size, [s.counts for s in indexed], memo.pack)
     key_files, key_outputs = keys.render_keys([s.keys for s in indexed], memo.keys)
     return {
-        INDEX: dumps(manifest(site, packed, key_files)),
+        INDEX: dumps(manifest(site, packed, key_files, papers)),
         **{f"{SHARDS}{n}.json": dumps(shard) for n, shard in enumerate(packed.shards)},
         **key_outputs,
-        **({DATES: dumps(dates_file(site.papers))} if site.papers else {}),
+        **({DATES: dumps(dates_file(papers))} if papers else {}),
         **chunks([s.row for s in indexed], memo),
         **vendor.lunr_assets(),
     }

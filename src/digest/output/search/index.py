@@ -211,25 +211,42 @@ def _decode_entries(code: str) -> list[tuple[int, int]]:
 @dataclass
 class PackMemo:
     """What packing nearly the same documents again may reuse: the rows packed last
-    (a row that did not change is the same object) and every term's codes and df."""
+    (a row that did not change is the same object), every term's codes and df, and the
+    last document of each term in each field (where appended documents continue)."""
 
     rows: list[Row] = field(default_factory=list)
     codes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     df: dict[str, int] = field(default_factory=dict)
     lengths: list[list[int]] = field(default_factory=list)  # per field, per document
+    last: dict[str, tuple[int, ...]] = field(default_factory=dict)  # per field; -1: none
 
 
 PATCH_LIMIT = 50  # changed documents up to which a memo is patched rather than rebuilt
+APPEND_LIMIT = 5000  # documents added at the end up to which a memo is extended
 
 
 def _patch(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str]) -> bool:
-    """Update the memo's codes for the rows that changed; False when it cannot."""
+    """Update the memo for the rows that changed or were added at the end (as a day's
+    new papers are, numbered after the others); False when it cannot."""
     old = memo.rows
-    if len(old) != len(rows) or not old:
+    if len(rows) < len(old) or not old or len(rows) - len(old) > APPEND_LIMIT:
         return False
-    changed = [n for n, (was, now) in enumerate(zip(old, rows, strict=True)) if was is not now]
+    changed = [n for n, (was, now) in enumerate(zip(old, rows, strict=False)) if was is not now]
     if len(changed) > PATCH_LIMIT:
         return False
+    if changed:
+        _rewrite(memo, rows, fields, changed)
+    if len(rows) > len(old):
+        _append(memo, rows, fields, len(old))
+    memo.rows = list(rows)
+    return True
+
+
+def _rewrite(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str],
+             changed: list[int]) -> None:
+    """The codes of the terms whose frequency changed in documents ``changed`` (all
+    numbered below the memo's count), decoded, edited and encoded again."""
+    old = memo.rows
     gone = set(changed)
     dirty: set[str] = set()
     for n in changed:  # the terms whose frequency in a changed document changed
@@ -238,7 +255,7 @@ def _patch(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str]) -> bool:
             if was != now:
                 dirty.update(t for t in was.keys() | now.keys() if was.get(t) != now.get(t))
     for term in dirty:
-        codes, df = [], 0
+        codes, df, last = [], 0, []
         for f, name in enumerate(fields):
             entries = [e for e in (_decode_entries(memo.codes[term][f]) if term in memo.codes
                                    else []) if e[0] not in gone]
@@ -246,16 +263,68 @@ def _patch(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str]) -> bool:
             entries.sort()
             df += len(entries)
             codes.append(_encode_entries(entries))
+            last.append(entries[-1][0] if entries else -1)
         if df:
-            memo.codes[term], memo.df[term] = tuple(codes), df
+            memo.codes[term], memo.df[term], memo.last[term] = tuple(codes), df, tuple(last)
         else:
             memo.codes.pop(term, None)
             memo.df.pop(term, None)
+            memo.last.pop(term, None)
     for f, name in enumerate(fields):
         for n in changed:
             memo.lengths[f][n] = rows[n][name].total()
-    memo.rows = list(rows)
-    return True
+
+
+def _append(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str], start: int) -> None:
+    """Documents ``start`` onwards added: each term's postings continue from its last
+    document, its count (the first number of a field's code) raised."""
+    added: dict[str, list[list[tuple[int, int]]]] = {}
+    for n in range(start, len(rows)):
+        for f, name in enumerate(fields):
+            for term, tf in rows[n][name].items():
+                found = added.get(term)
+                if found is None:
+                    found = added[term] = [[] for _ in fields]
+                found[f].append((n, tf))
+    none = tuple(-1 for _ in fields)
+    for term, per_field in added.items():
+        codes = memo.codes.get(term) or tuple("A" for _ in fields)  # A: no document
+        last = memo.last.get(term, none)
+        new_codes, new_last = [], []
+        for f, entries in enumerate(per_field):
+            if not entries:
+                new_codes.append(codes[f])
+                new_last.append(last[f])
+                continue
+            count, head = _first(codes[f])
+            numbers: list[int] = []
+            previous = last[f]
+            for doc, tf in entries:
+                gap = (doc - previous - 1) * 2
+                previous = doc
+                if tf > 1:
+                    numbers += (gap + 1, tf - 2)
+                else:
+                    numbers.append(gap)
+            new_codes.append(_encode([count + len(entries)]) + codes[f][head:] + _encode(numbers))
+            new_last.append(previous)
+        memo.codes[term] = tuple(new_codes)
+        memo.last[term] = tuple(new_last)
+        memo.df[term] = memo.df.get(term, 0) + sum(map(len, per_field))
+    for f, name in enumerate(fields):
+        memo.lengths[f] += [rows[n][name].total() for n in range(start, len(rows))]
+
+
+def _first(code: str) -> tuple[int, int]:
+    """The first number of a code (a field's count of documents) and where it ends."""
+    value, shift = 0, 0
+    for at, char in enumerate(code):
+        digit = _DIGITS[char]
+        value += (digit & 31) << shift
+        if not digit & 32:
+            return value, at + 1
+        shift += 5
+    raise ValueError(f"no complete number in {code!r}")
 
 
 def _fill(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str]) -> None:
@@ -263,11 +332,13 @@ def _fill(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str]) -> None:
     per_field = [_postings(rows, name) for name in fields]
     codes: dict[str, tuple[str, ...]] = {}
     df: dict[str, int] = {}
+    last: dict[str, tuple[int, ...]] = {}
     for term in set().union(*per_field):
         entries = [lists.get(term) for lists in per_field]
         codes[term] = tuple("A" if e is None else _encode(e[1:]) for e in entries)  # A: 0
         df[term] = sum(e[1] for e in entries if e is not None)
-    memo.rows, memo.codes, memo.df = list(rows), codes, df
+        last[term] = tuple(-1 if e is None else e[0] for e in entries)
+    memo.rows, memo.codes, memo.df, memo.last = list(rows), codes, df, last
     memo.lengths = [[row[name].total() for row in rows] for name in fields]
 
 

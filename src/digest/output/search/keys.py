@@ -32,6 +32,7 @@ NAME_WORDS = 4  # words of a name that make keys (particles and suffixes beyond 
 AUTHORS = 50  # authors of a paper whose names make keys (large collaborations list hundreds)
 FILE_SIZE = 16_000  # characters a keys file holds, about 6 KB gzipped
 PATCH_LIMIT = 50  # changed documents up to which a memo is patched
+APPEND_LIMIT = 5000  # documents added at the end up to which a memo is patched
 
 _NEW_ID = r"\d{4}\.\d{4,5}"  # 2410.06940 (since 2007)
 _OLD_ID = r"[a-z][a-z-]*(?:\.[a-z]{2})?/\d{7}"  # hep-th/9901001, math.GT/0309136
@@ -141,15 +142,16 @@ def _dump_all(memo: KeyMemo) -> None:
 def _patch(memo: KeyMemo, rows: Sequence[Collection[str]]) -> bool:
     """Update the memo for the documents whose keys changed; False when it cannot."""
     old = memo.rows
-    if len(old) != len(rows) or not old:
+    if len(old) > len(rows) or not old:
         return False
-    changed = [n for n, (was, now) in enumerate(zip(old, rows, strict=True))
+    changed = [n for n, (was, now) in enumerate(zip(old, rows, strict=False))
                if was is not now and was != now]
-    if len(changed) > PATCH_LIMIT:
+    added = range(len(old), len(rows))  # appended documents: each key's list grows at its end
+    if len(changed) > PATCH_LIMIT or len(added) > APPEND_LIMIT:
         return False
     files, dirty = len(memo.files), set()
-    for n in changed:
-        was, now = set(old[n]), set(rows[n])
+    for n in [*changed, *added]:
+        was, now = set(old[n]) if n < len(old) else set(), set(rows[n])
         for key in (was - now) | (now - was):
             documents = memo.table.setdefault(key, [])
             memo.size -= _cost(key, len(documents))
