@@ -22,6 +22,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from operator import itemgetter
 from typing import Any
 
 from digest.inputs import vendored as vendor
@@ -41,6 +42,7 @@ CHUNK = 16  # documents a chunk holds: 50 results' abstracts fetch hundreds of K
 FIELDS: tuple[tuple[str, int], ...] = (("title", 10), ("authors", 8), ("topics", 3),
                                        ("abstract", 1))
 VERBATIM = ("authors",)  # names are indexed as written: no stop words, no stems
+_ORDER = itemgetter(0, 1, 2)  # undated last, then date, then id (unique)
 _URL = re.compile(r"\b(?:https?://|www\.)\S+")  # code links: words nobody searches for
 
 
@@ -188,9 +190,10 @@ def search_order(papers: Sequence[Paper]) -> list[Paper]:
     """The documents' order: oldest date first, then by id, undated last. A day's new
     papers come after every older one, so a rebuild extends the index and the last
     documents files instead of numbering every later document anew."""
-    dated = sorted((p for p in papers if p.effective_date), key=lambda p: p.id)
-    dated.sort(key=lambda p: p.effective_date or "")  # stable: ids ascend within a day
-    return [*dated, *(p for p in papers if not p.effective_date)]  # ``papers``: by id
+    keyed = [(when is None, when or "", p.id, p) for p in papers
+             for when in (p.effective_date,)]
+    keyed.sort(key=_ORDER)
+    return [item[3] for item in keyed]
 
 
 def manifest(site: SiteData, packed: searchindex.Packed, key_files: int = 0,
