@@ -772,6 +772,7 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
         memo.fresh = {}
         cache.memo = memo
         cache.rendered = sorted(rendered)
+        planner.drop_views()  # kept as the plan memo's last planner until the next plan
     if output is None:
         return Produced(outputs, len(paths), None, len(paths) - len(kept))
     names |= set(extra)

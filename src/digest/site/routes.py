@@ -167,6 +167,12 @@ class Planner:
                     authors[slug] = (name, [paper])
         return authors
 
+    def drop_views(self) -> None:
+        """Forget the views made for pages: a planner kept for the next plan's
+        ``reach`` needs its groupings only."""
+        for views_made in (self._cards, self._compact, self._snippets, self._author_links):
+            views_made.clear()
+
     def card(self, paper: Paper, prefix: str) -> dict[str, object]:
         """One view per paper and depth: the same card appears on many pages."""
         key = (paper.id, prefix)
