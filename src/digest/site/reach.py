@@ -105,8 +105,10 @@ def reach(last: Planner, planner: Planner, changed: Collection[str],
         out.listings.add(listing)
         for group in (last.site.by_listing, planner.site.by_listing):
             out.papers.update(paper.id for paper in group.get(listing, ()))
+    # the authors index names every author with their papers (ids or count): only an
+    # edit of a paper with authors, before or after, can change it
+    out.authors_index = bool(out.authors)
     if changed:
-        out.authors_index = True
         # who lists a changed paper among its related, or whose list itself changed
         before_related, related = last.site.related, planner.site.related
         gone = set(changed)
