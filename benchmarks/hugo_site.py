@@ -16,32 +16,45 @@ whole-site scans in a per-page template nor spared pages digest makes:
   with ``urlize`` (the URLs Hugo gives the terms), never with ``.GetTerms``, which scans
   every term for every page (gohugoio/hugo#12610: it made a 10k build take over 10
   minutes); no template ranges over the whole site per page; cards are
-  ``partialCached`` per paper; pagination is Hugo's own ``.Paginate``;
+  ``partialCached`` per paper, and a topic's month groups once per topic (the paginator
+  keeps its first argument but the template runs again for each of its pages);
+  pagination is Hugo's own ``.Paginate``, its page numbers a window as digest's;
 - a paper page: the ``citation_*`` meta tags, title, byline (authors with a page linked,
   the others plain text, as in digest), date, arXiv id, linked topics, the editions it
   was seen in, the abstract (Hugo renders the Markdown), links (those of the record, a
-  search on arXiv and on Google Scholar), a BibTeX entry, and five **related papers**
-  from Hugo's own related-content index (shared authors, then topics);
+  search on arXiv and on Google Scholar), a BibTeX entry, five **related papers** from
+  Hugo's own related-content index, and the newer and older paper of its first topic
+  (digest's "More in <topic>": ``.Pages.Next`` on the topic's ``site.Taxonomies`` entry);
 - the home page (one page, as digest's): the latest edition's papers, the topics with
   their counts, the most upvoted of the 500 newest papers, the previous editions;
 - topic pages, 25 papers a page grouped by month (``.Paginate`` of ``GroupByDate``), the
   first page with a papers-per-month chart (inline SVG) and table, and an RSS feed each;
-- one page per month (the archive), per edition and per author listing all their
-  papers, unpaginated as digest's; index pages of the topics, the months by year, the
-  editions and the authors (2,000 names a page, as digest);
+- one page per month (the archive) and per edition listing all their papers as cards,
+  one per author listing titles and dates (digest's lighter author pages), all
+  unpaginated as digest's; index pages of the topics, the months by year, the editions
+  and the authors (2,000 names a page, as digest);
 - feeds of the 50 newest papers (digest's ``feed_size``): RSS (Hugo's built-in template),
   Atom and JSON Feed (custom output formats), a sitemap, robots.txt and a 404 page;
 - ``search.json`` on the home page, the one-file list of every paper (title, authors,
   topics, date, URL, abstract) that Hugo's search recipes (lunr.js, Fuse.js) load.
 
-Not equivalent: digest's search is a prebuilt lunr index in shards with key files and
-16-document result files, Hugo's is the plain document list (the browser builds the index);
-digest's related papers are TF-IDF neighbours of the text, authors and topics, Hugo's
-related content can only weigh shared authors and topics; the authors index here lists
-the authors who have a page, digest's lists everyone (the others linked to their paper);
-digest's home names the topics that grew over the last three months, and its pages carry
-more markup (a skip link, a search box, copy buttons, charts drawn for every topic on the
-topics index): Hugo's pages are smaller.
+Not equivalent:
+
+- search: digest's is a prebuilt lunr index in shards, with key files and 16-document
+  result files and a search page; Hugo builds no index, only the document list (the
+  browser would build the index), and has no search page or box;
+- related papers: digest's are TF-IDF neighbours of the text, authors and topics, for
+  every paper; Hugo's related content is indexed on shared authors only, so papers whose
+  authors have no other paper list none. Hugo cannot weigh text, and on topics its index
+  ranks every paper of each of the page's topics (a tenth of the site each): 2.3 ms more
+  a paper page at 3,000 papers, over a minute at 10,000;
+- the authors index lists the authors who have a page; digest's lists everyone (the
+  others linked to their paper). Digest's home also names the topics that grew over the
+  last three months, and its pages carry more markup (a skip link, a search box, copy
+  buttons, a chart per topic on the topics index, relative links): Hugo's files are
+  somewhat smaller;
+- the uniform corpus (10 authors a paper from a small pool, 25 papers each) makes
+  Hugo's related index rank about 250 papers a page, several seconds of CPU at 10,000.
 """
 
 from __future__ import annotations
@@ -158,10 +171,15 @@ CARD = """\
 </article>
 """
 
+# A window of page numbers around the current one, first and last, as digest's.
 PAGER = """\
 {{ with .Paginator }}{{ if gt .TotalPages 1 }}<nav class="pager">
 {{ with .Prev }}<a rel="prev" href="{{ .URL }}">Previous</a>{{ end }}
-{{ range .Pagers }}<a href="{{ .URL }}"{{ if eq . $.Paginator }} aria-current="page"{{ end }}>{{ .PageNumber }}</a> {{ end }}
+{{ $here := .PageNumber }}{{ $last := .TotalPages }}{{ $gap := false }}
+{{ range .Pagers }}{{ $n := .PageNumber }}
+{{- if or (eq $n 1) (eq $n $last) (and (ge $n (sub $here 2)) (le $n (add $here 2))) }}{{ $gap = false }}
+{{- if eq $n $here }}<span aria-current="page">{{ $n }}</span> {{ else }}<a href="{{ .URL }}">{{ $n }}</a> {{ end }}
+{{- else if not $gap }}{{ $gap = true }}<span class="gap">…</span> {{ end }}{{ end }}
 {{ with .Next }}<a rel="next" href="{{ .URL }}">Next</a>{{ end }}
 </nav>{{ end }}{{ end }}
 """
