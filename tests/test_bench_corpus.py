@@ -120,12 +120,23 @@ def test_hugo_site_has_digest_topics(project: Path, tmp_path: Path) -> None:
     made = {p.name for p in (public / "topics").iterdir() if p.is_dir()}
     assert len(made) == len(topics)
     assert all((public / "topics" / t / "index.xml").is_file() for t in made)
-    assert (public / "index.xml").is_file() and (public / "page" / "2").is_dir()
-    some = next(p for p in (public / "authors").iterdir() if p.is_dir())
+    assert not (public / "topics" / "index.xml").exists()
+    for feed in ("index.xml", "atom.xml", "feed.json", "search.json"):
+        assert (public / feed).is_file(), feed
+    assert len(json.loads((public / "search.json").read_text(encoding="utf-8"))) == PAPERS
+    assert len(json.loads((public / "feed.json").read_text(encoding="utf-8"))["items"]) == 50
+    # as digest's author_pages: 2, only the authors of two papers or more have a page
+    counts = Counter(a for r in records for a in set(r["authors"]))  # type: ignore[attr-defined]
+    made = {p.name for p in (public / "authors").iterdir() if p.is_dir()} - {"page"}
+    assert len(made) == sum(n >= 2 for n in counts.values()) < len(counts)
+    some = next(p for p in (public / "authors").iterdir() if p.is_dir() and p.name != "page")
     assert (some / "index.html").is_file() and not (some / "index.xml").exists()
     # the layout's links (made from front matter) reach the pages Hugo made
-    page = next((public / "papers").glob("*/index.html")).read_text(encoding="utf-8")
-    links = [unquote(h) for h in re.findall(r'href="/papers/([^"]*/)"', page)]
-    assert any(h.startswith("authors/") for h in links) and any(
-        h.startswith("topics/") for h in links)
+    pages = [p.read_text(encoding="utf-8") for p in (public / "papers").glob("*/index.html")]
+    links = {unquote(h) for page in pages for h in re.findall(r'href="/papers/([^"]*/)"', page)}
+    assert any(h.startswith("authors/") for h in links)
+    assert any(h.startswith("topics/") for h in links)
+    missing = [h for h in links if not (public / h / "index.html").is_file()]
+    assert not missing, missing[:5]
+    assert sum("Related papers" in page for page in pages) > PAPERS / 4
     assert [h for h in links if not (public / h / "index.html").is_file()] == []
