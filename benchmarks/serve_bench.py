@@ -30,7 +30,7 @@ sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from digest import config as config_mod
-from digest.build import BuildCache, build, parse_cached, produce, site_data
+from digest.build import BuildCache, build, completed, parse_cached, produce, site_data
 from digest.errors import Problems
 from digest.inputs.files import listing_files, theme_digest
 from digest.serve.server import Preview, PreviewServer, SiteState, serving
@@ -90,6 +90,7 @@ def _stages(cfg: config_mod.Config, cache: BuildCache) -> dict[str, float]:
     out: dict[str, float] = {}
     t = time.perf_counter()
     corpus = parse_cached(listing_files(root, cfg.content_dir), day, problems, cache)
+    corpus = completed(cfg, corpus, problems, cache)  # stored metadata, dates: as build()
     out["read+parse+merge"] = time.perf_counter() - t
     t = time.perf_counter()
     site = site_data(cfg, corpus, day, cache=cache)
