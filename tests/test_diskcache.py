@@ -5,6 +5,7 @@ another output folder, another build date)."""
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import shutil
@@ -227,3 +228,31 @@ def test_a_cache_folder_that_cannot_be_written_is_a_warning_not_a_failure(
     assert "cannot be read" in problems.items[0].message
     assert "cannot be written" in problems.items[1].message
     assert result.report is not None and tree(tmp_path / "site") == fresh(tiny, tmp_path)
+
+
+def test_a_new_days_listing_extends_the_search_index(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A daily fetch adds papers dated after every other: the search documents are
+    numbered oldest first, so the rebuild rewrites the last documents file only (not
+    every one after a renumbering), and the site is the one a build from nothing makes."""
+    monkeypatch.setattr(corpus, "PER_LISTING", 40)
+    project = corpus.write_project(200, tmp_path / "project")
+    site = tmp_path / "site"
+    run(project, site)
+    docs = sorted((site / "search" / "docs").iterdir(), key=lambda p: int(p.stem))
+    listings = sorted((project / "content" / "listings").glob("*.json"))
+    newest = json.loads(listings[-1].read_text(encoding="utf-8"))
+    day = max(str(record["date"]) for record in newest)
+    later = date.fromisoformat(day).replace(year=int(day[:4]) + 1).isoformat()
+    (project / "content" / "listings" / f"{later}-daily.json").write_text(json.dumps(
+        [{"title": "Aardvark Widgets from a New Day", "authors": ["Ada Aardvark"],
+          "abstract": "Widgets for diffusion models, found on a new day.", "date": later}]),
+        encoding="utf-8")
+    result = run(project, site)
+    assert result.report is not None
+    written = {name for name in result.report.written if name.startswith("search/docs/")}
+    # the new paper is the last document (its id sorts first): its file, and a new one
+    # when the last was full
+    assert written <= {docs[-1].relative_to(site).as_posix(), f"search/docs/{len(docs)}.json"}
+    assert written
+    assert tree(site) == fresh(project, tmp_path)
