@@ -3,7 +3,8 @@
 
 Not a pytest test: Lighthouse takes ~10 s per page, so CI runs it on a few
 representative pages. Exits 1 unless accessibility, best-practices and SEO
-score 1.0 and performance is at least --min-performance (default 0.95).
+score 1.0 and performance is at least --min-performance (default 0.95); a page
+below it is run twice more and judged on the median of its three scores.
 
     python checks/lighthouse.py site/ "" papers/some-paper/ tags/ --subpath /papers/
 """
@@ -117,8 +118,22 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{label:<{width}} ERROR")
                 failures.append(f"{label}: {exc}")
                 continue
-            elapsed = time.monotonic() - started
             scores = {c: result["categories"][c]["score"] for c in CATEGORIES}
+            performance = scores.get("performance")
+            if performance is not None and performance < thresholds["performance"]:
+                # Performance is timed (blocking time on a busy CPU varies from run to
+                # run): as Lighthouse CI's numberOfRuns, two more runs and their median.
+                again = [performance]
+                for run in (1, 2):
+                    try:
+                        extra = run_lighthouse(url, out_dir / f"page-{i}-run{run}.json",
+                                               args.lighthouse_arg)
+                    except (RuntimeError, subprocess.TimeoutExpired):
+                        continue
+                    if extra["categories"]["performance"]["score"] is not None:
+                        again.append(extra["categories"]["performance"]["score"])
+                scores["performance"] = sorted(again)[len(again) // 2]
+            elapsed = time.monotonic() - started
             cells = " ".join(f"{'n/a' if s is None else f'{s:.2f}':>5}" for s in scores.values())
             print(f"{label:<{width}} {cells}  {elapsed:4.1f}s", flush=True)
             if result.get("runtimeError"):
