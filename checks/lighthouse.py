@@ -4,7 +4,7 @@
 Not a pytest test: Lighthouse takes ~10 s per page, so CI runs it on a few
 representative pages. Exits 1 unless accessibility, best-practices and SEO
 score 1.0 and performance is at least --min-performance (default 0.95); a page
-below it is run twice more and judged on the median of its three scores.
+below it is run again, up to five times, and judged on the median of its scores.
 
     python checks/lighthouse.py site/ "" papers/some-paper/ tags/ --subpath /papers/
 """
@@ -34,6 +34,7 @@ from browser import (
 )
 
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+RUNS = 5  # the most runs a page below the performance threshold gets
 SHORT = {"performance": "perf", "accessibility": "a11y", "best-practices": "bp", "seo": "seo"}
 
 
@@ -60,6 +61,10 @@ def run_lighthouse(url: str, report: Path, extra_args: list[str]) -> dict[str, A
         *extra_args,
     ]
     report.unlink(missing_ok=True)
+    # Pending writes (a test suite's deleted temporary folders) flushed first: their
+    # writeback stalls the browser's main thread and counts as blocking time.
+    os.sync()
+    time.sleep(1)
     proc = subprocess.run(cmd, check=False, env=env, capture_output=True, text=True, timeout=300)
     if proc.returncode != 0 or not report.exists():
         raise RuntimeError(f"lighthouse exited {proc.returncode} on {url}:\n{proc.stderr[-4000:]}")
@@ -122,9 +127,13 @@ def main(argv: list[str] | None = None) -> int:
             performance = scores.get("performance")
             if performance is not None and performance < thresholds["performance"]:
                 # Performance is timed (blocking time on a busy CPU varies from run to
-                # run): as Lighthouse CI's numberOfRuns, two more runs and their median.
+                # run): as Lighthouse CI's numberOfRuns, up to five runs and their median,
+                # stopped once three agree on which side of the threshold it falls.
                 again = [performance]
-                for run in (1, 2):
+                for run in range(1, RUNS):
+                    passing = sum(score >= thresholds["performance"] for score in again)
+                    if passing > RUNS // 2 or len(again) - passing > RUNS // 2:
+                        break
                     try:
                         extra = run_lighthouse(url, out_dir / f"page-{i}-run{run}.json",
                                                args.lighthouse_arg)
