@@ -285,24 +285,18 @@ def plan_cached(site: SiteData, memo: PlanMemo, planner: routes.Planner,
         step = _step_id(spec)
         old = previous.get(step)
         if old is not None and scope is not None and not scope.covers(spec):
-            if old[1] is not None:  # out of the edit's reach: as it was, pages and all
-                steps[step] = old
-                planned.append(Kept(old[2]) if in_memory else old[1])
-                continue
-            inputs: tuple[object, ...] | None = old[0]
+            inputs: tuple[object, ...] | None = old[0]  # out of the edit's reach: as it was
             same = True
         else:
             inputs = planner.inputs(spec, versions, listing_versions)
             old = old if inputs is not None else None
             same = old is not None and old[0] == inputs
         made: Planned
-        if same and old is not None and old[1] is not None:
-            if in_memory:
-                steps[step] = old
-                planned.append(Kept(old[2]))
-                continue
-            made = old[1]
-        elif same and old is not None and on_disk is not None and on_disk(old[2]):
+        if same and old is not None and old[1] is not None:  # its pages, as they were
+            steps[step] = old
+            planned.append(Kept(old[2]) if in_memory else old[1])
+            continue
+        if same and old is not None and on_disk is not None and on_disk(old[2]):
             made = Kept(old[2])
         elif on_disk is not None:
             made = None

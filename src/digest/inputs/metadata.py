@@ -167,7 +167,7 @@ class Store:
 
     def arxiv_id_for(self, title: str, listed: str | None = None) -> str | None:
         """The id a paper resolves to: the one its listing names, else its title's."""
-        return listed or (self.titles.get(title_key(title)) if self.titles else None)
+        return listed or self.titles.get(title_key(title))
 
     def for_paper(self, title: str, listed: str | None = None) -> PaperMetadata | None:
         """The stored metadata of a pasted paper, if any (``listed``: its listing's id)."""

@@ -6,13 +6,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from operator import itemgetter
 
 from digest.config import Config, TopicRule
 from digest.inputs.notes import Note, StaticPage
 from digest.model import Listing, Paper
-
-_PLACE = itemgetter(0, 1)  # position in the listing, then id (unique)
 
 
 @dataclass(frozen=True)
@@ -63,24 +60,15 @@ class SiteData:
     @cached_property
     def by_listing(self) -> dict[str, list[Paper]]:
         """Each listing's papers in listing order, once each (listed twice: first place)."""
-        found: dict[str, list[tuple[int, str, Paper]]] = {}
+        found: dict[str, dict[str, tuple[int, Paper]]] = {}
         for p in self.papers:
-            sources = p.sources
-            if len(sources) > 1:  # listed more than once: its first place in each listing
-                first: dict[str, int] = {}
-                for s in sources:
-                    if s.position < first.get(s.listing, s.position + 1):
-                        first[s.listing] = s.position
-                places = list(first.items())
-            else:
-                places = [(s.listing, s.position) for s in sources]
-            for listing, position in places:
-                group = found.get(listing)
-                if group is None:
-                    found[listing] = [(position, p.id, p)]
-                else:
-                    group.append((position, p.id, p))
-        return {k: [p for _, _, p in sorted(v, key=_PLACE)] for k, v in found.items()}
+            for s in p.sources:
+                seen = found.setdefault(s.listing, {})
+                old = seen.get(p.id)
+                if old is None or s.position < old[0]:
+                    seen[p.id] = (s.position, p)
+        return {k: [p for _, p in sorted(v.values(), key=lambda t: (t[0], t[1].id))]
+                for k, v in found.items()}
 
     @cached_property
     def papers_by_id(self) -> dict[str, Paper]:
