@@ -125,6 +125,7 @@ def bench(name: str, root: Path, runs: int) -> None:
     full = quietly(lambda: build(cfg, DAY, problems, write=False))
     preview = Preview(load(root), SiteState(), "http://127.0.0.1:8000")
     first = quietly(lambda: preview.rebuild([]))
+    preview.tidy()
     pages_total = len(preview.cache.memo.pages) if preview.cache.memo else 0
     editor = Editor(root)
     change = [Change(editor.rel, Kind.LISTING)]
@@ -132,10 +133,13 @@ def bench(name: str, root: Path, runs: int) -> None:
     for _ in range(runs):
         editor.edit()
         listing_times.append(quietly(lambda: preview.rebuild(change)))
+        preview.tidy()  # as the server's rebuild loop does once idle (after the publish)
         rendered.append(len(preview.cache.rendered))
     template = quietly(lambda: preview.rebuild([Change("templates/base.html", Kind.TEMPLATE)]))
+    preview.tidy()
     editor.edit()
     quietly(lambda: preview.rebuild(change))  # the memos as a one-listing rebuild finds them
+    preview.tidy()
     editor.edit()
     steps = stages(preview.config, preview.cache)
     stage_rendered = len(preview.cache.rendered)

@@ -285,6 +285,7 @@ class Preview:
         self._token = secrets.token_hex(3)  # a restarted server's pages reload too
         self._count = itertools.count(1)
         self.snapshot = Snapshot({}, self.config.base_path, "")
+        self._collect = False  # the collector is off until ``tidy`` (see ``_collector_off``)
 
     @property
     def url(self) -> str:
@@ -305,9 +306,9 @@ class Preview:
         try:
             config = self.load_config(problems)
             if not problems.errors:
-                with _collect_after():
-                    result = build(config, build_date(), problems, write=False,
-                                   cache=self.cache, strict=False)
+                self._collector_off()
+                result = build(config, build_date(), problems, write=False,
+                               cache=self.cache, strict=False)
         except Exception as exc:  # noqa: BLE001 (a template error: keep serving, say where)
             if self.debug:
                 traceback.print_exc()
@@ -334,8 +335,24 @@ class Preview:
             if moved:
                 click.echo(f"the site moved with its base_url: now serving {self.url}")
         self.state.publish(self.snapshot, covers)
-        gc.collect(0)  # what _collect_after put off, now that the pages are out
         return self.snapshot
+
+    def _collector_off(self) -> None:
+        """No cycle collection from the rebuild until ``tidy``: the memos keep a large
+        heap, and collecting the young objects of a one-listing rebuild at 10,000 papers
+        takes a tenth of it (as passes during it, or as one after). Deferred, it runs
+        once the new site is served and the watcher is idle, off the save-to-reload path."""
+        if gc.isenabled():
+            gc.disable()
+            self._collect = True
+
+    def tidy(self) -> None:
+        """The collection ``rebuild`` put off, and the collector back on; the rebuild
+        loop calls it when no change is waiting."""
+        if self._collect:
+            self._collect = False
+            gc.collect(0)
+            gc.enable()
 
     def _report_problems(self, problems: Problems) -> None:
         """Warnings of the listings parsed just now (the others were shown before)."""
@@ -357,20 +374,6 @@ class Preview:
 
 
 # --------------------------------------------------------------------------- command
-
-
-@contextmanager
-def _collect_after() -> Iterator[None]:
-    """Run no cycle collection during a rebuild: the memos keep a large heap, and the
-    young-generation passes over a rebuild's allocations cost a tenth of a one-listing
-    rebuild at 10,000 papers. ``rebuild`` collects once the new site is published."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def url_host(host: str) -> str:
@@ -410,6 +413,8 @@ def serving(server: PreviewServer, load_config: LoadConfig, *,
             batch = collect(changes, wait=0.25)
             if batch and not stop.is_set():
                 preview.rebuild(batch)
+            elif not batch:
+                preview.tidy()  # idle: the collection the rebuild put off
 
     config_name = preview.config.path.name if preview.config.path else CONFIG_NAME
     watcher = Watcher(preview.config.root, config_name, noticed)
@@ -419,6 +424,7 @@ def serving(server: PreviewServer, load_config: LoadConfig, *,
     try:
         watcher.start()  # before the first build, so no edit made during it is missed
         preview.rebuild([])
+        preview.tidy()
         answering.start()
         builder.start()
         yield preview
@@ -430,6 +436,7 @@ def serving(server: PreviewServer, load_config: LoadConfig, *,
             server.shutdown()
         server.server_close()
         builder.join(timeout=5)
+        preview.tidy()
 
 
 def run(load_config: LoadConfig, *, host: str = "127.0.0.1", port: int = 8000,

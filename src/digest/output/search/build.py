@@ -17,12 +17,13 @@ however many papers the digest holds.
 
 from __future__ import annotations
 
+import bisect
 import json
+import operator
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from operator import itemgetter
 from typing import Any
 
 from digest.inputs import vendored as vendor
@@ -42,7 +43,6 @@ CHUNK = 16  # documents a chunk holds: 50 results' abstracts fetch hundreds of K
 FIELDS: tuple[tuple[str, int], ...] = (("title", 10), ("authors", 8), ("topics", 3),
                                        ("abstract", 1))
 VERBATIM = ("authors",)  # names are indexed as written: no stop words, no stems
-_ORDER = itemgetter(0, 1, 2)  # undated last, then date, then id (unique)
 _URL = re.compile(r"\b(?:https?://|www\.)\S+")  # code links: words nobody searches for
 
 
@@ -87,17 +87,38 @@ class SearchMemo:
     pack: searchindex.PackMemo = field(default_factory=searchindex.PackMemo)
     keys: keys.KeyMemo = field(default_factory=keys.KeyMemo)
     note_texts: dict[str, str] = field(default_factory=dict)  # note HTML → plain text
+    order: Order = field(default_factory=lambda: Order([], [], []))
+    facts: dict[str, tuple[Paper, list[int], str]] = field(default_factory=dict)
+    facts_topics: tuple[str, ...] = ()  # the topic numbering ``facts`` was made with
+
+
+@dataclass
+class Order:
+    """The last ``search_order``: the papers given (by id), the order made and each
+    document's sort key, for a rebuild to move only the papers that changed."""
+
+    given: list[Paper]
+    papers: list[Paper]
+    keys: list[tuple[bool, str, str]]
 
 
 def _recall(memo: SearchMemo, papers: Sequence[Paper]) -> list[Seen | None]:
     """The last build's record of each paper, by its id, where the record is equal."""
     seen = memo.seen
-    if len(seen) == len(papers) and all(s.paper is p for s, p in zip(seen, papers, strict=True)):
-        return list(seen)  # the fast path of equality: every record is the very same
-    by_id = {s.paper.id: s for s in seen}
-    found = [by_id.get(p.id) for p in papers]
-    return [s if s is not None and (s.paper is p or s.paper == p) else None
-            for s, p in zip(found, papers, strict=True)]
+    if len(seen) == len(papers):  # most documents keep their number: the very same record
+        found: list[Seen | None] = [s if s.paper is p else None
+                                    for s, p in zip(seen, papers, strict=True)]
+        if None not in found:
+            return found
+    else:
+        found = [None] * len(papers)
+    taken = {id(s) for s in found if s is not None}
+    by_id = {s.paper.id: s for s in seen if id(s) not in taken}  # the others, moved or changed
+    for n, paper in enumerate(papers):
+        if found[n] is None:
+            before = by_id.get(paper.id)
+            found[n] = before if before is not None and before.paper == paper else None
+    return found
 
 
 def _row(paper: Paper, note: str) -> list[str]:
@@ -137,8 +158,9 @@ def index_papers(builder: searchindex.WordBuilder, papers: Sequence[Paper],
     # Counts by texts, of this build's papers and the last one's (made on the first miss):
     # a paper made again with the same texts keeps its counts object.
     by_texts: dict[tuple[str, ...], searchindex.Row] | None = None
+    recalled = _recall(memo, papers)
     out = []
-    for paper, before in zip(papers, _recall(memo, papers), strict=True):
+    for paper, before in zip(papers, recalled, strict=True):
         note = (notes or {}).get(paper.id, "")
         names = tuple(map(topic_names.get, paper.topics, paper.topics))
         shown = (note_texts or {}).get(paper.id, "")
@@ -148,8 +170,9 @@ def index_papers(builder: searchindex.WordBuilder, papers: Sequence[Paper],
             continue
         texts = field_texts(paper, topic_names, note)
         key = tuple(texts[name] for name, _ in FIELDS)
-        if by_texts is None:
-            by_texts = {s.texts: s.counts for s in memo.seen}
+        if by_texts is None:  # the records not recalled (a paper renamed keeps its texts)
+            kept = {id(s) for s in recalled if s is not None}
+            by_texts = {s.texts: s.counts for s in memo.seen if id(s) not in kept}
         counts = by_texts.get(key)
         if counts is None:
             counts = by_texts[key] = builder.count_words(
@@ -186,18 +209,75 @@ def chunks(rows: Sequence[list[str]], memo: SearchMemo | None = None) -> dict[st
     return {f"{DOCS}{start // CHUNK}.json": data for start, (_, data) in out.items()}
 
 
-def search_order(papers: Sequence[Paper]) -> list[Paper]:
+def _order_key(paper: Paper) -> tuple[bool, str, str]:
+    when = paper.effective_date
+    return (when is None, when or "", paper.id)
+
+
+def search_order(papers: Sequence[Paper], memo: SearchMemo | None = None) -> list[Paper]:
     """The documents' order: oldest date first, then by id, undated last. A day's new
     papers come after every older one, so a rebuild extends the index and the last
-    documents files instead of numbering every later document anew."""
-    keyed = [(when is None, when or "", p.id, p) for p in papers
-             for when in (p.effective_date,)]
-    keyed.sort(key=_ORDER)
-    return [item[3] for item in keyed]
+    documents files instead of numbering every later document anew.
+
+    With a memo, only the papers that are not the very records ordered last time are
+    placed again (``papers`` sorted by id, as the corpus is).
+    """
+    last = memo.order if memo is not None else None
+    if last is not None and last.given and len(papers) == len(last.given) and all(
+            map(operator.is_, papers, last.given)):
+        return last.papers
+    if last is None or not last.given or abs(len(papers) - len(last.given)) > REORDER_LIMIT:
+        keyed = sorted((_order_key(p), p) for p in papers) if papers else []
+        order = Order(list(papers), [p for _, p in keyed], [k for k, _ in keyed])
+    else:
+        order = _reorder(last, papers)
+    if memo is not None:
+        memo.order = order
+    return order.papers
+
+
+REORDER_LIMIT = 200  # papers added or removed up to which the last order is edited
+
+
+def _reorder(last: Order, papers: Sequence[Paper]) -> Order:
+    """``last`` with the papers that are not the same records removed and placed anew."""
+    current = {p.id: p for p in papers}
+    keep = [current.get(p.id) is p for p in last.papers]
+    order = [p for p, k in zip(last.papers, keep, strict=True) if k]
+    keys = [key for key, k in zip(last.keys, keep, strict=True) if k]
+    placed = {p.id for p in order}
+    for paper in papers:
+        if paper.id not in placed:
+            key = _order_key(paper)
+            at = bisect.bisect_left(keys, key)
+            keys.insert(at, key)
+            order.insert(at, paper)
+    return Order(list(papers), order, keys)
+
+
+def _facts(site: SiteData, papers: Sequence[Paper], memo: SearchMemo | None
+           ) -> list[tuple[Paper, list[int], str]]:
+    """Each document's topic numbers and effective date, in document order; with a memo,
+    kept for every paper whose record (and the topics' numbering) is the same."""
+    slugs = tuple(t.slug for t in site.topics)
+    known = memo.facts if memo is not None and memo.facts_topics == slugs else {}
+    numbers = {slug: n for n, slug in enumerate(slugs)}
+    out = []
+    for paper in papers:
+        found = known.get(paper.id)
+        if found is None or found[0] is not paper:
+            found = (paper, [numbers[t] for t in paper.topics if t in numbers],
+                     paper.effective_date or "")
+        out.append(found)
+    if memo is not None:
+        memo.facts = {item[0].id: item for item in out}
+        memo.facts_topics = slugs
+    return out
 
 
 def manifest(site: SiteData, packed: searchindex.Packed, key_files: int = 0,
-             papers: Sequence[Paper] | None = None) -> dict[str, Any]:
+             papers: Sequence[Paper] | None = None, memo: SearchMemo | None = None
+             ) -> dict[str, Any]:
     """The index's manifest with the folding table ``search.js`` shares with Python,
     the topics, each document's topic numbers and date, and the number of keys files.
 
@@ -206,17 +286,16 @@ def manifest(site: SiteData, packed: searchindex.Packed, key_files: int = 0,
     which only the newest-first order needs, are in ``dates_file``.
     """
     papers = site.papers if papers is None else papers  # in document order
-    numbers = {t.slug: n for n, t in enumerate(site.topics)}
-    years = sorted({d[:4] for p in papers if (d := p.effective_date)})
+    facts = _facts(site, papers, memo)
+    years = sorted({when[:4] for _, _, when in facts if when})
     year = {y: n + 1 for n, y in enumerate(years)}
     return {
         **packed.manifest,
         "fold": searchtext.FOLD,
         "topics": [[t.slug, t.name] for t in site.topics],
-        "doc_topics": [[numbers[t] for t in p.topics if t in numbers] for p in papers],
+        "doc_topics": [numbers for _, numbers, _ in facts],
         "years": " ".join(years),
-        "doc_years": searchindex.encode([year.get((p.effective_date or "")[:4], 0)
-                                         for p in papers]),
+        "doc_years": searchindex.encode([year.get(when[:4], 0) for _, _, when in facts]),
         "chunk": CHUNK,
         "keys": key_files,
         "verbatim": list(VERBATIM),
@@ -249,12 +328,12 @@ def render_search(site: SiteData, memo: SearchMemo | None = None,
                        for html in site.notes_html.values()}
     shown = {paper_id: memo.note_texts[html] for paper_id, html in site.notes_html.items()}
     builder = searchindex.WordBuilder(FIELDS, memo.terms, VERBATIM)
-    papers = search_order(site.papers)
+    papers = search_order(site.papers, memo)
     indexed = index_papers(builder, papers, topic_names, notes, memo, shown)
     packed = searchindex.pack(builder, shard_size, [s.counts for s in indexed], memo.pack)
     key_files, key_outputs = keys.render_keys([s.keys for s in indexed], memo.keys)
     return {
-        INDEX: dumps(manifest(site, packed, key_files, papers)),
+        INDEX: dumps(manifest(site, packed, key_files, papers, memo)),
         **{f"{SHARDS}{n}.json": dumps(shard) for n, shard in enumerate(packed.shards)},
         **key_outputs,
         **({DATES: dumps(dates_file(papers))} if papers else {}),
