@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 
@@ -96,6 +96,8 @@ class PlanMemo:
     # each paper's (record, which authors have a page) and number
     papers: dict[str, tuple[tuple[Paper, int], int]] = field(default_factory=dict)
     listings: dict[str, tuple[Listing, int]] = field(default_factory=dict)
+    # each listing's face (what its papers' pages show of it) and number
+    faces: dict[str, tuple[routes.ListingFace, int]] = field(default_factory=dict)
     # each step's inputs, its pages (None: not kept in memory) and their site paths
     steps: dict[tuple[str, str], tuple[tuple[object, ...], list[routes.Page] | None,
                                         tuple[str, ...]]] = field(default_factory=dict)
@@ -209,9 +211,9 @@ def _page_memo(config: Config, cache: BuildCache | None) -> PageMemo:
     return memo
 
 
-@dataclass(frozen=True)
-class Kept:
-    """A step whose files on disk are those its unchanged inputs made: nothing to do."""
+class Kept(NamedTuple):
+    """A step whose files on disk are those its unchanged inputs made: nothing to do.
+    (A named tuple: a rebuild keeps thousands of steps, and it is the quickest to make.)"""
 
     paths: tuple[str, ...]
 
@@ -266,6 +268,7 @@ def plan_cached(site: SiteData, memo: PlanMemo, planner: routes.Planner,
     before = memo.papers
     memo.papers, changed = numbered(before, site.papers, planner.link_signature)
     memo.listings, changed_listings = numbered(memo.listings, site.listings)
+    memo.faces, changed_faces = numbered(memo.faces, map(routes.listing_face, site.listings))
     if first:
         memo.changed = None
     elif memo.changed is not None:  # until a render forgets their cards
@@ -273,10 +276,11 @@ def plan_cached(site: SiteData, memo: PlanMemo, planner: routes.Planner,
     # Only the steps an edit can reach are described again, when the last plan is known.
     scope = None if first or memo.last is None else reach.reach(
         memo.last, planner, changed, {key: record[0][0] for key, record in before.items()
-                                      if key in changed}, changed_listings)
+                                      if key in changed}, changed_listings, changed_faces)
     memo.last = planner
     versions = {key: number for key, (_, number) in memo.papers.items()}
     listing_versions = {key: number for key, (_, number) in memo.listings.items()}
+    face_versions = {key: number for key, (_, number) in memo.faces.items()}
     steps: dict[tuple[str, str], tuple[tuple[object, ...], list[routes.Page] | None,
                                        tuple[str, ...]]] = {}
     planned: list[Planned] = []
@@ -288,7 +292,7 @@ def plan_cached(site: SiteData, memo: PlanMemo, planner: routes.Planner,
             inputs: tuple[object, ...] | None = old[0]  # out of the edit's reach: as it was
             same = True
         else:
-            inputs = planner.inputs(spec, versions, listing_versions)
+            inputs = planner.inputs(spec, versions, listing_versions, face_versions)
             old = old if inputs is not None else None
             same = old is not None and old[0] == inputs
         made: Planned

@@ -85,12 +85,14 @@ def _touch(reach: Reach, planner: Planner, paper: Paper) -> None:
 
 
 def reach(last: Planner, planner: Planner, changed: Collection[str],
-          old: Mapping[str, Paper], listings: Collection[str]) -> Reach:
+          old: Mapping[str, Paper], listings: Collection[str],
+          faces: Collection[str] | None = None) -> Reach:
     """The steps of ``planner``'s plan that records ``changed`` since ``last``'s can reach.
 
     ``changed``: ids of the papers whose record is new, different or gone; ``old``: the
     last plan's record of each (absent for a new paper); ``listings``: ids of the
-    listings whose record is new, different or gone.
+    listings whose record is new, different or gone; ``faces``: of those whose face
+    (what a paper page shows of its listing: title, date, count) is (default: all).
     """
     out = Reach()
     now = planner.papers_by_id
@@ -101,8 +103,8 @@ def reach(last: Planner, planner: Planner, changed: Collection[str],
         after = now.get(paper_id)
         if after is not None:
             _touch(out, planner, after)
-    for listing in listings:  # a paper page names its listings; an edition lists papers
-        out.listings.add(listing)
+    out.listings.update(listings)  # an edition lists its papers
+    for listing in listings if faces is None else faces:  # a paper page names its listings
         for group in (last.site.by_listing, planner.site.by_listing):
             out.papers.update(paper.id for paper in group.get(listing, ()))
     # the authors index names every author with their papers (ids or count): only an

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from digest.inputs.notes import StaticPage
 from digest.model import Listing, Paper
@@ -24,6 +24,23 @@ from digest.text.slugs import name_slug
 RECENT_DAYS = 365
 _ID = attrgetter("id")
 _LISTING = attrgetter("listing")
+
+
+class ListingFace(NamedTuple):
+    """What a paper page shows of a listing it is in (``Planner.edition_view``): a paper
+    page is remade when this changes, not when any entry of its listing does."""
+
+    id: str
+    title: str
+    date: str | None
+    source: str | None
+    format: str
+    count: int
+
+
+def listing_face(listing: Listing) -> ListingFace:
+    return ListingFace(listing.id, listing.title, listing.date, listing.source,
+                       listing.format, len(listing.entries))
 TOP_UPVOTED = 10
 AUTHORS_PER_INDEX_PAGE = 2000  # names per page of the authors index (~150 KB)
 
@@ -275,17 +292,21 @@ class Planner:
         return [page for spec in self.specs() for page in self.make(spec)]
 
     def inputs(self, spec: Spec, versions: Mapping[str, int],
-               listing_versions: Mapping[str, int]) -> tuple[Any, ...] | None:
+               listing_versions: Mapping[str, int],
+               face_versions: Mapping[str, int] | None = None) -> tuple[Any, ...] | None:
         """What the pages of ``spec`` are made from, for a rebuild to compare (the config,
         topics and notes aside, which the caller compares as a whole); None: always remake.
 
         ``versions`` numbers each paper's record by id and ``listing_versions`` each
         listing's, a changed record taking a number never used before, so the inputs are
-        small tuples of numbers: equal inputs make equal pages.
+        small tuples of numbers: equal inputs make equal pages. ``face_versions`` numbers
+        each listing's ``ListingFace``, what a paper page shows of it (default: the
+        listings' numbers).
         """
         kind, arg = spec
         if kind is Kind.PAPER:
-            sources = tuple(map(listing_versions.get, map(_LISTING, arg.sources)))
+            faces = listing_versions if face_versions is None else face_versions
+            sources = tuple(map(faces.get, map(_LISTING, arg.sources)))
             # the related papers' records: a page whose neighbours stay is not remade
             near = tuple(versions[other] for other, _ in self.site.related.get(arg.id, ()))
             index = self.position.get((arg.topics[0], arg.id), -1) if arg.topics else -1
