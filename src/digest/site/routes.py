@@ -35,7 +35,7 @@ class ListingFace(NamedTuple):
     date: str | None
     source: str | None
     format: str
-    count: int
+    entries: int  # how many (``count`` is a tuple method)
 
 
 def listing_face(listing: Listing) -> ListingFace:
