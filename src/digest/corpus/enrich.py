@@ -13,12 +13,15 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from operator import attrgetter
 
 from digest.incremental import Memo
 from digest.inputs.metadata import PaperMetadata, Store
 from digest.model import ArxivRecord, Paper
 from digest.text.arxivid import abs_url, pdf_url
 from digest.text.slugs import paper_slug
+
+_ID = attrgetter("id")
 
 IDS_FORMAT = "ids"  # a listing of bare ids: its titles are placeholders
 
@@ -109,11 +112,14 @@ def apply(papers: Sequence[Paper], store: Store, formats: Mapping[str, str],
         arxiv_id = store.arxiv_id_for(paper.title, paper.arxiv_id)
         groups[arxiv_id if arxiv_id is not None else "\0" + paper.id].append(paper)
     memo = Memo() if memo is None else memo
+    day = added.get if added else None
     out: list[Paper] = []
-    for arxiv_id, group in sorted(groups.items()):
+    for arxiv_id, group in groups.items():  # in paper order; ``_unique_ids`` sorts them
         meta = store.papers.get(arxiv_id)
-        when = min((added[s.listing] for p in group for s in p.sources
-                    if added and s.listing in added), default=None)
+        when = None
+        if day is not None:
+            days = [d for p in group for s in p.sources if (d := day(s.listing))]
+            when = min(days) if days else None
         inputs = (tuple(group), meta, when)
         found = memo.get(arxiv_id, inputs)
         if found is None:
@@ -129,6 +135,8 @@ def apply(papers: Sequence[Paper], store: Store, formats: Mapping[str, str],
 
 def _unique_ids(papers: list[Paper]) -> list[Paper]:
     """A title taken from arXiv may slug to an id already used: suffix it with the arXiv id."""
+    if len({paper.id for paper in papers}) == len(papers):  # the usual case: sorted once
+        return sorted(papers, key=_ID)
     seen: set[str] = set()
     out = []
     for paper in sorted(papers, key=lambda p: (p.id, p.arxiv_id or "")):
@@ -136,4 +144,4 @@ def _unique_ids(papers: list[Paper]) -> list[Paper]:
             paper = replace(paper, id=f"{paper.id}-{paper.arxiv_id.replace('/', '-')}")
         seen.add(paper.id)
         out.append(paper)
-    return sorted(out, key=lambda p: p.id)
+    return sorted(out, key=_ID)
