@@ -289,7 +289,18 @@ def assign(papers: Sequence[Paper], rules: Sequence[TopicRule],
         known.setdefault(_key(rule.slug), rule)
     created: dict[str, TopicRule] = {}
 
-    def resolve(names: Iterable[str]) -> list[str]:
+    resolved: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def resolve(names: Sequence[str]) -> list[str]:
+        """The slugs of ``names``, once per distinct tuple of names (most papers share
+        theirs; a new topic's spelling is settled as well by one call as by many)."""
+        key = tuple(names)
+        found = resolved.get(key)
+        if found is None:
+            found = resolved[key] = tuple(_resolve(key))
+        return list(found)
+
+    def _resolve(names: Iterable[str]) -> list[str]:
         slugs: list[str] = []
         for name in names:
             if not name.strip():

@@ -140,11 +140,17 @@ def parse_page(file: SourceFile, problems: Problems) -> StaticPage | None:
 def attach(notes: list[Note], papers: tuple[Paper, ...] | list[Paper],
            problems: Problems) -> dict[str, Note]:
     """Paper id → its note; unknown papers and second notes are ``path:line`` errors."""
+    if not notes:
+        return {}
     by_id = {p.id: p for p in papers}
-    by_title = {title_key(p.title): p.id for p in papers}
+    by_title: dict[str, str] | None = None  # made when a note names a paper by its title
     attached: dict[str, Note] = {}
     for note in sorted(notes, key=lambda n: n.path):
-        paper_id = note.paper if note.paper in by_id else by_title.get(title_key(note.paper))
+        paper_id: str | None = note.paper
+        if paper_id not in by_id:
+            if by_title is None:
+                by_title = {title_key(p.title): p.id for p in papers}
+            paper_id = by_title.get(title_key(note.paper))
         if paper_id is None:
             close = difflib.get_close_matches(note.paper, list(by_id), n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else ""

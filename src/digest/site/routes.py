@@ -19,7 +19,6 @@ from digest.model import Listing, Paper
 from digest.site import trends, urls, views
 from digest.site.data import SiteData
 from digest.text import bibtex
-from digest.text.slugs import name_slug
 
 RECENT_DAYS = 365
 _ID = attrgetter("id")
@@ -171,13 +170,13 @@ class Planner:
                     by_name[name] = [paper]
                 else:
                     found.append(paper)
-        authors = {name_slug(name): (name, papers) for name, papers in by_name.items()}
+        authors = {views.author_slug(name): (name, papers) for name, papers in by_name.items()}
         if len(authors) == len(by_name):
             return authors
         authors = {}
         for paper in self.ordered:
             for name in paper.authors:
-                slug = name_slug(name)
+                slug = views.author_slug(name)
                 if slug in authors:
                     authors[slug][1].append(paper)
                 else:
