@@ -154,3 +154,34 @@ def test_a_paper_redated_is_redated_on_the_pages_that_list_it_as_related(
     pages = [name for name, data in again.outputs.items()
              if name.startswith("papers/") and b"DoRA" in data and b"Nov 5, 2019" in data]
     assert len(pages) > 1  # its own page, and those listing it as related
+
+
+def test_reread_reads_the_named_listings_and_finds_files_added_or_removed(tiny: Path) -> None:
+    """The preview passes the listings its watcher saw change: those are read again, a
+    new file is read, a removed one is gone, and the site is what a full build makes."""
+    problems = Problems()
+    cfg = config_mod.load(tiny, problems)
+    cache = BuildCache()
+    assert build(cfg, DAY, problems, write=False, cache=cache, reread=None) is not None
+    edit(tiny / EDITION, "title: Daily papers, December 8", "title: Daily papers, 8 December")
+    added = "content/listings/2025-12-20-daily.txt"
+    shutil.copy(tiny / EDITION, tiny / added)
+    (tiny / "content/listings/2025-12-15-daily.txt").unlink()
+    gone = "content/listings/2025-12-15-daily.txt"
+    result = build(cfg, DAY, problems, write=False, cache=cache, reread={EDITION, added, gone})
+    assert result is not None
+    assert sorted(cache.parsed) == sorted([EDITION, added])
+    assert result.outputs == run(tiny, None).outputs
+    assert b"8 December" in result.outputs["editions/2025-12-08-daily/index.html"]
+    assert "editions/2025-12-15-daily/index.html" not in result.outputs
+
+
+def test_the_preview_rereads_what_its_watcher_saw_change_and_everything_on_a_config_change(
+        ) -> None:
+    from digest.serve.server import reread
+    from digest.serve.watch import Change, Kind
+
+    assert reread([]) is None  # the first build
+    assert reread([Change(EDITION, Kind.LISTING), Change("templates/x.html", Kind.TEMPLATE)]) \
+        == {EDITION, "templates/x.html"}
+    assert reread([Change(EDITION, Kind.LISTING), Change("digest.yaml", Kind.CONFIG)]) is None

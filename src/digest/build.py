@@ -23,7 +23,7 @@ import itertools
 import os
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -131,6 +131,8 @@ class BuildCache:
     search_memo: search.SearchMemo = field(default_factory=search.SearchMemo)
     enrich_memo: enrich.EnrichMemo = field(default_factory=Memo)
     parsed: list[str] = field(default_factory=list)  # listing files parsed by the last build
+    # the listing files as the last build read them (in memory only: ``reread``)
+    sources: dict[str, SourceFile] = field(default_factory=dict)
     rendered: list[str] = field(default_factory=list)  # output files rendered by the last build
     # The site on disk as the last build left it (the cache kept on disk between
     # command-line builds): its folder, each file's (size, mtime in ns), the search
@@ -177,7 +179,7 @@ class BuildCache:
                       for step, (inputs, _pages, paths) in self.plan.steps.items()}
         plan.changed = None
         plan.last = None
-        return dataclasses.replace(self, memo=None, plan=plan, parsed=[], rendered=[],
+        return dataclasses.replace(self, memo=None, plan=plan, parsed=[], rendered=[], sources={},
                                    search_memo=search.SearchMemo(),
                                    feed_memo=feeds.FeedMemo())  # feeds: quicker made than read
 
@@ -447,7 +449,7 @@ def parse_cached(files: list[SourceFile], build: date, problems: Problems,
     kept: dict[tuple[str, str, date | None], tuple[Listing | None, tuple[Problem, ...]]] = {}
     missing: list[tuple[SourceFile, str]] = []
     for f in files:
-        digest = hashlib.blake2b(f.data, digest_size=16).hexdigest()
+        digest = f.digest
         for key in ((f.path, digest, None), (f.path, digest, build)):
             if key in cache.listings:
                 kept[key] = cache.listings[key]
@@ -810,25 +812,32 @@ def _search_inputs(site: SiteData, cache: BuildCache, theme: str) -> tuple[objec
 
 def build(config: Config, build_date: date, problems: Problems, *, write: bool = True,
           progress: Progress | None = None, cache: BuildCache | None = None,
-          strict: bool = True, jobs: int | None = None) -> BuildResult | None:
+          strict: bool = True, jobs: int | None = None,
+          reread: Collection[str] | None = None) -> BuildResult | None:
     """Run the whole pipeline; None when the inputs have errors (nothing is written).
 
     Listing errors always stop the build. Errors in notes and pages stop it when
     ``strict``; the preview server builds without the faulty notes and shows them.
     ``jobs`` worker processes render (default: one per core from ``MIN_PAGES`` pages
     on, and one for a build that keeps a cache); with ``write`` the result holds no
-    outputs (they were staged and committed chunk by chunk).
+    outputs (they were staged and committed chunk by chunk). ``reread``: the listing
+    files that may have changed since the cache's last build (the preview's watcher
+    names them); the others are taken as that build read them. None: read every one.
     """
     with executor.fewer_collections():
         return _build(config, build_date, problems, write=write, progress=progress, cache=cache,
-                      strict=strict, jobs=jobs)
+                      strict=strict, jobs=jobs, reread=reread)
 
 
 def _build(config: Config, build_date: date, problems: Problems, *, write: bool,
            progress: Progress | None, cache: BuildCache | None, strict: bool,
-           jobs: int | None) -> BuildResult | None:
+           jobs: int | None, reread: Collection[str] | None) -> BuildResult | None:
     started = time.perf_counter()
-    files = listing_files(config.root, config.content_dir)
+    known = None if cache is None or reread is None else \
+        {path: f for path, f in cache.sources.items() if path not in reread}
+    files = listing_files(config.root, config.content_dir, known)
+    if cache is not None:
+        cache.sources = {f.path: f for f in files}
     corpus = parse_all(files, build_date, problems) if cache is None else \
         parse_cached(files, build_date, problems, cache)
     if problems.errors:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 LISTING_SUFFIXES = (".txt", ".md", ".json", ".yaml", ".yml")
@@ -16,9 +18,16 @@ class SourceFile:
     path: str
     data: bytes
 
+    @cached_property
+    def digest(self) -> str:
+        """A digest of the bytes (what a cache keys a parsed listing by), made once."""
+        return hashlib.blake2b(self.data, digest_size=16).hexdigest()
 
-def _files(root: Path, folder: Path, suffixes: tuple[str, ...]) -> list[SourceFile]:
-    """Files under ``folder`` with these suffixes, hidden ones skipped, sorted by path."""
+
+def _files(root: Path, folder: Path, suffixes: tuple[str, ...],
+           known: Mapping[str, SourceFile] | None = None) -> list[SourceFile]:
+    """Files under ``folder`` with these suffixes, hidden ones skipped, sorted by path;
+    a file in ``known`` (by path) is taken from there instead of read again."""
     if not folder.is_dir():
         return []
     found = []
@@ -28,13 +37,16 @@ def _files(root: Path, folder: Path, suffixes: tuple[str, ...]) -> list[SourceFi
                 rel = path.relative_to(root).as_posix()
             except ValueError:
                 rel = path.as_posix()
-            found.append(SourceFile(rel, path.read_bytes()))
+            same = known.get(rel) if known is not None else None
+            found.append(same if same is not None else SourceFile(rel, path.read_bytes()))
     return found
 
 
-def listing_files(root: Path, content: Path) -> list[SourceFile]:
-    """Every listing under ``content/listings``."""
-    return _files(root, content / "listings", LISTING_SUFFIXES)
+def listing_files(root: Path, content: Path,
+                  known: Mapping[str, SourceFile] | None = None) -> list[SourceFile]:
+    """Every listing under ``content/listings``. ``known``: files read before that have
+    not changed since (the preview's watcher names the ones that did), not read again."""
+    return _files(root, content / "listings", LISTING_SUFFIXES, known)
 
 
 def markdown_files(root: Path, content: Path, folder: str) -> list[SourceFile]:

@@ -40,7 +40,7 @@ from digest.config import CONFIG_NAME, Config
 from digest.errors import Problems
 from digest.output.render import describe
 from digest.serve import livereload
-from digest.serve.watch import Change, Watcher, collect, rerenders_everything
+from digest.serve.watch import Change, Kind, Watcher, collect, rerenders_everything
 from digest.site import urls
 from digest.text.dates import build_date
 
@@ -267,6 +267,15 @@ def changed_files(old: Mapping[str, bytes], new: Mapping[str, bytes]) -> list[st
     return sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
 
 
+def reread(changes: list[Change]) -> set[str] | None:
+    """The listing files a rebuild reads again: those the watcher saw change (any other
+    is as the last build read it); all of them on the first build or a config change
+    (the content folder may have moved)."""
+    if not changes or any(c.kind is Kind.CONFIG for c in changes):
+        return None
+    return {c.path for c in changes}
+
+
 def _stamp() -> str:
     return time.strftime("%H:%M:%S")
 
@@ -308,7 +317,7 @@ class Preview:
             if not problems.errors:
                 self._collector_off()
                 result = build(config, build_date(), problems, write=False,
-                               cache=self.cache, strict=False)
+                               cache=self.cache, strict=False, reread=reread(changes))
         except Exception as exc:  # noqa: BLE001 (a template error: keep serving, say where)
             if self.debug:
                 traceback.print_exc()
