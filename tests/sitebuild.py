@@ -53,7 +53,7 @@ def tree(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
 
 
 def documents(site: SiteData) -> list[Paper]:
-    """The papers in the search index's document order: oldest first, ids ascending
-    within a day, undated last (so a day's new papers append)."""
-    return sorted(site.papers, key=lambda p: (p.effective_date is None,
+    """The papers in the search index's document order: undated first, then oldest
+    first, ids ascending within a day (so a day's new papers append)."""
+    return sorted(site.papers, key=lambda p: (p.effective_date is not None,
                                               p.effective_date or "", p.id))

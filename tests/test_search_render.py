@@ -69,10 +69,10 @@ def test_document_n_is_ref_n(site: SiteData, outputs: dict[str, bytes]) -> None:
     dates, years = dated["dates"].split(" "), index["years"].split(" ")
     assert dates == sorted(set(dates)) and years == sorted({d[:4] for d in dates})
     assert index["verbatim"] == ["authors"]
-    # oldest first, ids ascending within a day, undated last: new papers append
-    order = sorted(site.papers, key=lambda p: (p.effective_date is None,
+    # undated first, then oldest first, ids ascending within a day: new papers append
+    order = sorted(site.papers, key=lambda p: (p.effective_date is not None,
                                                p.effective_date or "", p.id))
-    assert order[0].effective_date is not None
+    assert order[-1].effective_date is not None
     for paper, (title, path, byline, iso, abstract, note), topics, day, year in zip(
             order, docs, index["doc_topics"], decode(dated["doc_dates"]),
             decode(index["doc_years"]), strict=True):
@@ -195,3 +195,21 @@ def test_a_notes_text_drops_its_markup() -> None:
     html = ('<p>Uses <em>masked</em> patches &amp; a <a href="../x/">tiny</a> decoder.</p>\n'
             "<ul>\n<li>one</li>\n<li>two</li>\n</ul>")
     assert search.note_text(html) == "Uses masked patches & a tiny decoder. one two"
+
+
+def test_a_new_days_paper_is_numbered_last_even_with_undated_papers() -> None:
+    """Undated papers come first, so a newly dated paper extends the index rather than
+    moving every undated document (which would pack the whole index again)."""
+    def paper(pid: str, when: str | None) -> Paper:
+        return Paper(id=pid, title=pid, date=when)
+
+    papers = [paper("a", "2025-01-02"), paper("b", None), paper("c", "2024-05-01"),
+              paper("d", None)]
+    memo = search.SearchMemo()
+    assert [p.id for p in search.search_order(papers, memo)] == ["b", "d", "c", "a"]
+    newer = sorted([*papers, paper("aa", "2025-06-01")], key=lambda p: p.id)
+    assert [p.id for p in search.search_order(newer, memo)] == ["b", "d", "c", "a", "aa"]
+    older = sorted([*newer, paper("e", "2024-01-01")], key=lambda p: p.id)
+    expected = ["b", "d", "e", "c", "a", "aa"]  # placed by the memo as a sort places it
+    assert [p.id for p in search.search_order(older, memo)] == expected
+    assert [p.id for p in search.search_order(older)] == expected

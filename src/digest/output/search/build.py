@@ -9,10 +9,11 @@ the newest-first order only), and ``search/docs/N.json`` the documents ``N * chu
 onwards, each a list, to keep them small: ``[title, path, byline, iso date, abstract,
 note]`` (the note as plain text); ``path`` is relative to the site root. ``search.js``
 quotes from the abstract or note the sentence where the query matched. Document ``n`` is
-lunr ref ``"n"``, numbered oldest first (``search_order``), so that a new day's papers
-extend the index and its last files. ``assets/search.js`` fetches them on the search page only, and only the
-shards, keys and chunks a query needs: the transfer before the first results stays small
-however many papers the digest holds.
+lunr ref ``"n"``, numbered undated first, then oldest first (``search_order``), so
+that a new day's papers extend the index and its last files. ``assets/search.js``
+fetches them on the search page only, and only the shards, keys and chunks a query
+needs: the transfer before the first results stays small however many papers the
+digest holds.
 """
 
 from __future__ import annotations
@@ -211,13 +212,14 @@ def chunks(rows: Sequence[list[str]], memo: SearchMemo | None = None) -> dict[st
 
 def _order_key(paper: Paper) -> tuple[bool, str, str]:
     when = paper.effective_date
-    return (when is None, when or "", paper.id)
+    return (when is not None, when or "", paper.id)
 
 
 def search_order(papers: Sequence[Paper], memo: SearchMemo | None = None) -> list[Paper]:
-    """The documents' order: oldest date first, then by id, undated last. A day's new
-    papers come after every older one, so a rebuild extends the index and the last
-    documents files instead of numbering every later document anew.
+    """The documents' order: undated first, then oldest date first, then by id. A day's
+    new papers come after every other one (the undated too: a paper without a date is
+    seldom added), so a rebuild extends the index and the last documents files instead
+    of numbering every later document anew.
 
     With a memo, only the papers that are not the very records ordered last time are
     placed again (``papers`` sorted by id, as the corpus is).
