@@ -104,6 +104,13 @@ def text_of(paper: Paper, note: str = "") -> Text:
                 paper.authors, paper.topics)
 
 
+def _same_text(text: Text, paper: Paper) -> bool:
+    """``text_of(paper) == text`` for a paper without a note, known without making its
+    text when the fields are the very strings it was made from (an unchanged record)."""
+    return (text.title is paper.title and text.body is paper.abstract
+            and text.authors is paper.authors and text.topics is paper.topics)
+
+
 def _fold_run(match: re.Match[str]) -> str:
     """A non-ASCII run without diacritics; other characters that are not letters or
     digits (dashes, quotes, symbols) split words."""
@@ -317,9 +324,14 @@ def related(papers: Sequence[Paper], notes: Mapping[str, str] | None = None,
     words: dict[str, tuple[Text, Any, Any]] = {}
     fresh: list[tuple[str, Text]] = []
     fresh_rows: list[int] = []
+    known = memo.words.get
     for row, paper in enumerate(ordered):
-        text = text_of(paper, notes.get(paper.id, ""))
-        old = memo.words.get(paper.id)
+        note = notes.get(paper.id, "")
+        old = known(paper.id)
+        if old is not None and not note and _same_text(old[0], paper):
+            words[paper.id] = old
+            continue
+        text = text_of(paper, note)
         if old is not None and old[0] == text:
             words[paper.id] = old
         else:

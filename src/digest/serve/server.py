@@ -264,7 +264,11 @@ class PreviewServer(ThreadingHTTPServer):
 
 
 def changed_files(old: Mapping[str, bytes], new: Mapping[str, bytes]) -> list[str]:
-    return sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+    """The files added, changed or removed (a file kept from the last build is the very
+    same bytes object: equality is not even asked of it)."""
+    get = old.get
+    changed = [name for name, data in new.items() if data is not get(name) and data != get(name)]
+    return sorted([*changed, *(old.keys() - new.keys())])
 
 
 def reread(changes: list[Change]) -> set[str] | None:
