@@ -671,7 +671,7 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
     are as the last build wrote them. ``processes`` None: as many as the work to do
     pays for. ``theme``: a digest of the site's own templates.
     """
-    planner = routes.Planner(site)
+    planner = routes.Planner(site, cache.plan.last if cache is not None else None)
     specs = planner.specs()
     disk = cache if output is not None else None  # the cache of a build into a folder
     on_disk = None if disk is None or output is None else \

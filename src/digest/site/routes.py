@@ -41,6 +41,7 @@ def listing_face(listing: Listing) -> ListingFace:
     return ListingFace(listing.id, listing.title, listing.date, listing.source,
                        listing.format, len(listing.entries))
 TOP_UPVOTED = 10
+PATCH_AUTHORS = 500  # papers changed up to which the author grouping is edited, not redone
 AUTHORS_PER_INDEX_PAGE = 2000  # names per page of the authors index (~150 KB)
 
 
@@ -127,7 +128,9 @@ def pager_window(number: int, count: int) -> list[int]:
 class Planner:
     """Builds the page list for one SiteData; holds lookups shared by several pages."""
 
-    def __init__(self, site: SiteData) -> None:
+    def __init__(self, site: SiteData, last: Planner | None = None) -> None:
+        """``last``: the planner of the build before, whose author grouping this one
+        edits for the papers that changed rather than groups every byline again."""
         self.site = site
         self.topic_names = {t.slug: t.name for t in site.topics}
         self.ordered = list(site.ordered)
@@ -143,12 +146,21 @@ class Planner:
         self.listings = {listing.id: listing for listing in site.listings}
         self.editions = sorted(site.listings, key=lambda lst: (lst.date or "", lst.id),
                                reverse=True)
-        self.authors = self._authors()
         least = site.config.author_pages
+        patched = None if last is None or last.site.config.author_pages != least else \
+            self._authors_patched(last)
         self._has_page: dict[str, bool] = {}  # author name → has a page (link_signature)
-        # the authors with a page of their own (the others: plain names, see ``authors_index``)
-        self.paged = frozenset(slug for slug, (_, papers) in self.authors.items()
-                               if len(papers) >= least)
+        if patched is None or last is None:
+            self.authors = self._authors()
+            # the authors with a page of their own (the others: plain names, see
+            # ``authors_index``)
+            self.paged = frozenset(slug for slug, (_, papers) in self.authors.items()
+                                   if len(papers) >= least)
+        else:
+            self.authors, touched = patched
+            self.paged = last.paged - touched | {
+                slug for slug in touched
+                if slug in self.authors and len(self.authors[slug][1]) >= least}
         self._index: list[tuple[str, str, list[Paper]]] | None = None
         self._topic_versions: dict[str, tuple[int, ...]] = {}  # for ``inputs``
         self._topic_versions_of: Mapping[str, int] | None = None
@@ -182,6 +194,42 @@ class Planner:
                 else:
                     authors[slug] = (name, [paper])
         return authors
+
+    def _authors_patched(self, last: Planner
+                         ) -> tuple[dict[str, tuple[str, list[Paper]]], set[str]] | None:
+        """``_authors`` made from ``last``'s: the authors of the papers whose record is
+        new, changed or gone get their lists again, in this plan's order; and the slugs
+        of those authors. None when many papers changed, or a name of theirs shares its
+        slug with another spelling (the full pass settles which spelling is first)."""
+        before, now = last.papers_by_id, self.papers_by_id
+        moved = {pid for pid, paper in now.items() if before.get(pid) is not paper}
+        moved.update(before.keys() - now.keys())
+        if len(moved) > PATCH_AUTHORS:
+            return None
+        authors = dict(last.authors)
+        names: dict[str, str] = {}
+        for pid in moved:
+            for record in (before.get(pid), now.get(pid)):
+                for name in record.authors if record is not None else ():
+                    slug = views.author_slug(name)
+                    if names.setdefault(slug, name) != name or \
+                            (slug in authors and authors[slug][0] != name):
+                        return None
+        rank = {paper.id: n for n, paper in enumerate(self.ordered)} if names else {}
+        for slug, name in names.items():
+            found = authors.get(slug)
+            papers = [p for p in found[1] if p.id not in moved] if found else []
+            for pid in moved:
+                record = now.get(pid)
+                if record is not None:
+                    papers += [record for author in record.authors
+                               if views.author_slug(author) == slug]
+            if papers:
+                papers.sort(key=lambda p: rank[p.id])
+                authors[slug] = (name, papers)
+            else:
+                authors.pop(slug, None)
+        return authors, set(names)
 
     def drop_views(self) -> None:
         """Forget the views made for pages: a planner kept for the next plan's
