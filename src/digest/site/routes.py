@@ -434,6 +434,7 @@ class Planner:
         canonical = urls.absolute(self.site.config, path)
         note = self.site.notes.get(paper.id)
         shown = _arxiv_urls(paper)
+        arxiv = _arxiv_view(paper)
         return Page(path, "paper.html", paper.title, {
             "paper": {
                 "id": paper.id, "title": paper.title, "abstract": paper.abstract,
@@ -444,13 +445,13 @@ class Planner:
                 "effective_date": views.human_date(paper.effective_date),
                 "added": views.added_only(paper),
                 "added_iso": paper.effective_date or "",
-                "arxiv": _arxiv_view(paper),
+                "arxiv": arxiv,
                 "upvotes": paper.upvotes,
                 "topics": [{"name": self.topic_names.get(t, t), "url": prefix + urls.topic(t)}
                            for t in paper.topics],
                 "links": [{"url": u, "kind": views.link_kind(u)} for u in paper.links
                           if u not in shown],
-                "search": views.search_links(paper),
+                "search": views.search_links(paper, on_arxiv=arxiv is not None),
                 # Without the abstract, shown just above (``digest export`` keeps it).
                 "bibtex": bibtex.entry(paper, canonical, abstract=False),
                 "editions": editions,
