@@ -124,6 +124,11 @@ def pager_view(number: int, count: int, url: Callable[[int], str]) -> dict[str, 
             "page_number": number, "page_count": count}
 
 
+def _linker(prefix: str, url: Callable[[str, int], str], key: str) -> Callable[[int], str]:
+    """Page n of ``url(key, n)`` as linked from a page whose way to the root is ``prefix``."""
+    return lambda n: prefix + url(key, n)
+
+
 class Planner:
     """Builds the page list for one SiteData; holds lookups shared by several pages."""
 
@@ -536,7 +541,7 @@ class Planner:
                 "edition": self.edition_view(listing, prefix),
                 "count": len(papers),
                 "papers": self.cards(papers[(number - 1) * per_page:number * per_page], prefix),
-                **pager_view(number, count, lambda n, prefix=prefix: prefix + urls.edition(listing.id, n)),
+                **pager_view(number, count, _linker(prefix, urls.edition, listing.id)),
             }, description=f"{listing.title}: {len(listing.entries)} papers."))
         return out
 
@@ -583,7 +588,7 @@ class Planner:
                 "label": label, "count": len(papers),
                 "papers": self.cards(papers[(number - 1) * per_page:number * per_page], prefix),
                 "archive_url": prefix + urls.ARCHIVE,
-                **pager_view(number, count, lambda n, prefix=prefix: prefix + urls.month(key, n)),
+                **pager_view(number, count, _linker(prefix, urls.month, key)),
             }, description=f"Papers from {label}."))
         return out
 
