@@ -39,14 +39,12 @@ def sitemap_shard(number: int) -> str:
 
 
 def _urlset(config: Config, paths: list[str], lastmod: dict[str, str]) -> bytes:
-    """One sitemap, byte for byte what ElementTree writes (indented, escaped), made as text:
+    """One sitemap, a line per URL (indenting it was a sixth of its bytes), made as text:
     ElementTree took a tenth of a second for 15,000 pages on every preview rebuild."""
     lines = ["<?xml version='1.0' encoding='utf-8'?>", f'<urlset xmlns="{SITEMAP_NS}">']
     for path in paths:
-        lines.append(f"  <url>\n    <loc>{escape(urls.absolute(config, path))}</loc>")
-        if path in lastmod:
-            lines.append(f"    <lastmod>{escape(lastmod[path])}</lastmod>")
-        lines.append("  </url>")
+        when = f"<lastmod>{escape(lastmod[path])}</lastmod>" if path in lastmod else ""
+        lines.append(f"<url><loc>{escape(urls.absolute(config, path))}</loc>{when}</url>")
     if len(lines) == 2:
         lines[1] = f'<urlset xmlns="{SITEMAP_NS}" />'
     else:
