@@ -30,7 +30,7 @@ def built(root: Path, per_page: int) -> dict[str, str]:
 
 
 def titles(html: str) -> list[str]:
-    return re.findall(r'<h3 class="card-title"><a href="[^"]*">([^<]*)</a>', html)
+    return re.findall(r'<h3><a href="[^"]*">([^<]*)</a>', html)
 
 
 def test_five_papers_two_a_page_make_three_edition_and_three_month_pages(
