@@ -73,8 +73,9 @@ def test_by_default_an_author_of_two_papers_has_a_page_and_one_of_one_does_not(
     assert '<li>Kurt Gödel: <a href="../papers/incompleteness/">Incompleteness</a></li>' in index
     assert '<a href="../authors/ada-lovelace/">Ada Lovelace</a> <span class="count">3</span>' \
         in index
-    assert "sitemap.xml" in out.outputs
-    assert b"authors/grace-hopper/" not in out.outputs["sitemap.xml"]
+    assert "sitemap-1.xml" in out.outputs  # listed by the index, sitemap.xml
+    assert b"authors/ada-lovelace/" in out.outputs["sitemap-1.xml"]
+    assert b"authors/grace-hopper/" not in out.outputs["sitemap-1.xml"]
 
 
 def test_author_pages_one_gives_everyone_a_page_and_three_only_ada(tmp_path: Path) -> None:

@@ -132,7 +132,10 @@ def test_github_pages_files(site: Path) -> None:
     assert (site / ".nojekyll").is_file()
     assert (site / "404.html").is_file()
     assert f"Sitemap: {BASE_URL}sitemap.xml" in (site / "robots.txt").read_text()
-    sitemap = (site / "sitemap.xml").read_text()
+    index = (site / "sitemap.xml").read_text()  # an index of sitemaps, here one
+    assert re.findall(r"<loc>(.*?)</loc>", index) == [f"{BASE_URL}sitemap-1.xml"]
+    assert "<sitemapindex " in index and "<urlset" not in index
+    sitemap = (site / "sitemap-1.xml").read_text()
     assert f"<loc>{BASE_URL}{PAPER}</loc>" in sitemap
     assert sitemap.count("<loc>") == len([p for p in tree(site) if p.endswith("index.html")]) - 1
 

@@ -73,6 +73,9 @@ class Config:
     author: str = ""
     language: str = "en"
     per_page: int = 25
+    # Papers per page of an edition or a month: a records listing of 8,000 papers was one
+    # 6.5 MB page.
+    listing_per_page: int = 200
     feed_size: int = 50
     # An author gets a page of their own from this many papers on (1: every author); the
     # others' names are plain text, and the authors index links them to their papers.
@@ -111,7 +114,7 @@ def normalise_base_url(url: str) -> str:
 _SCALARS: dict[str, tuple[type, ...]] = {
     "title": (str,), "description": (str,), "base_url": (str,), "author": (str,),
     "language": (str,), "per_page": (int,), "feed_size": (int,), "author_pages": (int,),
-    "output": (str,),
+    "listing_per_page": (int,), "output": (str,),
     "cname": (str,),
 }
 _KEYS = (*_SCALARS, "topics", "markdown", "apis", "sources")
@@ -279,7 +282,8 @@ def load(root: Path, problems: Problems, config_path: Path | None = None) -> Con
             if not isinstance(value, _SCALARS[key]) or isinstance(value, bool):
                 kind = "a whole number" if _SCALARS[key] == (int,) else "text"
                 problems.error(where, line, f"{key!r} must be {kind}, got {value!r}")
-            elif key in ("per_page", "feed_size", "author_pages") and isinstance(value, int) and value < 1:
+            elif key in ("per_page", "listing_per_page", "feed_size", "author_pages") \
+                    and isinstance(value, int) and value < 1:
                 problems.error(where, line, f"{key!r} must be at least 1")
             else:
                 values[key] = value

@@ -25,6 +25,7 @@ base_url: http://127.0.0.1:8000/
 author: ""              # shown in the footer and as the feeds' author
 language: en            # the pages' lang attribute and the feeds' language
 per_page: 25            # papers per topic page
+listing_per_page: 200   # papers per page of an edition or a month
 feed_size: 50           # papers in each feed
 author_pages: 2         # an author's own page from this many papers on (1: everyone)
 output: site            # build folder; digest only ever replaces a folder it made

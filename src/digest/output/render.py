@@ -175,7 +175,7 @@ def _related_card(card: dict[str, Any]) -> str:
     when = (f'<time datetime="{esc(card["iso_date"])}">{esc(card["date"])}</time>'
             if card["iso_date"] else "undated")
     return (f'<li><a href="{esc(card["url"])}">{esc(card["title"])}</a> '
-            f'<span class="meta">{esc(card["byline"])} · {when}</span></li>')
+            f'<span>{esc(card["byline"])} · {when}</span></li>')  # styled by place
 
 
 def nav(config: Config, prefix: str, extra: list[tuple[str, str]]) -> list[dict[str, str]]:

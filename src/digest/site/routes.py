@@ -7,7 +7,7 @@ templates receive ordered lists of ready views and never compute anything.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -123,6 +123,27 @@ def pager_window(number: int, count: int) -> list[int]:
             out.append(0 if n > out[-1] + 2 else n - 1)  # a gap of one page: link it
         out.append(n)
     return out
+
+
+def page_count(items: int, per_page: int) -> int:
+    """How many pages ``items`` take (one, empty, for none)."""
+    return max(-(-items // per_page), 1)
+
+
+def pager_view(number: int, count: int, url: Callable[[int], str]) -> dict[str, Any]:
+    """The pager of page ``number`` of ``count`` (``partials/pager.html``'s context) for
+    every paged listing: topics, editions, months. ``url(n)``: page n's link."""
+    pager = [{"number": n, "url": url(n) if n else "", "current": n == number, "gap": not n}
+             for n in pager_window(number, count)]
+    return {"pager": pager if count > 1 else [],
+            "prev_url": url(number - 1) if number > 1 else None,
+            "next_url": url(number + 1) if number < count else None,
+            "page_number": number, "page_count": count}
+
+
+def _linker(prefix: str, url: Callable[[str, int], str], key: str) -> Callable[[int], str]:
+    """Page n of ``url(key, n)`` as linked from a page whose way to the root is ``prefix``."""
+    return lambda n: prefix + url(key, n)
 
 
 class Planner:
@@ -502,6 +523,7 @@ class Planner:
         canonical = urls.absolute(self.site.config, path)
         note = self.site.notes.get(paper.id)
         shown = _arxiv_urls(paper)
+        arxiv = _arxiv_view(paper)
         return Page(path, "paper.html", paper.title, {
             "paper": {
                 "id": paper.id, "title": paper.title, "abstract": paper.abstract,
@@ -512,13 +534,13 @@ class Planner:
                 "effective_date": views.human_date(paper.effective_date),
                 "added": views.added_only(paper),
                 "added_iso": paper.effective_date or "",
-                "arxiv": _arxiv_view(paper),
+                "arxiv": arxiv,
                 "upvotes": paper.upvotes,
                 "topics": [{"name": self.topic_names.get(t, t), "url": prefix + urls.topic(t)}
                            for t in paper.topics],
                 "links": [{"url": u, "kind": views.link_kind(u)} for u in paper.links
                           if u not in shown],
-                "search": views.search_links(paper),
+                "search": views.search_links(paper, on_arxiv=arxiv is not None),
                 # Without the abstract, shown just above (``digest export`` keeps it).
                 "bibtex": bibtex.entry(paper, canonical, abstract=False),
                 "editions": editions,
@@ -537,7 +559,7 @@ class Planner:
 
     def topic_pages(self, slug: str) -> int:
         """How many pages a topic has (one, empty, for a topic with no paper)."""
-        return max(-(-len(self.by_topic.get(slug, [])) // self.site.config.per_page), 1)
+        return page_count(len(self.by_topic.get(slug, [])), self.site.config.per_page)
 
     def topic_page(self, which: tuple[str, int]) -> Page:
         """Page ``number`` of a topic: each is its own step, so an edit remakes only the
@@ -550,17 +572,12 @@ class Planner:
         chunk = papers[(number - 1) * per_page:number * per_page]
         path = urls.topic(slug, number)
         prefix = prefix_for(path, self.site.config.base_path)
-        pager = [{"number": n, "url": prefix + urls.topic(slug, n) if n else "",
-                  "current": n == number, "gap": not n} for n in pager_window(number, count)]
         title = topic.name if number == 1 else f"{topic.name} (page {number})"
         return Page(path, "topic.html", title, {
             "topic": {"name": topic.name, "description": topic.description,
                       "count": len(papers), "feed": prefix + urls.topic_feed(slug)},
             "months": self.months(chunk, prefix),
-            "pager": pager if count > 1 else [],
-            "prev_url": prefix + urls.topic(slug, number - 1) if number > 1 else None,
-            "next_url": prefix + urls.topic(slug, number + 1) if number < count else None,
-            "page_number": number, "page_count": count,
+            **pager_view(number, count, lambda n: prefix + urls.topic(slug, n)),
             "trend": self.topic_chart(slug) if number == 1 else None,
         }, description=topic.description or f"Papers about {topic.name}.",
             feeds=((f"{topic.name} feed", urls.topic_feed(slug)),))
@@ -577,13 +594,24 @@ class Planner:
         return Page(urls.TOPICS, "topics.html", "Topics", {"topics": topics, "scale": scale},
                     description="Every topic of the digest with its number of papers.")
 
-    def edition(self, listing: Listing) -> Page:
-        path = urls.edition(listing.id)
-        prefix = prefix_for(path, self.site.config.base_path)
-        return Page(path, "edition.html", listing.title, {
-            "edition": self.edition_view(listing, prefix),
-            "papers": self.cards(self.edition_papers(listing), prefix),
-        }, description=f"{listing.title}: {len(listing.entries)} papers.")
+    def edition(self, listing: Listing) -> list[Page]:
+        """An edition's pages, ``listing_per_page`` papers each, paged as a topic is: one
+        step makes them all (an edit of the listing changes them together)."""
+        papers = self.edition_papers(listing)
+        per_page = self.site.config.listing_per_page
+        count = page_count(len(papers), per_page)
+        out = []
+        for number in range(1, count + 1):
+            path = urls.edition(listing.id, number)
+            prefix = prefix_for(path, self.site.config.base_path)
+            title = listing.title if number == 1 else f"{listing.title} (page {number})"
+            out.append(Page(path, "edition.html", title, {
+                "edition": self.edition_view(listing, prefix),
+                "count": len(papers),
+                "papers": self.cards(papers[(number - 1) * per_page:number * per_page], prefix),
+                **pager_view(number, count, _linker(prefix, urls.edition, listing.id)),
+            }, description=f"{listing.title}: {len(listing.entries)} papers."))
+        return out
 
     def editions_index(self) -> Page:
         prefix = prefix_for(urls.EDITIONS, self.site.config.base_path)
@@ -613,14 +641,24 @@ class Planner:
         return Page(urls.ARCHIVE, "archive.html", "Archive", {"years": years},
                     description="Papers by month, newest first.")
 
-    def month_page(self, key: str) -> Page:
+    def month_page(self, key: str) -> list[Page]:
+        """A month's pages, ``listing_per_page`` papers each, paged as a topic is."""
         papers = self.month_groups()[key]
-        path = urls.month(key)
-        prefix = prefix_for(path, self.site.config.base_path)
-        return Page(path, "month.html", views.month_label(key), {
-            "label": views.month_label(key), "papers": self.cards(papers, prefix),
-            "archive_url": prefix + urls.ARCHIVE,
-        }, description=f"Papers from {views.month_label(key)}.")
+        per_page = self.site.config.listing_per_page
+        count = page_count(len(papers), per_page)
+        label = views.month_label(key)
+        out = []
+        for number in range(1, count + 1):
+            path = urls.month(key, number)
+            prefix = prefix_for(path, self.site.config.base_path)
+            title = label if number == 1 else f"{label} (page {number})"
+            out.append(Page(path, "month.html", title, {
+                "label": label, "count": len(papers),
+                "papers": self.cards(papers[(number - 1) * per_page:number * per_page], prefix),
+                "archive_url": prefix + urls.ARCHIVE,
+                **pager_view(number, count, _linker(prefix, urls.month, key)),
+            }, description=f"Papers from {label}."))
+        return out
 
     def author(self, slug: str) -> Page:
         name, papers = self.authors[slug]

@@ -41,16 +41,19 @@ def topic_feed(slug: str) -> str:
     return f"topics/{slug}/feed.xml"
 
 
-def edition(listing_id: str) -> str:
-    return f"editions/{listing_id}/"
+def edition(listing_id: str, page: int = 1) -> str:
+    return f"editions/{listing_id}/" if page == 1 else f"editions/{listing_id}/page/{page}/"
 
 
-def month(key: str) -> str:
-    """``2024-06`` → ``archive/2024/06/``; the undated papers get ``archive/undated/``."""
+def month(key: str, page: int = 1) -> str:
+    """``2024-06`` → ``archive/2024/06/``; the undated papers get ``archive/undated/``;
+    page 2 of a month is ``archive/2024/06/page/2/``."""
     if key == UNDATED:
-        return f"archive/{UNDATED}/"
-    year, mon = key.split("-")
-    return f"archive/{year}/{mon}/"
+        first = f"archive/{UNDATED}/"
+    else:
+        year, mon = key.split("-")
+        first = f"archive/{year}/{mon}/"
+    return first if page == 1 else f"{first}page/{page}/"
 
 
 def author(slug: str) -> str:

@@ -100,12 +100,14 @@ def link_kind(url: str) -> str:
     return "Project page"
 
 
-def search_links(paper: Paper) -> list[dict[str, str]]:
+def search_links(paper: Paper, on_arxiv: bool = False) -> list[dict[str, str]]:
+    """Searches for the paper by title; no arXiv search when its arXiv page is linked
+    already (``on_arxiv``): the link repeated the whole title on every such page."""
     q = quote_plus(paper.title)
-    return [
-        {"label": "Search arXiv", "url": f"https://arxiv.org/search/?query={q}&searchtype=title"},
-        {"label": "Google Scholar", "url": f"https://scholar.google.com/scholar?q=%22{q}%22"},
-    ]
+    arxiv = [] if on_arxiv else [
+        {"label": "Search arXiv", "url": f"https://arxiv.org/search/?query={q}&searchtype=title"}]
+    return [*arxiv,
+            {"label": "Google Scholar", "url": f"https://scholar.google.com/scholar?q=%22{q}%22"}]
 
 
 @lru_cache(maxsize=1 << 17)
