@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import lunr  # type: ignore[import-untyped]
+import pytest
 from lunr.builder import Builder  # type: ignore[import-untyped]
 from lunr.stop_word_filter import stop_word_filter  # type: ignore[import-untyped]
 from lunr.trimmer import trimmer  # type: ignore[import-untyped]
@@ -188,3 +189,36 @@ def test_a_memo_extends_the_pack_with_documents_added_at_the_end() -> None:
     # more documents than a patch takes: packed afresh, the same
     many = grown + rows * (searchindex.APPEND_LIMIT // len(rows) + 1)
     assert searchindex.pack(builder, 60, many, memo) == searchindex.pack(builder, 60, many)
+
+
+def test_a_memo_rewrites_from_its_marks_and_removes_documents_from_the_end(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Edits near the end rewrite each term's postings from its mark (the decoded head
+    kept as it was), documents removed from the end are patched out, and an edit before
+    a mark decodes the term whole: every step as a fresh pack has it."""
+    monkeypatch.setattr(searchindex, "TAIL", 4)
+    builder = searchindex.WordBuilder(FIELDS)
+    rows = [builder.count_words({n: words(d[n]) for n, _ in FIELDS}) for d in DOCS * 4]
+    memo = searchindex.PackMemo()
+    searchindex.pack(builder, 60, rows, memo)
+
+    def counted(title: str, body: str) -> searchindex.Row:
+        return builder.count_words({"title": words(title), "body": words(body)})
+
+    steps = [
+        lambda r: [*r[:-2], counted("Fréchet transformers", "diffusion models"), r[-1]],
+        lambda r: [*r[:-1], counted("Scalable diffusion", "transformers transformers")],
+        lambda r: r[:-2],  # two documents removed from the end
+        lambda r: [*r, counted("zyzzyva", "diffusion")],  # and one added
+        lambda r: [counted("Early edit", "diffusion"), *r[1:]],  # before every mark
+        lambda r: [*r[:-3], counted("Late", "models"), *r[-2:]],
+        # the document a mark ends on (the last before the end's four): decoded whole
+        lambda r: [*r[:-5], counted("Scalable models", "diffusion transformers"), *r[-4:]],
+        lambda r: [*r[:-5], counted("Models", "diffusion diffusion"), *r[-4:]],
+    ]
+    marked = 0
+    for step in steps:
+        rows = step(list(rows))
+        assert searchindex.pack(builder, 60, rows, memo) == searchindex.pack(builder, 60, rows)
+        marked = max(marked, sum(m[2] for marks in memo.marks.values() for m in marks))
+    assert marked > 0  # some term's postings were rewritten from a mark past its head

@@ -170,68 +170,40 @@ def _postings(rows: Sequence[Row], name: str) -> dict[str, list[int]]:
     return lists
 
 
-def _encode_entries(entries: Sequence[tuple[int, int]]) -> str:
-    """A field's postings of one term from its (document, tf) pairs, as ``_postings``."""
-    numbers, last = [len(entries)], -1
-    for doc, tf in entries:
-        gap = (doc - last - 1) * 2
-        last = doc
-        if tf > 1:
-            numbers += (gap + 1, tf - 2)
-        else:
-            numbers.append(gap)
-    return _encode(numbers)
-
-
-def _decode_entries(code: str) -> list[tuple[int, int]]:
-    """``_encode_entries`` undone."""
-    numbers: list[int] = []
-    value, shift = 0, 0
-    for char in code:
-        digit = _DIGITS[char]
-        value += (digit & 31) << shift
-        if digit & 32:
-            shift += 5
-        else:
-            numbers.append(value)
-            value, shift = 0, 0
-    entries, at, doc = [], 1, -1
-    for _ in range(numbers[0]):
-        code_ = numbers[at]
-        doc += (code_ >> 1) + 1
-        tf = 1
-        if code_ & 1:
-            at += 1
-            tf = numbers[at] + 2
-        at += 1
-        entries.append((doc, tf))
-    return entries
-
-
 @dataclass
 class PackMemo:
     """What packing nearly the same documents again may reuse: the rows packed last
     (a row that did not change is the same object), every term's codes and df, and the
-    last document of each term in each field (where appended documents continue)."""
+    last document of each term in each field (where appended documents continue).
+
+    ``marks`` lets an edit near the end rewrite a term's postings without decoding them
+    all: per field, ``(doc, at, count)`` says that the first ``count`` postings, up to
+    document ``doc``, are the code's first ``at`` characters after its count. Set when
+    a term's postings are decoded whole; valid until a document up to ``doc`` changes.
+    """
 
     rows: list[Row] = field(default_factory=list)
     codes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     df: dict[str, int] = field(default_factory=dict)
     lengths: list[list[int]] = field(default_factory=list)  # per field, per document
     last: dict[str, tuple[int, ...]] = field(default_factory=dict)  # per field; -1: none
+    marks: dict[str, tuple[tuple[int, int, int], ...]] = field(default_factory=dict)
 
 
 PATCH_LIMIT = 50  # changed documents up to which a memo is patched rather than rebuilt
 APPEND_LIMIT = 5000  # documents added at the end up to which a memo is extended
+TAIL = 1000  # documents before the end where a term's mark is set
 
 
 def _patch(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str]) -> bool:
-    """Update the memo for the rows that changed or were added at the end (as a day's
-    new papers are, numbered after the others); False when it cannot."""
+    """Update the memo for the rows that changed, were removed from the end or were
+    added at the end (as a day's new papers are, numbered after the others); False
+    when it cannot."""
     old = memo.rows
-    if len(rows) < len(old) or not old or len(rows) - len(old) > APPEND_LIMIT:
+    if not old or len(rows) - len(old) > APPEND_LIMIT or len(old) - len(rows) > PATCH_LIMIT:
         return False
     changed = [n for n, (was, now) in enumerate(zip(old, rows, strict=False)) if was is not now]
+    changed += range(len(rows), len(old))  # removed from the end
     if len(changed) > PATCH_LIMIT:
         return False
     if changed:
@@ -242,37 +214,95 @@ def _patch(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str]) -> bool:
     return True
 
 
+_EMPTY: Counter[str] = Counter()
+
+
 def _rewrite(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str],
              changed: list[int]) -> None:
     """The codes of the terms whose frequency changed in documents ``changed`` (all
-    numbered below the memo's count), decoded, edited and encoded again."""
+    numbered below the memo's count; those from ``len(rows)`` on are removed), edited
+    and encoded again: from the term's mark on when every change is past it, else
+    decoded whole (and marked)."""
     old = memo.rows
     gone = set(changed)
+    first = min(changed)
+    kept = [n for n in changed if n < len(rows)]
     dirty: set[str] = set()
     for n in changed:  # the terms whose frequency in a changed document changed
         for name in fields:
-            was, now = old[n][name], rows[n][name]
+            was, now = old[n][name], rows[n][name] if n < len(rows) else _EMPTY
             if was != now:
                 dirty.update(t for t in was.keys() | now.keys() if was.get(t) != now.get(t))
+    cut = max(len(rows) - TAIL, 0)  # where a decoded term is marked
     for term in dirty:
-        codes, df, last = [], 0, []
+        codes, df, last, marks = [], 0, [], []
+        before = memo.codes.get(term)
+        term_marks = memo.marks.get(term)
         for f, name in enumerate(fields):
-            entries = [e for e in (_decode_entries(memo.codes[term][f]) if term in memo.codes
-                                   else []) if e[0] not in gone]
-            entries += [(n, rows[n][name][term]) for n in changed if term in rows[n][name]]
+            body = before[f][_first(before[f])[1]:] if before is not None else ""
+            mark = term_marks[f] if term_marks is not None else None
+            whole = mark is None or mark[0] >= first
+            doc, at, kept_count = (-1, 0, 0) if mark is None or whole else mark
+            prefix = body[:at]
+            entries = [e for e in _decode_from(body, at, doc) if e[0] not in gone]
+            entries += [(n, rows[n][name][term]) for n in kept if term in rows[n][name]]
             entries.sort()
-            df += len(entries)
-            codes.append(_encode_entries(entries))
-            last.append(entries[-1][0] if entries else -1)
+            split = sum(1 for e in entries if e[0] < cut) if whole else 0
+            if split:  # mark the postings decoded whole where the documents near the end start
+                doc = entries[split - 1][0]
+                prefix = _encode_gaps(entries[:split], -1)
+                at, kept_count, entries = len(prefix), split, entries[split:]
+            total = kept_count + len(entries)
+            df += total
+            codes.append(_encode([total]) + prefix + _encode_gaps(entries, doc))
+            last.append(entries[-1][0] if entries else doc)
+            marks.append((doc, at, kept_count))
         if df:
             memo.codes[term], memo.df[term], memo.last[term] = tuple(codes), df, tuple(last)
+            memo.marks[term] = tuple(marks)
         else:
-            memo.codes.pop(term, None)
-            memo.df.pop(term, None)
-            memo.last.pop(term, None)
+            for table in (memo.codes, memo.df, memo.last, memo.marks):
+                table.pop(term, None)
     for f, name in enumerate(fields):
-        for n in changed:
+        del memo.lengths[f][len(rows):]
+        for n in kept:
             memo.lengths[f][n] = rows[n][name].total()
+
+
+def _encode_gaps(entries: Sequence[tuple[int, int]], last: int) -> str:
+    """Postings (document, tf) following document ``last``, without their count."""
+    numbers: list[int] = []
+    for doc, tf in entries:
+        gap = (doc - last - 1) * 2
+        last = doc
+        if tf > 1:
+            numbers += (gap + 1, tf - 2)
+        else:
+            numbers.append(gap)
+    return _encode(numbers)
+
+
+def _decode_from(body: str, at: int, last: int) -> list[tuple[int, int]]:
+    """The postings a code's body holds from character ``at`` on, the one before being
+    document ``last``: ``_encode_gaps`` undone."""
+    entries: list[tuple[int, int]] = []
+    digits = _DIGITS
+    value, shift, doc, tf_next = 0, 0, last, False
+    for char in body[at:]:
+        digit = digits[char]
+        value += (digit & 31) << shift
+        if digit & 32:
+            shift += 5
+            continue
+        if tf_next:
+            entries[-1] = (doc, value + 2)
+            tf_next = False
+        else:
+            doc += (value >> 1) + 1
+            entries.append((doc, 1))
+            tf_next = bool(value & 1)
+        value, shift = 0, 0
+    return entries
 
 
 def _append(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str], start: int) -> None:
@@ -339,6 +369,7 @@ def _fill(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str]) -> None:
         df[term] = sum(e[1] for e in entries if e is not None)
         last[term] = tuple(-1 if e is None else e[0] for e in entries)
     memo.rows, memo.codes, memo.df, memo.last = list(rows), codes, df, last
+    memo.marks = {}
     memo.lengths = [[row[name].total() for row in rows] for name in fields]
 
 
