@@ -86,13 +86,14 @@ def paper_keys(paper: Any) -> frozenset[str]:
 @dataclass
 class KeyMemo:
     """What keying nearly the same documents again may reuse: each document's keys, the
-    documents of each key, the keys of each file, and the files' bytes."""
+    documents of each key and their code, the keys of each file, and the files' bytes."""
 
     rows: list[Collection[str]] = field(default_factory=list)
     table: dict[str, list[int]] = field(default_factory=dict)
     size: int = 0  # the characters ``_cost`` counts, which decide the number of files
     per_file: list[set[str]] = field(default_factory=list)
     files: list[bytes] = field(default_factory=list)
+    codes: dict[str, str] = field(default_factory=dict)  # key → its documents encoded
 
 
 def _cost(key: str, documents: int) -> int:
@@ -112,8 +113,8 @@ def _encode(documents: Sequence[int]) -> str:
     return searchindex.encode(gaps)
 
 
-def _dump(table: dict[str, list[int]], keys: Iterable[str]) -> bytes:
-    return json.dumps({key: _encode(table[key]) for key in sorted(keys)},
+def _dump(codes: dict[str, str], keys: Iterable[str]) -> bytes:
+    return json.dumps({key: codes[key] for key in sorted(keys)},
                       separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
@@ -127,6 +128,7 @@ def _fill(memo: KeyMemo, rows: Sequence[Collection[str]]) -> None:
             else:
                 documents.append(number)
     memo.rows, memo.table = list(rows), table
+    memo.codes = {key: _encode(documents) for key, documents in table.items()}
     memo.size = sum(_cost(key, len(documents)) for key, documents in table.items())
     _dump_all(memo)
 
@@ -136,7 +138,7 @@ def _dump_all(memo: KeyMemo) -> None:
     memo.per_file = [set() for _ in range(files)]
     for key in memo.table:
         memo.per_file[bucket(key, files)].add(key)
-    memo.files = [_dump(memo.table, keys) for keys in memo.per_file]
+    memo.files = [_dump(memo.codes, keys) for keys in memo.per_file]
 
 
 def _patch(memo: KeyMemo, rows: Sequence[Collection[str]]) -> bool:
@@ -163,8 +165,10 @@ def _patch(memo: KeyMemo, rows: Sequence[Collection[str]]) -> bool:
             b = bucket(key, files)
             if documents:
                 memo.per_file[b].add(key)
+                memo.codes[key] = _encode(documents)
             else:
                 del memo.table[key]
+                memo.codes.pop(key, None)
                 memo.per_file[b].discard(key)
             dirty.add(b)
     memo.rows = list(rows)
@@ -172,7 +176,7 @@ def _patch(memo: KeyMemo, rows: Sequence[Collection[str]]) -> bool:
         _dump_all(memo)
     else:
         for b in dirty:
-            memo.files[b] = _dump(memo.table, memo.per_file[b])
+            memo.files[b] = _dump(memo.codes, memo.per_file[b])
     return True
 
 
