@@ -185,3 +185,29 @@ def test_the_preview_rereads_what_its_watcher_saw_change_and_everything_on_a_con
     assert reread([Change(EDITION, Kind.LISTING), Change("templates/x.html", Kind.TEMPLATE)]) \
         == {EDITION, "templates/x.html"}
     assert reread([Change(EDITION, Kind.LISTING), Change("digest.yaml", Kind.CONFIG)]) is None
+
+
+def test_a_listing_changed_while_no_build_ran_is_read_by_the_next_build(
+        tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview reads only the listings its watcher named; one named while the
+    config could not be loaded (no build ran) is read by the next build all the same."""
+    from digest.serve.server import Preview, SiteState
+    from digest.serve.watch import Change, Kind
+
+    preview = Preview(lambda problems: config_mod.load(tiny, problems), SiteState(),
+                      "http://127.0.0.1:8000")
+    preview.rebuild([])
+    load = preview.load_config
+
+    def broken(problems: Problems) -> config_mod.Config:
+        problems.error("digest.yaml", 1, "broken for this test")
+        return load(problems)
+
+    monkeypatch.setattr(preview, "load_config", broken)
+    edit(tiny / EDITION, "title: Daily papers, December 8", "title: Daily papers, 8 December")
+    assert preview.rebuild([Change(EDITION, Kind.LISTING)]).error
+    monkeypatch.setattr(preview, "load_config", load)
+    done = preview.rebuild([Change("templates/base.html", Kind.TEMPLATE)])
+    preview.tidy()
+    assert done.error is None
+    assert b"8 December" in done.outputs["editions/2025-12-08-daily/index.html"]

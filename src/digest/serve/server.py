@@ -299,6 +299,8 @@ class Preview:
         self._count = itertools.count(1)
         self.snapshot = Snapshot({}, self.config.base_path, "")
         self._collect = False  # the collector is off until ``tidy`` (see ``_collector_off``)
+        # the files changed since a build last read the listings (None: read them all)
+        self._unread: set[str] | None = None
 
     @property
     def url(self) -> str:
@@ -316,12 +318,15 @@ class Preview:
         if rerenders_everything(c.kind for c in changes):
             self.cache.forget_pages()
         config, result, error = self.config, None, None
+        fresh = reread(changes)
+        self._unread = None if self._unread is None or fresh is None else self._unread | fresh
         try:
             config = self.load_config(problems)
             if not problems.errors:
                 self._collector_off()
+                paths, self._unread = self._unread, set()
                 result = build(config, build_date(), problems, write=False,
-                               cache=self.cache, strict=False, reread=reread(changes))
+                               cache=self.cache, strict=False, reread=paths)
         except Exception as exc:  # noqa: BLE001 (a template error: keep serving, say where)
             if self.debug:
                 traceback.print_exc()
