@@ -582,7 +582,7 @@ def _make_chunk(job: _Job, chunk: list[int] | None) -> _Made:
             memo = loaded if isinstance(loaded, search.SearchMemo) else search.SearchMemo()
             files = search.render_search(job.site, memo)
             try:
-                memo_file = diskcache.stage(job.search_root, memo)
+                memo_file = diskcache.stage(job.search_root, memo.for_disk())
             except OSError:
                 memo_file = None  # the cache cannot be written: the build reports it
     else:

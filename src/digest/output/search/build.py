@@ -19,6 +19,7 @@ digest holds.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import json
 import operator
 import re
@@ -91,6 +92,12 @@ class SearchMemo:
     order: Order = field(default_factory=lambda: Order([], [], []))
     facts: dict[str, tuple[Paper, list[int], str]] = field(default_factory=dict)
     facts_topics: tuple[str, ...] = ()  # the topic numbering ``facts`` was made with
+
+    def for_disk(self) -> SearchMemo:
+        """A copy to keep on disk, without the order and facts: quick to make again, and
+        they hold this build's records, which a memo read from disk does not share with
+        its ``seen`` (a second copy of every record in the file and in memory)."""
+        return dataclasses.replace(self, order=Order([], [], []), facts={}, facts_topics=())
 
 
 @dataclass
