@@ -211,3 +211,18 @@ def test_a_listing_changed_while_no_build_ran_is_read_by_the_next_build(
     preview.tidy()
     assert done.error is None
     assert b"8 December" in done.outputs["editions/2025-12-08-daily/index.html"]
+
+
+def test_a_paper_removed_from_a_listing_leaves_its_edition(tiny: Path) -> None:
+    """The plan edits the last build's papers of each listing for the papers that moved:
+    one dropped from a listing (the record of every other paper the same) is gone from
+    that edition, as from a full build."""
+    cache = BuildCache()
+    run(tiny, cache)
+    path = tiny / "content/listings/2025-12-15-daily.txt"
+    text = path.read_text(encoding="utf-8")
+    # its last entry: no other entry moves, so no other record of the listing changes
+    path.write_text(text[:text.index("A Study of Nothing")], encoding="utf-8")
+    result = run(tiny, cache)
+    assert result.outputs == run(tiny, None).outputs
+    assert b"A Study of Nothing" not in result.outputs["editions/2025-12-15-daily/index.html"]

@@ -732,7 +732,8 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
     try:
         with executor.start(_chunk, job, work, processes) as results:
             # The feeds are made here while workers render the pages and the index.
-            extra = feeds.render_feeds(site, cache.feed_memo if cache else None)
+            extra = feeds.render_feeds(site, cache.feed_memo if cache else None,
+                                       planner.by_listing)
             for chunk, made in results:
                 if isinstance(made, BaseException):
                     failed = failed or made

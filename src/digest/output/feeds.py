@@ -162,7 +162,8 @@ class FeedMemo:
     files: dict[str, tuple[Feed, bytes]] = field(default_factory=dict)
 
 
-def build_feeds(site: SiteData, memo: FeedMemo | None = None) -> list[Feed]:
+def build_feeds(site: SiteData, memo: FeedMemo | None = None,
+                by_listing: Mapping[str, list[Paper]] | None = None) -> list[Feed]:
     """Site feed, one feed per topic, then the editions feed; items newest first.
 
     Items are made only for the papers some feed shows (a feed holds ``feed_size``).
@@ -195,7 +196,7 @@ def build_feeds(site: SiteData, memo: FeedMemo | None = None) -> list[Feed]:
     listings = sorted(site.listings, key=lambda li: li.id)
     # newest first by the day each entered the digest; stable: ids ascend; undated last
     listings.sort(key=lambda li: li.date or site.listing_added.get(li.id) or "", reverse=True)
-    members = site.by_listing
+    members = site.by_listing if by_listing is None else by_listing  # (the plan's, if made)
     edition_memo: Memo[FeedItem] = memo.editions if memo is not None else Memo()
     editions = []
     for li in listings[:size]:
@@ -306,10 +307,11 @@ def to_json_feed(feed: Feed, author: str) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
 
 
-def render_feeds(site: SiteData, memo: FeedMemo | None = None) -> dict[str, bytes]:
+def render_feeds(site: SiteData, memo: FeedMemo | None = None,
+                 by_listing: Mapping[str, list[Paper]] | None = None) -> dict[str, bytes]:
     """Every feed file, by output path relative to the site root; with a memo, a feed
     equal to last time's is not serialised again."""
-    feeds = build_feeds(site, memo)
+    feeds = build_feeds(site, memo, by_listing)
     previous = memo.files if memo is not None else {}
     files: dict[str, tuple[Feed, bytes]] = {}
 

@@ -105,7 +105,7 @@ def reach(last: Planner, planner: Planner, changed: Collection[str],
             _touch(out, planner, after)
     out.listings.update(listings)  # an edition lists its papers
     for listing in listings if faces is None else faces:  # a paper page names its listings
-        for group in (last.site.by_listing, planner.site.by_listing):
+        for group in (last.by_listing, planner.by_listing):
             out.papers.update(paper.id for paper in group.get(listing, ()))
     # the authors index names every author with their papers (ids or count): only an
     # edit of a paper with authors, before or after, can change it

@@ -168,6 +168,9 @@ class Planner:
         self.editions = sorted(site.listings, key=lambda lst: (lst.date or "", lst.id),
                                reverse=True)
         least = site.config.author_pages
+        # the papers whose record is new, changed or gone since ``last`` (None: unknown)
+        self._last, self._moved = last, self._moved_since(last)
+        self._by_listing: dict[str, list[Paper]] | None = None
         patched = None if last is None or last.site.config.author_pages != least else \
             self._authors_patched(last)
         self._has_page: dict[str, bool] = {}  # author name → has a page (link_signature)
@@ -216,6 +219,46 @@ class Planner:
                     authors[slug] = (name, [paper])
         return authors
 
+    def _moved_since(self, last: Planner | None) -> set[str] | None:
+        """The ids of the papers whose record is not the very one of ``last``'s site;
+        None when there is no last plan or most papers moved."""
+        if last is None:
+            return None
+        before, now = last.papers_by_id, self.papers_by_id
+        moved = {pid for pid, paper in now.items() if before.get(pid) is not paper}
+        moved.update(before.keys() - now.keys())
+        return moved if len(moved) <= PATCH_AUTHORS else None
+
+    @property
+    def by_listing(self) -> dict[str, list[Paper]]:
+        """Each listing's papers in listing order (``SiteData.by_listing``), edited from
+        the last plan's for the listings of the papers that moved."""
+        if self._by_listing is None:
+            last, moved = self._last, self._moved
+            if last is None or moved is None or last._by_listing is None:
+                self._by_listing = self.site.by_listing
+            else:
+                self._by_listing = self._by_listing_patched(last._by_listing, last, moved)
+        return self._by_listing
+
+    def _by_listing_patched(self, before: dict[str, list[Paper]], last: Planner,
+                            moved: set[str]) -> dict[str, list[Paper]]:
+        old, now = last.papers_by_id, self.papers_by_id
+        touched = {s.listing for pid in moved for record in (old.get(pid), now.get(pid))
+                   if record is not None for s in record.sources}
+        out = dict(before)
+        for listing in touched:
+            papers = [p for p in before.get(listing, ()) if p.id not in moved]
+            papers += [p for pid in moved if (p := now.get(pid)) is not None
+                       and any(s.listing == listing for s in p.sources)]
+            placed = sorted((min(s.position for s in p.sources if s.listing == listing), p.id, p)
+                            for p in papers)
+            if placed:
+                out[listing] = [p for _, _, p in placed]
+            else:
+                out.pop(listing, None)
+        return out
+
     def _authors_patched(self, last: Planner
                          ) -> tuple[dict[str, tuple[str, list[Paper]]], set[str]] | None:
         """``_authors`` made from ``last``'s: the authors of the papers whose record is
@@ -223,9 +266,8 @@ class Planner:
         of those authors. None when many papers changed, or a name of theirs shares its
         slug with another spelling (the full pass settles which spelling is first)."""
         before, now = last.papers_by_id, self.papers_by_id
-        moved = {pid for pid, paper in now.items() if before.get(pid) is not paper}
-        moved.update(before.keys() - now.keys())
-        if len(moved) > PATCH_AUTHORS:
+        moved = self._moved
+        if moved is None:
             return None
         authors = dict(last.authors)
         names: dict[str, str] = {}
@@ -257,6 +299,7 @@ class Planner:
         ``reach`` needs its groupings only."""
         for views_made in (self._cards, self._compact, self._snippets, self._author_links):
             views_made.clear()
+        self._last = None  # not a chain of every plan since the preview started
 
     def card(self, paper: Paper, prefix: str) -> dict[str, object]:
         """One view per paper and depth: the same card appears on many pages."""
@@ -329,7 +372,7 @@ class Planner:
 
     def edition_papers(self, listing: Listing) -> list[Paper]:
         """The listing's papers in their original order (a duplicate entry shows once)."""
-        return self.site.by_listing.get(listing.id, [])
+        return self.by_listing.get(listing.id, [])
 
     # --- pages -----------------------------------------------------------------------
 
