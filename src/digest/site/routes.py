@@ -40,8 +40,10 @@ class ListingFace(NamedTuple):
 def listing_face(listing: Listing) -> ListingFace:
     return ListingFace(listing.id, listing.title, listing.date, listing.source,
                        listing.format, len(listing.entries))
+
+
 TOP_UPVOTED = 10
-PATCH_AUTHORS = 500  # papers changed up to which the author grouping is edited, not redone
+PATCH_MOVED = 500  # papers moved up to which the last plan's groupings are edited, not redone
 AUTHORS_PER_INDEX_PAGE = 2000  # names per page of the authors index (~150 KB)
 
 
@@ -150,8 +152,8 @@ class Planner:
     """Builds the page list for one SiteData; holds lookups shared by several pages."""
 
     def __init__(self, site: SiteData, last: Planner | None = None) -> None:
-        """``last``: the planner of the build before, whose author grouping this one
-        edits for the papers that changed rather than groups every byline again."""
+        """``last``: the planner of the build before, whose author and listing groupings
+        this one edits for the papers that moved rather than groups every paper again."""
         self.site = site
         self.topic_names = {t.slug: t.name for t in site.topics}
         self.ordered = list(site.ordered)
@@ -227,7 +229,7 @@ class Planner:
         before, now = last.papers_by_id, self.papers_by_id
         moved = {pid for pid, paper in now.items() if before.get(pid) is not paper}
         moved.update(before.keys() - now.keys())
-        return moved if len(moved) <= PATCH_AUTHORS else None
+        return moved if len(moved) <= PATCH_MOVED else None
 
     @property
     def by_listing(self) -> dict[str, list[Paper]]:
@@ -243,6 +245,8 @@ class Planner:
 
     def _by_listing_patched(self, before: dict[str, list[Paper]], last: Planner,
                             moved: set[str]) -> dict[str, list[Paper]]:
+        """``before`` with the lists of the listings that moved papers were or are in
+        made again: by first position there, then id, as ``SiteData.by_listing``."""
         old, now = last.papers_by_id, self.papers_by_id
         touched = {s.listing for pid in moved for record in (old.get(pid), now.get(pid))
                    if record is not None for s in record.sources}

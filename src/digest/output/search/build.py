@@ -120,8 +120,8 @@ def _recall(memo: SearchMemo, papers: Sequence[Paper]) -> list[Seen | None]:
             return found
     else:
         found = [None] * len(papers)
-    taken = {id(s) for s in found if s is not None}
-    by_id = {s.paper.id: s for s in seen if id(s) not in taken}  # the others, moved or changed
+    taken = {s.paper.id for s in found if s is not None}
+    by_id = {s.paper.id: s for s in seen if s.paper.id not in taken}  # moved or changed
     for n, paper in enumerate(papers):
         if found[n] is None:
             before = by_id.get(paper.id)
@@ -179,8 +179,8 @@ def index_papers(builder: searchindex.WordBuilder, papers: Sequence[Paper],
         texts = field_texts(paper, topic_names, note)
         key = tuple(texts[name] for name, _ in FIELDS)
         if by_texts is None:  # the records not recalled (a paper renamed keeps its texts)
-            kept = {id(s) for s in recalled if s is not None}
-            by_texts = {s.texts: s.counts for s in memo.seen if id(s) not in kept}
+            kept = {s.paper.id for s in recalled if s is not None}
+            by_texts = {s.texts: s.counts for s in memo.seen if s.paper.id not in kept}
         counts = by_texts.get(key)
         if counts is None:
             counts = by_texts[key] = builder.count_words(
