@@ -226,3 +226,19 @@ def test_a_paper_removed_from_a_listing_leaves_its_edition(tiny: Path) -> None:
     result = run(tiny, cache)
     assert result.outputs == run(tiny, None).outputs
     assert b"A Study of Nothing" not in result.outputs["editions/2025-12-15-daily/index.html"]
+
+
+def test_the_charts_span_shrinks_when_the_newest_months_only_paper_goes(tiny: Path) -> None:
+    """Trends are edited for the papers that moved only while each is dated strictly
+    inside the charts' months: the only paper of the newest month going moves the span,
+    which a full count works out."""
+    extra = tiny / "content/listings/2026-03-02-extra.txt"
+    extra.write_text("---\ntitle: Extra\ndate: 2026-03-02\n---\nA Paper From The Future\n"
+                     "An abstract about diffusion models.\n", encoding="utf-8")
+    cache = BuildCache()
+    first = run(tiny, cache)
+    assert b"2026" in first.outputs["topics/index.html"]
+    extra.unlink()
+    result = run(tiny, cache)
+    assert result.outputs == run(tiny, None).outputs
+    assert b"Mar 2026" not in result.outputs["topics/index.html"]

@@ -192,6 +192,7 @@ class Planner:
         self._topic_versions_of: Mapping[str, int] | None = None
         self.topics_by_slug = site.topic_by_slug()
         self._trends: trends.Trends | None = None
+        self._recent: list[Paper] | None = None  # ``recent_top``
 
     def _authors(self) -> dict[str, tuple[str, list[Paper]]]:
         """Each author's slug → (name as first seen, papers newest first, once per byline
@@ -508,20 +509,43 @@ class Planner:
 
     def recent_top(self) -> list[Paper]:
         """Most upvoted papers dated within a year of the newest paper."""
-        dated = [p for p in self.ordered if p.effective_date]
-        if not dated:
+        if self._recent is None:
+            self._recent = self._recent_top()
+        return self._recent
+
+    def _recent_top(self) -> list[Paper]:
+        newest = next((p.effective_date for p in self.ordered if p.effective_date), None)
+        if newest is None:
             return []
-        newest = date.fromisoformat(dated[0].effective_date or "")
-        cutoff = (newest - timedelta(days=RECENT_DAYS)).isoformat()
-        voted = [p for p in dated if (p.upvotes or 0) > 0 and (p.effective_date or "") >= cutoff]
-        voted.sort(key=lambda p: (-(p.upvotes or 0), p.id))
-        return voted[:TOP_UPVOTED]
+        cutoff = (date.fromisoformat(newest) - timedelta(days=RECENT_DAYS)).isoformat()
+
+        def voted(paper: Paper) -> bool:
+            return (paper.upvotes or 0) > 0 and (paper.effective_date or "") >= cutoff
+
+        last, moved = self._last, self._moved
+        if last is not None and moved is not None and last._recent is not None \
+                and newest == next((p.effective_date for p in last.ordered if p.effective_date),
+                                   None) \
+                and not any(p.id in moved for p in last._recent):
+            # the last top papers stay; only a paper that moved can join them
+            found = [*last._recent, *(p for pid in moved
+                                       if (p := self.papers_by_id.get(pid)) and voted(p))]
+        else:
+            found = [p for p in self.ordered if p.effective_date and voted(p)]
+        found.sort(key=lambda p: (-(p.upvotes or 0), p.id))
+        return found[:TOP_UPVOTED]
 
     @property
     def trends(self) -> trends.Trends:
         """Papers per month per topic (made on first use: most pages do not need it)."""
         if self._trends is None:
-            self._trends = trends.monthly(self.site.papers, [t.slug for t in self.site.topics])
+            slugs = [t.slug for t in self.site.topics]
+            last, moved, old = self._last, self._moved, None
+            if last is not None and moved is not None and last._trends is not None \
+                    and list(last._trends.counts) == slugs:  # edited for the papers that moved
+                old = trends.patched(last._trends, map(last.papers_by_id.get, moved),
+                                     map(self.papers_by_id.get, moved))
+            self._trends = old if old is not None else trends.monthly(self.site.papers, slugs)
         return self._trends
 
     def topic_chart(self, slug: str, scale: int | None = None) -> dict[str, object] | None:

@@ -87,6 +87,35 @@ def monthly(papers: Iterable[Paper], topics: Sequence[str]) -> Trends:
                   undated)
 
 
+def patched(before: Trends, gone: Iterable[Paper | None], added: Iterable[Paper | None]
+            ) -> Trends | None:
+    """``before`` with the papers ``gone`` no longer counted and ``added`` counted, as
+    ``monthly`` counts them; None when one of them is dated outside the months strictly
+    inside the charts' span (it may move the span, which ``monthly`` works out)."""
+    if not before.months:
+        return None
+    first, last = before.months[0], before.months[-1]
+    index = {month: i for i, month in enumerate(before.months)}
+    counts = {slug: list(c) for slug, c in before.counts.items()}
+    undated = dict(before.undated)
+    for sign, papers in ((-1, gone), (1, added)):
+        for paper in papers:
+            if paper is None:
+                continue
+            when = paper.effective_date
+            if when and not first < when[:7] < last:
+                return None
+            for slug in paper.topics:
+                if slug not in counts:
+                    continue
+                if when:
+                    counts[slug][index[when[:7]]] += sign
+                else:
+                    undated[slug] += sign
+    return Trends(before.months, {slug: tuple(c) for slug, c in counts.items()},
+                  dict(before.earlier), undated)
+
+
 def growing(trends: Trends, limit: int = GROWING, window: int = WINDOW) -> list[Growth]:
     """The topics with the largest rise from the ``window`` months before the last
     ``window`` months to those (more papers, and most new ones first; ties keep the
