@@ -66,8 +66,8 @@ class Reach:
 
 def _neighbours(planner: Planner, topic: str, paper_id: str) -> Iterable[str]:
     """The papers before and after ``paper_id`` in ``topic`` as this plan orders it."""
-    index = planner.position.get((topic, paper_id))
-    if index is None:
+    index = planner.position(topic, paper_id)
+    if index < 0:
         return ()
     group = planner.by_topic.get(topic, [])
     return [group[i].id for i in (index - 1, index + 1) if 0 <= i < len(group)]

@@ -163,8 +163,7 @@ class Planner:
         self._snippets: dict[str, str] = {}
         self._author_links: dict[tuple[str, str], dict[str, str | None]] = {}
         self._months: dict[str, list[Paper]] | None = None
-        self.position: dict[tuple[str, str], int] = {
-            (slug, p.id): i for slug, group in self.by_topic.items() for i, p in enumerate(group)}
+        self._positions: dict[str, dict[str, int]] = {}  # ``position``, topic by topic
         self.papers_by_id = site.papers_by_id
         self.listings = {listing.id: listing for listing in site.listings}
         self.editions = sorted(site.listings, key=lambda lst: (lst.date or "", lst.id),
@@ -299,6 +298,15 @@ class Planner:
                 authors.pop(slug, None)
         return authors, set(names)
 
+    def position(self, topic: str, paper_id: str) -> int:
+        """Where a paper is in its topic's list (-1: not there), each topic's places
+        numbered on first use (a rebuild asks for a few papers' topics only)."""
+        places = self._positions.get(topic)
+        if places is None:
+            places = self._positions[topic] = {
+                paper.id: n for n, paper in enumerate(self.by_topic.get(topic, ()))}
+        return places.get(paper_id, -1)
+
     def drop_views(self) -> None:
         """Forget the views made for pages: a planner kept for the next plan's
         ``reach`` needs its groupings only."""
@@ -425,7 +433,7 @@ class Planner:
             sources = tuple(map(faces.get, map(_LISTING, arg.sources)))
             # the related papers' records: a page whose neighbours stay is not remade
             near = tuple(versions[other] for other, _ in self.site.related.get(arg.id, ()))
-            index = self.position.get((arg.topics[0], arg.id), -1) if arg.topics else -1
+            index = self.position(arg.topics[0], arg.id) if arg.topics else -1
             if index < 0:
                 return (versions[arg.id], sources, near)
             # the paper and its neighbours in its first topic, for "previous" and "next"
@@ -583,7 +591,7 @@ class Planner:
         prefix = prefix_for(path, self.site.config.base_path)
         primary = paper.topics[0] if paper.topics else None
         siblings = self.by_topic.get(primary, []) if primary else []
-        index = self.position.get((primary, paper.id), -1) if primary else -1
+        index = self.position(primary, paper.id) if primary else -1
         prev_paper = siblings[index - 1] if index > 0 else None
         next_paper = siblings[index + 1] if 0 <= index < len(siblings) - 1 else None
         editions: list[dict[str, object]] = []
