@@ -548,12 +548,13 @@ class Planner:
         """Papers per month per topic (made on first use: most pages do not need it)."""
         if self._trends is None:
             slugs = [t.slug for t in self.site.topics]
-            last, moved, old = self._last, self._moved, None
+            last, moved, edited = self._last, self._moved, None
             if last is not None and moved is not None and last._trends is not None \
                     and list(last._trends.counts) == slugs:  # edited for the papers that moved
-                old = trends.patched(last._trends, map(last.papers_by_id.get, moved),
-                                     map(self.papers_by_id.get, moved))
-            self._trends = old if old is not None else trends.monthly(self.site.papers, slugs)
+                edited = trends.patched(last._trends, map(last.papers_by_id.get, moved),
+                                        map(self.papers_by_id.get, moved))
+            self._trends = edited if edited is not None else \
+                trends.monthly(self.site.papers, slugs)
         return self._trends
 
     def topic_chart(self, slug: str, scale: int | None = None) -> dict[str, object] | None:
