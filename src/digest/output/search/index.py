@@ -327,17 +327,9 @@ def _append(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str], start: i
                 new_last.append(last[f])
                 continue
             count, head = _first(codes[f])
-            numbers: list[int] = []
-            previous = last[f]
-            for doc, tf in entries:
-                gap = (doc - previous - 1) * 2
-                previous = doc
-                if tf > 1:
-                    numbers += (gap + 1, tf - 2)
-                else:
-                    numbers.append(gap)
-            new_codes.append(_encode([count + len(entries)]) + codes[f][head:] + _encode(numbers))
-            new_last.append(previous)
+            new_codes.append(_encode([count + len(entries)]) + codes[f][head:]
+                             + _encode_gaps(entries, last[f]))
+            new_last.append(entries[-1][0])
         memo.codes[term] = tuple(new_codes)
         memo.last[term] = tuple(new_last)
         memo.df[term] = memo.df.get(term, 0) + sum(map(len, per_field))
