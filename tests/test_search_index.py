@@ -191,12 +191,13 @@ def test_a_memo_extends_the_pack_with_documents_added_at_the_end() -> None:
     assert searchindex.pack(builder, 60, many, memo) == searchindex.pack(builder, 60, many)
 
 
+@pytest.mark.parametrize("cuts", [(4,), (7, 4, 2)])
 def test_a_memo_rewrites_from_its_marks_and_removes_documents_from_the_end(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, cuts: tuple[int, ...]) -> None:
     """Edits near the end rewrite each term's postings from its mark (the decoded head
     kept as it was), documents removed from the end are patched out, and an edit before
     a mark decodes the term whole: every step as a fresh pack has it."""
-    monkeypatch.setattr(searchindex, "TAIL", 4)
+    monkeypatch.setattr(searchindex, "CUTS", cuts)
     builder = searchindex.WordBuilder(FIELDS)
     rows = [builder.count_words({n: words(d[n]) for n, _ in FIELDS}) for d in DOCS * 4]
     memo = searchindex.PackMemo()
@@ -220,5 +221,6 @@ def test_a_memo_rewrites_from_its_marks_and_removes_documents_from_the_end(
     for step in steps:
         rows = step(list(rows))
         assert searchindex.pack(builder, 60, rows, memo) == searchindex.pack(builder, 60, rows)
-        marked = max(marked, sum(m[2] for marks in memo.marks.values() for m in marks))
+        marked = max(marked, sum(m[2] for marks in memo.marks.values()
+                                 for field_marks in marks for m in field_marks))
     assert marked > 0  # some term's postings were rewritten from a mark past its head

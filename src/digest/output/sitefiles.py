@@ -38,13 +38,19 @@ def sitemap_shard(number: int) -> str:
     return f"sitemap-{number}.xml"
 
 
+def _text(value: str) -> str:
+    """``value`` escaped as XML text; most URLs and dates hold nothing to escape."""
+    return escape(value) if "&" in value or "<" in value or ">" in value else value
+
+
 def _urlset(config: Config, paths: list[str], lastmod: dict[str, str]) -> bytes:
     """One sitemap, a line per URL (indenting it was a sixth of its bytes), made as text:
     ElementTree took a tenth of a second for 15,000 pages on every preview rebuild."""
+    base = _text(urls.absolute(config, ""))
     lines = ["<?xml version='1.0' encoding='utf-8'?>", f'<urlset xmlns="{SITEMAP_NS}">']
-    for path in paths:
-        when = f"<lastmod>{escape(lastmod[path])}</lastmod>" if path in lastmod else ""
-        lines.append(f"<url><loc>{escape(urls.absolute(config, path))}</loc>{when}</url>")
+    lines += [f"<url><loc>{base}{_text(path)}</loc><lastmod>{_text(lastmod[path])}</lastmod></url>"
+              if path in lastmod else f"<url><loc>{base}{_text(path)}</loc></url>"
+              for path in paths]
     if len(lines) == 2:
         lines[1] = f'<urlset xmlns="{SITEMAP_NS}" />'
     else:

@@ -111,21 +111,28 @@ class Order:
 
 
 def _recall(memo: SearchMemo, papers: Sequence[Paper]) -> list[Seen | None]:
-    """The last build's record of each paper, by its id, where the record is equal."""
+    """The last build's record of each paper, by its id, where the record is equal.
+
+    Most documents keep their number, or move by the papers added or removed before
+    them: the very same records at the start and at the end are matched in place, and
+    only those between them by id."""
     seen = memo.seen
-    if len(seen) == len(papers):  # most documents keep their number: the very same record
-        found: list[Seen | None] = [s if s.paper is p else None
-                                    for s, p in zip(seen, papers, strict=True)]
-        if None not in found:
-            return found
-    else:
-        found = [None] * len(papers)
-    taken = {s.paper.id for s in found if s is not None}
-    by_id = {s.paper.id: s for s in seen if s.paper.id not in taken}  # moved or changed
-    for n, paper in enumerate(papers):
-        if found[n] is None:
-            before = by_id.get(paper.id)
-            found[n] = before if before is not None and before.paper == paper else None
+    found: list[Seen | None] = [None] * len(papers)
+    head, ends = 0, min(len(seen), len(papers))
+    while head < ends and seen[head].paper is papers[head]:
+        found[head] = seen[head]
+        head += 1
+    tail = 0
+    while tail < ends - head and seen[-1 - tail].paper is papers[-1 - tail]:
+        found[-1 - tail] = seen[-1 - tail]
+        tail += 1
+    between = len(papers) - tail
+    if head == between:
+        return found
+    by_id = {s.paper.id: s for s in seen[head:len(seen) - tail]}  # moved or changed
+    for n in range(head, between):
+        before = by_id.get(papers[n].id)
+        found[n] = before if before is not None and before.paper == papers[n] else None
     return found
 
 

@@ -16,6 +16,7 @@ restricted to the loaded terms; ``tests/test_search_node.py`` checks it.
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -170,6 +171,9 @@ def _postings(rows: Sequence[Row], name: str) -> dict[str, list[int]]:
     return lists
 
 
+Mark = tuple[int, int, int]  # (doc, at, count): see ``PackMemo.marks``
+
+
 @dataclass
 class PackMemo:
     """What packing nearly the same documents again may reuse: the rows packed last
@@ -177,9 +181,10 @@ class PackMemo:
     last document of each term in each field (where appended documents continue).
 
     ``marks`` lets an edit near the end rewrite a term's postings without decoding them
-    all: per field, ``(doc, at, count)`` says that the first ``count`` postings, up to
-    document ``doc``, are the code's first ``at`` characters after its count. Set when
-    a term's postings are decoded whole; valid until a document up to ``doc`` changes.
+    all: per field, marks ``(doc, at, count)`` in increasing ``doc``, each saying that
+    the first ``count`` postings, up to document ``doc``, are the code's first ``at``
+    characters after its count. Set where a rewrite decodes a term (``CUTS`` documents
+    before the end); each is valid until a document up to its ``doc`` changes.
     """
 
     rows: list[Row] = field(default_factory=list)
@@ -187,12 +192,15 @@ class PackMemo:
     df: dict[str, int] = field(default_factory=dict)
     lengths: list[list[int]] = field(default_factory=list)  # per field, per document
     last: dict[str, tuple[int, ...]] = field(default_factory=dict)  # per field; -1: none
-    marks: dict[str, tuple[tuple[int, int, int], ...]] = field(default_factory=dict)
+    marks: dict[str, tuple[tuple[Mark, ...], ...]] = field(default_factory=dict)
 
 
 PATCH_LIMIT = 50  # changed documents up to which a memo is patched rather than rebuilt
 APPEND_LIMIT = 5000  # documents added at the end up to which a memo is extended
-TAIL = 1000  # documents before the end where a term's mark is set
+# Documents before the end where a rewritten term is marked: a day's new papers, and
+# edits near the end, decode a term from its last mark before them, a few postings.
+CUTS = (1000, 250, 60)
+MARKS = 6  # marks kept per term and field, the latest
 
 
 def _patch(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str]) -> bool:
@@ -221,8 +229,8 @@ def _rewrite(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str],
              changed: list[int]) -> None:
     """The codes of the terms whose frequency changed in documents ``changed`` (all
     numbered below the memo's count; those from ``len(rows)`` on are removed), edited
-    and encoded again: from the term's mark on when every change is past it, else
-    decoded whole (and marked)."""
+    and encoded again from the term's last mark before every change (decoded whole when
+    there is none), marked anew where the documents near the end start (``CUTS``)."""
     old = memo.rows
     gone = set(changed)
     first = min(changed)
@@ -233,30 +241,33 @@ def _rewrite(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str],
             was, now = old[n][name], rows[n][name] if n < len(rows) else _EMPTY
             if was != now:
                 dirty.update(t for t in was.keys() | now.keys() if was.get(t) != now.get(t))
-    cut = max(len(rows) - TAIL, 0)  # where a decoded term is marked
+    cuts = sorted(len(rows) - back for back in CUTS if len(rows) > back)
+    none: tuple[tuple[Mark, ...], ...] = tuple(() for _ in fields)
     for term in dirty:
         codes, df, last, marks = [], 0, [], []
         before = memo.codes.get(term)
-        term_marks = memo.marks.get(term)
+        term_marks = memo.marks.get(term, none)
         for f, name in enumerate(fields):
             body = before[f][_first(before[f])[1]:] if before is not None else ""
-            mark = term_marks[f] if term_marks is not None else None
-            whole = mark is None or mark[0] >= first
-            doc, at, kept_count = (-1, 0, 0) if mark is None or whole else mark
-            prefix = body[:at]
+            usable = [m for m in term_marks[f] if m[0] < first]  # before every change
+            doc, at, count = usable[-1] if usable else (-1, 0, 0)
             entries = [e for e in _decode_from(body, at, doc) if e[0] not in gone]
             entries += [(n, rows[n][name][term]) for n in kept if term in rows[n][name]]
             entries.sort()
-            split = sum(1 for e in entries if e[0] < cut) if whole else 0
-            if split:  # mark the postings decoded whole where the documents near the end start
-                doc = entries[split - 1][0]
-                prefix = _encode_gaps(entries[:split], -1)
-                at, kept_count, entries = len(prefix), split, entries[split:]
-            total = kept_count + len(entries)
-            df += total
-            codes.append(_encode([total]) + prefix + _encode_gaps(entries, doc))
-            last.append(entries[-1][0] if entries else doc)
-            marks.append((doc, at, kept_count))
+            parts, taken = [body[:at]], 0
+            for cut in cuts:  # mark where the documents near the end start
+                split = bisect.bisect_left(entries, (cut,))
+                if split > taken:
+                    part = _encode_gaps(entries[taken:split], doc)
+                    parts.append(part)
+                    doc, at, count = entries[split - 1][0], at + len(part), count + split - taken
+                    usable.append((doc, at, count))
+                    taken = split
+            rest = entries[taken:]
+            df += count + len(rest)
+            codes.append(_encode([count + len(rest)]) + "".join(parts) + _encode_gaps(rest, doc))
+            last.append(rest[-1][0] if rest else doc)
+            marks.append(tuple(usable[-MARKS:]))
         if df:
             memo.codes[term], memo.df[term], memo.last[term] = tuple(codes), df, tuple(last)
             memo.marks[term] = tuple(marks)
