@@ -173,13 +173,15 @@ class BuildCache:
 
     def for_disk(self) -> BuildCache:
         """A copy to keep on disk: no pages or HTML (the site on disk holds them), no
-        search memo (its index is remade or kept whole), no template environment."""
+        search memo (its index is remade or kept whole), no template environment, no
+        related terms end to end (remade from each paper's)."""
         plan = copy.copy(self.plan)
         plan.steps = {step: (inputs, None, paths)
                       for step, (inputs, _pages, paths) in self.plan.steps.items()}
         plan.changed = None
         plan.last = None
         return dataclasses.replace(self, memo=None, plan=plan, parsed=[], rendered=[], sources={},
+                                   related_memo=self.related_memo.for_disk(),
                                    search_memo=search.SearchMemo(),
                                    feed_memo=feeds.FeedMemo())  # feeds: quicker made than read
 

@@ -12,7 +12,7 @@ memos in ``build.BuildCache``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from typing import Generic, TypeVar
 
 V = TypeVar("V")
@@ -52,3 +52,17 @@ class Memo(Generic[V]):
 
     def __len__(self) -> int:
         return len(self._last)
+
+
+def same_ends(old: Sequence[object], new: Sequence[object]) -> tuple[int, int]:
+    """How many items at the start and at the end of ``new`` are the very objects of
+    ``old`` at the same place (counted from its start and from its end): a rebuild after
+    one edit finds every record but the edited ones there, numbered the same or moved by
+    the papers added or removed before them, and compares only those between."""
+    head, ends = 0, min(len(old), len(new))
+    while head < ends and old[head] is new[head]:
+        head += 1
+    tail = 0
+    while tail < ends - head and old[-1 - tail] is new[-1 - tail]:
+        tail += 1
+    return head, tail

@@ -35,6 +35,7 @@ the lists' quality on the benchmark corpus as it was.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import unicodedata
@@ -44,6 +45,7 @@ from itertools import chain, pairwise
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from digest.incremental import same_ends
 from digest.model import Paper
 
 if TYPE_CHECKING:
@@ -226,6 +228,15 @@ class RelatedMemo:
     # how many lists the last call computed again when it patched them; None when it
     # computed every list (or reused them all)
     patched: int | None = None
+    # the last call's papers (by id) and notes, and their terms and counts end to end
+    # (with each paper's number of terms), for a rebuild to splice in the few that moved
+    ordered: list[Paper] = field(default_factory=list)
+    notes: Mapping[str, str] = field(default_factory=dict)
+    flat: tuple[Any, Any, Any] | None = None
+
+    def for_disk(self) -> RelatedMemo:
+        """A copy to keep on disk, without what only the next rebuild in memory uses."""
+        return dataclasses.replace(self, ordered=[], notes={}, flat=None)
 
 
 def _read(texts: Sequence[Text], vocabulary: Vocabulary) -> tuple[Ints, Ints, Ints]:
@@ -321,11 +332,16 @@ def related(papers: Sequence[Paper], notes: Mapping[str, str] | None = None,
     memo = RelatedMemo() if memo is None else memo
     notes = notes or {}
     ordered = sorted(papers, key=attrgetter("id"))
-    words: dict[str, tuple[Text, Any, Any]] = {}
+    # the very records of the last call at both ends (the notes the same) keep their words
+    head, tail = same_ends(memo.ordered, ordered) if memo.notes == notes else (0, 0)
+    between = len(ordered) - tail
+    old_words = memo.words
+    words: dict[str, tuple[Text, Any, Any]] = {p.id: old_words[p.id] for p in ordered[:head]}
     fresh: list[tuple[str, Text]] = []
     fresh_rows: list[int] = []
-    known = memo.words.get
-    for row, paper in enumerate(ordered):
+    known = old_words.get
+    for row in range(head, between):
+        paper = ordered[row]
         note = notes.get(paper.id, "")
         old = known(paper.id)
         if old is not None and not note and _same_text(old[0], paper):
@@ -337,21 +353,38 @@ def related(papers: Sequence[Paper], notes: Mapping[str, str] | None = None,
         else:
             fresh.append((paper.id, text))
             fresh_rows.append(row)
+    words.update({p.id: old_words[p.id] for p in ordered[between:]})
     terms, counts, lengths = _read_all([text for _, text in fresh], memo.vocabulary,
                                        processes)
     ends = np.cumsum(lengths).tolist()
     for (pid, text), lo, hi in zip(fresh, [0, *ends], ends, strict=False):
         words[pid] = (text, terms[lo:hi], counts[lo:hi])
     same = not fresh and len(words) == len(memo.words)
-    memo.words = words
+    last_flat, last_count = memo.flat, len(memo.ordered)
+    memo.words, memo.ordered, memo.notes = words, ordered, dict(notes)
     memo.patched = None
     if same and memo.result is not None:
+        memo.flat = last_flat
         return memo.result
     ids = [p.id for p in ordered]
     if len(fresh) < len(ids):
-        lengths = np.fromiter((len(words[i][1]) for i in ids), np.int64, len(ids))
-        terms = np.concatenate([words[i][1] for i in ids]) if ids else terms
-        counts = np.concatenate([words[i][2] for i in ids]) if ids else counts
+        middle = ids[head:between]
+        parts = [(len(words[i][1]), words[i][1], words[i][2]) for i in middle]
+        if last_flat is not None and (head or tail):  # the ends as they were, spliced
+            last_lengths, last_terms, last_counts = last_flat
+            lo = int(last_lengths[:head].sum())
+            hi = len(last_terms) - int(last_lengths[last_count - tail:].sum())
+            lengths = np.concatenate([last_lengths[:head],
+                                      np.fromiter((n for n, _, _ in parts), np.int64, len(parts)),
+                                      last_lengths[last_count - tail:]])
+            terms = np.concatenate([last_terms[:lo], *(t for _, t, _ in parts), last_terms[hi:]])
+            counts = np.concatenate([last_counts[:lo], *(c for _, _, c in parts),
+                                     last_counts[hi:]])
+        else:
+            lengths = np.fromiter((len(words[i][1]) for i in ids), np.int64, len(ids))
+            terms = np.concatenate([words[i][1] for i in ids]) if ids else terms
+            counts = np.concatenate([words[i][2] for i in ids]) if ids else counts
+    memo.flat = (lengths, terms, counts)
     memo.result, memo.scored, memo.patched = _lists(ids, terms, counts, lengths,
                                                     memo.vocabulary.terms, memo, fresh_rows)
     return memo.result

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
+from digest.incremental import same_ends
 from digest.inputs import vendored as vendor
 from digest.model import Paper
 from digest.output.search import index as searchindex
@@ -117,15 +118,9 @@ def _recall(memo: SearchMemo, papers: Sequence[Paper]) -> list[Seen | None]:
     them: the very same records at the start and at the end are matched in place, and
     only those between them by id."""
     seen = memo.seen
-    found: list[Seen | None] = [None] * len(papers)
-    head, ends = 0, min(len(seen), len(papers))
-    while head < ends and seen[head].paper is papers[head]:
-        found[head] = seen[head]
-        head += 1
-    tail = 0
-    while tail < ends - head and seen[-1 - tail].paper is papers[-1 - tail]:
-        found[-1 - tail] = seen[-1 - tail]
-        tail += 1
+    head, tail = same_ends([s.paper for s in seen], papers)
+    found: list[Seen | None] = [*seen[:head], *[None] * (len(papers) - head - tail),
+                                *seen[len(seen) - tail:]]
     between = len(papers) - tail
     if head == between:
         return found
