@@ -191,13 +191,14 @@ def test_a_memo_extends_the_pack_with_documents_added_at_the_end() -> None:
     assert searchindex.pack(builder, 60, many, memo) == searchindex.pack(builder, 60, many)
 
 
-@pytest.mark.parametrize("cuts", [(4,), (7, 4, 2)])
+@pytest.mark.parametrize("every", [2, 3, 5])
 def test_a_memo_rewrites_from_its_marks_and_removes_documents_from_the_end(
-        monkeypatch: pytest.MonkeyPatch, cuts: tuple[int, ...]) -> None:
+        monkeypatch: pytest.MonkeyPatch, every: int) -> None:
     """Edits near the end rewrite each term's postings from its mark (the decoded head
     kept as it was), documents removed from the end are patched out, and an edit before
     a mark decodes the term whole: every step as a fresh pack has it."""
-    monkeypatch.setattr(searchindex, "CUTS", cuts)
+    monkeypatch.setattr(searchindex, "MARK_EVERY", every)
+    monkeypatch.setattr(searchindex, "MARK_LEAST", 2)
     builder = searchindex.WordBuilder(FIELDS)
     rows = [builder.count_words({n: words(d[n]) for n, _ in FIELDS}) for d in DOCS * 4]
     memo = searchindex.PackMemo()
@@ -224,3 +225,61 @@ def test_a_memo_rewrites_from_its_marks_and_removes_documents_from_the_end(
         marked = max(marked, sum(m[2] for marks in memo.marks.values()
                                  for field_marks in marks for m in field_marks))
     assert marked > 0  # some term's postings were rewritten from a mark past its head
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_memo_patches_edits_anywhere_as_a_fresh_pack(monkeypatch: pytest.MonkeyPatch,
+                                                       seed: int) -> None:
+    """Papers edited, added and removed anywhere: in a padded block (the papers after
+    the edit move by one and an empty number is taken or freed, as ``build.slots``
+    numbers them) or at the end, with the memo's terms marked by ``prepare`` or not.
+    Every step packs as a fresh pack does, and every mark names where its postings end."""
+    import random
+
+    monkeypatch.setattr(searchindex, "MARK_EVERY", 4)
+    monkeypatch.setattr(searchindex, "MARK_LEAST", 3)
+    rng = random.Random(seed)
+    builder = searchindex.WordBuilder(FIELDS)
+    vocabulary = "diffusion models transformers scale pretraining frechet distance " \
+                 "inception language graph sampler step data".split()
+
+    rare = "zyzzyva quokka axolotl".split()  # far apart: gaps of several characters
+
+    def counted() -> searchindex.Row:
+        title = " ".join(rng.choices(vocabulary, k=rng.randint(1, 4)))
+        body = " ".join(rng.choices(vocabulary, k=rng.randint(0, 9)))
+        if rng.random() < 0.1:
+            body += " " + rng.choice(rare)
+        return builder.count_words({"title": words(title), "body": words(body)})
+
+    empty = builder.count_words({"title": [], "body": []})
+    block = 8 if seed % 2 else 40  # documents a block holds, its empty numbers at its end
+    rows = [counted() if n % block < block - 2 else empty for n in range(5 * block)]
+    memo = searchindex.PackMemo()
+    searchindex.pack(builder, 60, rows, memo)
+    for _ in range(25):
+        rows = list(rows)
+        kind = rng.choice(["edit", "insert", "remove", "append", "prepare"])
+        start = rng.randrange(4) * block
+        papers = [n for n in range(start, start + block) if rows[n] is not empty]
+        if kind == "edit":
+            rows[rng.randrange(len(rows))] = counted()
+        elif kind == "insert" and papers[-1] < start + block - 1:
+            at = rng.choice(papers)
+            rows[at:start + block] = [counted(), *rows[at:start + block - 1]]
+        elif kind == "remove" and len(papers) > 1:
+            at = rng.choice(papers)
+            rows[at:start + block] = [*rows[at + 1:start + block], empty]
+        elif kind == "append":
+            rows += [counted() for _ in range(rng.randint(1, 3))]
+        elif kind == "prepare":
+            searchindex.prepare(memo)
+        assert searchindex.pack(builder, 60, rows, memo) == searchindex.pack(builder, 60, rows)
+        for term, marks in memo.marks.items():
+            for f, field_marks in enumerate(marks):
+                code = memo.codes[term][f]
+                head = searchindex._first(code)[1]
+                for doc, at, count in field_marks:
+                    postings = searchindex._decode_from(code[head:], 0, -1)
+                    assert postings[count - 1][0] == doc, (term, f)
+                    assert searchindex._decode_from(code[head:head + at], 0, -1) == postings[:count]

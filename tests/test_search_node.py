@@ -350,3 +350,33 @@ def test_a_query_fetches_the_shards_of_its_terms_and_its_documents_only(
             paper = by_ref[result["ref"]]
             assert doc[0] == paper.title and doc[1] == f"papers/{paper.id}/"
     assert negated["found"]["results"]
+
+
+def test_empty_numbers_between_months_rank_and_show_as_none(
+        site: SiteData, monkeypatch: pytest.MonkeyPatch,
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A large digest numbers each month's papers in a block padded with empty numbers
+    (``build.slots``): lunr.js ranks its papers exactly as without them (the weights
+    count papers, not numbers) and no empty number is ever a result, even of a query of
+    prohibited terms only, which lists every document."""
+    plain = write_folder(site, tmp_path_factory.mktemp("plain"), shard_size=1_500)
+    monkeypatch.setattr(search, "PAD_EVERY", 1)  # 413 papers: blocks of 64 numbers
+    padded = write_folder(site, tmp_path_factory.mktemp("padded"), shard_size=1_500)
+    manifest = json.loads((padded / "index.json").read_text())
+    assert manifest["papers"] == len(site.papers) and manifest["count"] % 64 != 0
+    assert manifest["count"] > 2 * len(site.papers)
+    assert manifest["doc_topics"].count(None) == manifest["count"] - len(site.papers)
+    queries = [*SHARDED_QUERIES, "-model"]
+
+    def shown(folder: Path) -> list[list[tuple[str, float]]]:
+        return [[(doc[1], round(r["score"], 9)) for r, doc in
+                 zip(f["found"]["results"], f["docs"], strict=False)]
+                for f in node(folder, "fetches", queries=queries)]
+
+    expected, got = shown(plain), shown(padded)
+    for query, one, other in zip(queries, expected, got, strict=True):
+        assert other == one, query
+    empty = {n for n, topics in enumerate(manifest["doc_topics"]) if topics is None}
+    for listed in node(padded, "search", queries=["-model", "-diffusion"]):
+        refs = {int(r["ref"]) for r in listed["results"]}
+        assert refs and refs.isdisjoint(empty)

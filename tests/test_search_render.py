@@ -213,3 +213,55 @@ def test_a_new_days_paper_is_numbered_last_even_with_undated_papers() -> None:
     expected = ["b", "d", "e", "c", "a", "aa"]  # placed by the memo as a sort places it
     assert [p.id for p in search.search_order(older, memo)] == expected
     assert [p.id for p in search.search_order(older)] == expected
+
+
+def test_each_months_block_of_numbers_is_padded_but_the_last(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A digest of many papers numbers the undated papers and each month's in a block
+    padded with empty numbers (None) to a multiple of ``padding``, the last block not;
+    a small digest is numbered without gaps."""
+    def paper(pid: str, when: str | None) -> Paper:
+        return Paper(id=pid, title=pid, date=when)
+
+    papers = [paper("u1", None), paper("u2", None),
+              *(paper(f"j{n}", f"2025-01-0{n}") for n in range(1, 6)),
+              paper("f1", "2025-02-11"), *(paper(f"m{n}", f"2025-03-0{n}") for n in range(1, 4))]
+    order = search.search_order(sorted(papers, key=lambda p: p.id))
+    assert search.slots(order) == order  # 11 papers: no padding
+    assert [search.padding(n) for n in (1279, 1280, 2560, 10_000, 10**6)] == [1, 8, 16, 32, 64]
+    monkeypatch.setattr(search, "PAD_EVERY", 1)
+    monkeypatch.setattr(search, "PAD_LEAST", 2)
+    monkeypatch.setattr(search, "PAD_MOST", 4)
+    got = [p.id if p is not None else None for p in search.slots(order)]
+    assert got == ["u1", "u2", None, None, "j1", "j2", "j3", "j4", "j5", None, None, None,
+                   "f1", None, None, None, "m1", "m2", "m3"]
+
+
+def test_a_memo_rebuild_of_padded_numbers_gives_the_outputs_of_a_fresh_build(
+        site: SiteData, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Papers added to, edited in and removed from a month of a padded index: each
+    rebuild with the memo (the month's block patched, its neighbours kept) gives the
+    outputs a fresh build gives, and leaves the other months' documents as they were."""
+    monkeypatch.setattr(search, "PAD_EVERY", 16)  # 413 papers: blocks of 16 numbers
+    monkeypatch.setattr(search, "PAD_LEAST", 2)
+    memo = search.SearchMemo()
+    first = search.render_search(site, memo)
+    assert first == search.render_search(site)
+    manifest = json.loads(first[search.INDEX])
+    assert manifest["count"] > manifest["papers"] == len(site.papers)
+    dated = sorted((p for p in site.papers if p.effective_date), key=lambda p: p.effective_date)
+    middle = dated[len(dated) // 2]
+    added = replace(middle, id=middle.id + "-follow-up", title="A follow-up on lunr shards",
+                    arxiv_id=None, links=())
+    papers = sorted([*site.papers, added], key=lambda p: p.id)
+    steps = [
+        papers,  # one paper added to a month in the middle
+        [replace(p, title=p.title + " zyzzyva") if p is added else p for p in papers],
+        [p for p in papers if p.id != middle.id],  # one removed from the same month
+        list(site.papers),  # and back
+    ]
+    for step in steps:
+        edited = replace(site, papers=tuple(step))
+        again = search.render_search(edited, memo)
+        assert again == search.render_search(edited)
+    assert again == first

@@ -98,8 +98,11 @@
      * the shard of each term, and the field lengths BM25 needs.
      */
     function catalog(manifest) {
-      if (manifest.format !== "digest-lunr-shards/1") throw new Error("unknown index format " + manifest.format);
+      if (manifest.format !== "digest-lunr-shards/2") throw new Error("unknown index format " + manifest.format);
+      // `count` numbers the documents; `papers` of them are papers, the others are the
+      // empty numbers that end a month's block (they have no postings and no length)
       var terms = manifest.terms ? manifest.terms.split(" ") : [], count = manifest.count;
+      var papers = manifest.papers;
       var numbers = new Map(), shardOf = new Uint32Array(terms.length), firsts = [];
       terms.forEach(function (term, t) { numbers.set(term, t); });
       var t = 0;
@@ -112,7 +115,7 @@
         var column = decode(manifest.lengths[f]), total = 0;
         for (var d = 0; d < count; d++) total += column[d];
         lengths.push(column);
-        average.push(total / count);
+        average.push(total / papers);
       });
       return { manifest: manifest, terms: terms, numbers: numbers, df: decode(manifest.df),
                shardOf: shardOf, firsts: firsts, lengths: lengths, average: average,
@@ -155,7 +158,7 @@
      * Set of term numbers), the other terms of these shards are left out.
      */
     function unpack(cat, shards, every, only) {
-      var m = cat.manifest, fields = m.fields, count = m.count, k1 = m.k1, b = m.b;
+      var m = cat.manifest, fields = m.fields, count = m.count, papers = m.papers, k1 = m.k1, b = m.b;
       var vectors = fields.map(function () { return new Map(); });
       var invertedIndex = [];
       var Posting = function (t, codes, starts) {
@@ -189,7 +192,7 @@
             }
             continue;
           }
-          var df = cat.df[t], idf = Math.log(1 + Math.abs((count - df + 0.5) / (df + 0.5)));
+          var df = cat.df[t], idf = Math.log(1 + Math.abs((papers - df + 0.5) / (df + 0.5)));
           var starts = new Array(fields.length);
           for (var f = 0; f < fields.length; f++) {
             var numbers = codes[f], i0 = at[f], n = numbers[i0], k = i0 + 1, doc = -1;
@@ -212,6 +215,7 @@
       });
       var fieldVectors = [];
       for (var d = 0; d < count; d++) {
+        if (m.doc_topics[d] === null) continue; // an empty number: no document
         for (var f = 0; f < fields.length; f++) {
           var elements = vectors[f].get(d);
           if (elements !== undefined || every) fieldVectors.push([fields[f] + "/" + d, elements || []]);
@@ -252,7 +256,7 @@
      * as a promise.
      */
     function engine(manifest, load) {
-      var cat = catalog(manifest), table = manifest.fold || {}, count = manifest.count;
+      var cat = catalog(manifest), table = manifest.fold || {}, count = manifest.papers;
       var pipeline = lunr.Pipeline.load(manifest.pipeline);
       var verbatim = manifest.verbatim || [];
       var others = manifest.fields.filter(function (f) { return verbatim.indexOf(f) < 0; });

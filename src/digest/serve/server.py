@@ -365,12 +365,13 @@ class Preview:
             self._collect = True
 
     def tidy(self) -> None:
-        """The collection ``rebuild`` put off, and the collector back on; the rebuild
-        loop calls it when no change is waiting."""
+        """The collection ``rebuild`` put off, the collector back on, and the cache made
+        ready for the next edit; the rebuild loop calls it when no change is waiting."""
         if self._collect:
             self._collect = False
             gc.collect(0)
             gc.enable()
+        self.cache.prepare()
 
     def _report_problems(self, problems: Problems) -> None:
         """Warnings of the listings parsed just now (the others were shown before)."""

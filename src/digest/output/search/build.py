@@ -10,7 +10,9 @@ onwards, each a list, to keep them small: ``[title, path, byline, iso date, abst
 note]`` (the note as plain text); ``path`` is relative to the site root. ``search.js``
 quotes from the abstract or note the sentence where the query matched. Document ``n`` is
 lunr ref ``"n"``, numbered undated first, then oldest first (``search_order``), so
-that a new day's papers extend the index and its last files. ``assets/search.js``
+that a new day's papers extend the index and its last files; in a large digest each
+month's block of numbers ends with empty ones (``slots``: null in the documents and
+topics, no postings, not counted as papers). ``assets/search.js``
 fetches them on the search page only, and only the shards, keys and chunks a query
 needs: the transfer before the first results stays small however many papers the
 digest holds.
@@ -23,6 +25,7 @@ import dataclasses
 import json
 import operator
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -86,7 +89,7 @@ class SearchMemo:
 
     terms: dict[str, str] = field(default_factory=dict)
     seen: list[Seen] = field(default_factory=list)
-    chunks: dict[int, tuple[list[list[str]], bytes]] = field(default_factory=dict)
+    chunks: dict[int, tuple[list[list[str] | None], bytes]] = field(default_factory=dict)
     pack: searchindex.PackMemo = field(default_factory=searchindex.PackMemo)
     keys: keys.KeyMemo = field(default_factory=keys.KeyMemo)
     note_texts: dict[str, str] = field(default_factory=dict)  # note HTML → plain text
@@ -97,8 +100,10 @@ class SearchMemo:
     def for_disk(self) -> SearchMemo:
         """A copy to keep on disk, without the order and facts: quick to make again, and
         they hold this build's records, which a memo read from disk does not share with
-        its ``seen`` (a second copy of every record in the file and in memory)."""
-        return dataclasses.replace(self, order=Order([], [], []), facts={}, facts_topics=())
+        its ``seen`` (a second copy of every record in the file and in memory); without
+        the pack's marks, which only the preview's edits in the middle need."""
+        return dataclasses.replace(self, order=Order([], [], []), facts={}, facts_topics=(),
+                                   pack=dataclasses.replace(self.pack, marks={}, prepared=False))
 
 
 @dataclass
@@ -204,10 +209,12 @@ def build_index(papers: Sequence[Paper], topic_names: Mapping[str, str],
     return builder
 
 
-def chunks(rows: Sequence[list[str]], memo: SearchMemo | None = None) -> dict[str, bytes]:
-    """The document files; with a memo, a chunk of the very same rows is not encoded again."""
+def chunks(rows: Sequence[list[str] | None], memo: SearchMemo | None = None
+           ) -> dict[str, bytes]:
+    """The document files (an empty number is null); with a memo, a chunk of the very
+    same rows is not encoded again."""
     known = memo.chunks if memo else {}
-    out: dict[int, tuple[list[list[str]], bytes]] = {}
+    out: dict[int, tuple[list[list[str] | None], bytes]] = {}
     for start in range(0, len(rows), CHUNK):
         part = list(rows[start:start + CHUNK])
         before = known.get(start)
@@ -248,6 +255,41 @@ def search_order(papers: Sequence[Paper], memo: SearchMemo | None = None) -> lis
 
 
 REORDER_LIMIT = 200  # papers added or removed up to which the last order is edited
+PAD_EVERY = 160  # papers per slot of padding a month's block is rounded to (a power of two)
+PAD_LEAST, PAD_MOST = 8, 64
+
+
+def padding(papers: int) -> int:
+    """The multiple each month's block of document numbers is rounded up to: the largest
+    power of two up to ``papers / PAD_EVERY``, at most ``PAD_MOST``; 1 (no padding)
+    below ``PAD_LEAST``, for a digest of fewer than 1,280 papers, quick to number."""
+    pad = 1
+    while pad * 2 <= min(papers / PAD_EVERY, PAD_MOST):
+        pad *= 2
+    return pad if pad >= PAD_LEAST else 1
+
+
+def slots(order: Sequence[Paper]) -> list[Paper | None]:
+    """The documents' numbers: ``order`` (``search_order``) cut into blocks, the undated
+    papers and then each month's, every block but the last padded with empty numbers
+    (None) to a multiple of ``padding``. A paper added to or removed from a month then
+    renumbers the papers after it in that month only (while the block keeps its size),
+    not every later one: the index, its documents and keys files are patched there,
+    where numbering them all afresh took most of a rebuild."""
+    pad = padding(len(order))
+    if pad == 1:
+        return list(order)
+    out: list[Paper | None] = []
+    block = None
+    for paper in order:
+        when = paper.effective_date
+        key = when[:7] if when else ""
+        if key != block:
+            if block is not None:
+                out += [None] * (-len(out) % pad)
+            block = key
+        out.append(paper)
+    return out
 
 
 def _reorder(last: Order, papers: Sequence[Paper]) -> Order:
@@ -266,28 +308,35 @@ def _reorder(last: Order, papers: Sequence[Paper]) -> Order:
     return Order(list(papers), order, keys)
 
 
-def _facts(site: SiteData, papers: Sequence[Paper], memo: SearchMemo | None
-           ) -> list[tuple[Paper, list[int], str]]:
+def _facts(site: SiteData, papers: Sequence[Paper | None], memo: SearchMemo | None
+           ) -> list[tuple[Paper | None, list[int] | None, str]]:
     """Each document's topic numbers and effective date, in document order; with a memo,
     kept for every paper whose record (and the topics' numbering) is the same."""
     slugs = tuple(t.slug for t in site.topics)
     known = memo.facts if memo is not None and memo.facts_topics == slugs else {}
     numbers = {slug: n for n, slug in enumerate(slugs)}
-    out = []
+    out: list[tuple[Paper | None, list[int] | None, str]] = []
     for paper in papers:
+        if paper is None:
+            out.append(_NO_FACTS)
+            continue
         found = known.get(paper.id)
         if found is None or found[0] is not paper:
             found = (paper, [numbers[t] for t in paper.topics if t in numbers],
                      paper.effective_date or "")
         out.append(found)
     if memo is not None:
-        memo.facts = {item[0].id: item for item in out}
+        memo.facts = {paper.id: (paper, numbers, when) for paper, numbers, when in out
+                      if paper is not None and numbers is not None}
         memo.facts_topics = slugs
     return out
 
 
+_NO_FACTS: tuple[None, None, str] = (None, None, "")  # an empty number: null topics, undated
+
+
 def manifest(site: SiteData, packed: searchindex.Packed, key_files: int = 0,
-             papers: Sequence[Paper] | None = None, memo: SearchMemo | None = None
+             papers: Sequence[Paper | None] | None = None, memo: SearchMemo | None = None
              ) -> dict[str, Any]:
     """The index's manifest with the folding table ``search.js`` shares with Python,
     the topics, each document's topic numbers and date, and the number of keys files.
@@ -296,7 +345,7 @@ def manifest(site: SiteData, packed: searchindex.Packed, key_files: int = 0,
     position there plus one (0: undated) in base64 VLQ: a character a paper. Full dates,
     which only the newest-first order needs, are in ``dates_file``.
     """
-    papers = site.papers if papers is None else papers  # in document order
+    papers = site.papers if papers is None else papers  # by document number
     facts = _facts(site, papers, memo)
     years = sorted({when[:4] for _, _, when in facts if when})
     year = {y: n + 1 for n, y in enumerate(years)}
@@ -313,13 +362,13 @@ def manifest(site: SiteData, packed: searchindex.Packed, key_files: int = 0,
     }
 
 
-def dates_file(papers: Sequence[Paper]) -> dict[str, str]:
+def dates_file(papers: Sequence[Paper | None]) -> dict[str, str]:
     """``search/dates/0.json``: the distinct dates, and each document's date as its
-    position there plus one (0: undated) in base64 VLQ."""
-    dates = sorted({d for p in papers if (d := p.effective_date)})
+    position there plus one (0: undated or no document) in base64 VLQ."""
+    when = [p.effective_date or "" if p is not None else "" for p in papers]
+    dates = sorted(set(when).difference(("",)))
     day = {d: n + 1 for n, d in enumerate(dates)}
-    return {"dates": " ".join(dates),
-            "doc_dates": searchindex.encode([day.get(p.effective_date or "", 0) for p in papers])}
+    return {"dates": " ".join(dates), "doc_dates": searchindex.encode([day.get(d, 0) for d in when])}
 
 
 def dumps(data: object) -> bytes:
@@ -341,13 +390,30 @@ def render_search(site: SiteData, memo: SearchMemo | None = None,
     builder = searchindex.WordBuilder(FIELDS, memo.terms, VERBATIM)
     papers = search_order(site.papers, memo)
     indexed = index_papers(builder, papers, topic_names, notes, memo, shown)
-    packed = searchindex.pack(builder, shard_size, [s.counts for s in indexed], memo.pack)
-    key_files, key_outputs = keys.render_keys([s.keys for s in indexed], memo.keys)
+    numbered = slots(papers)
+    if len(numbered) == len(papers):
+        documents: list[Seen | None] = list(indexed)
+    else:  # the empty numbers between months' blocks
+        seen = iter(indexed)
+        documents = [None if paper is None else next(seen) for paper in numbered]
+    packed = searchindex.pack(builder, shard_size,
+                              [_NO_ROW if s is None else s.counts for s in documents],
+                              memo.pack, papers=len(papers))
+    key_files, key_outputs = keys.render_keys(
+        [frozenset() if s is None else s.keys for s in documents], memo.keys)
     return {
-        INDEX: dumps(manifest(site, packed, key_files, papers, memo)),
+        INDEX: dumps(manifest(site, packed, key_files, numbered, memo)),
         **{f"{SHARDS}{n}.json": dumps(shard) for n, shard in enumerate(packed.shards)},
         **key_outputs,
-        **({DATES: dumps(dates_file(papers))} if papers else {}),
-        **chunks([s.row for s in indexed], memo),
+        **({DATES: dumps(dates_file(numbered))} if papers else {}),
+        **chunks([None if s is None else s.row for s in documents], memo),
         **vendor.lunr_assets(),
     }
+
+
+_NO_ROW: searchindex.Row = {name: Counter() for name, _ in FIELDS}  # an empty number
+
+
+def prepare(memo: SearchMemo) -> None:
+    """What the next rebuild would otherwise do first (``searchindex.prepare``)."""
+    searchindex.prepare(memo.pack)

@@ -30,7 +30,7 @@ from lunr.trimmer import trimmer
 
 from digest.output.search import porter
 
-FORMAT = "digest-lunr-shards/1"
+FORMAT = "digest-lunr-shards/2"
 SHARD_SIZE = 24_000  # characters of postings a shard holds, about 12 KB gzipped
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
@@ -180,11 +180,13 @@ class PackMemo:
     (a row that did not change is the same object), every term's codes and df, and the
     last document of each term in each field (where appended documents continue).
 
-    ``marks`` lets an edit near the end rewrite a term's postings without decoding them
-    all: per field, marks ``(doc, at, count)`` in increasing ``doc``, each saying that
-    the first ``count`` postings, up to document ``doc``, are the code's first ``at``
-    characters after its count. Set where a rewrite decodes a term (``CUTS`` documents
-    before the end); each is valid until a document up to its ``doc`` changes.
+    ``marks`` lets an edit rewrite a term's postings around the documents it changed
+    without decoding them all: per field, marks ``(doc, at, count)`` in increasing
+    ``doc``, each saying that the first ``count`` postings, up to document ``doc``, are
+    the code's first ``at`` characters after its count. A term with ``MARK_LEAST``
+    postings or more in a field is marked at every ``MARK_EVERY`` documents where it is
+    decoded (``prepare`` decodes those not marked yet); a mark is valid until a document
+    up to its ``doc`` changes.
     """
 
     rows: list[Row] = field(default_factory=list)
@@ -193,14 +195,15 @@ class PackMemo:
     lengths: list[list[int]] = field(default_factory=list)  # per field, per document
     last: dict[str, tuple[int, ...]] = field(default_factory=dict)  # per field; -1: none
     marks: dict[str, tuple[tuple[Mark, ...], ...]] = field(default_factory=dict)
+    prepared: bool = False  # every term with MARK_LEAST postings in a field marked
 
 
-PATCH_LIMIT = 50  # changed documents up to which a memo is patched rather than rebuilt
+# Changed documents up to which a memo is patched rather than rebuilt: a paper added to
+# a month renumbers the papers after it in that month (``build.slots``), hundreds at most.
+PATCH_LIMIT = 2000
 APPEND_LIMIT = 5000  # documents added at the end up to which a memo is extended
-# Documents before the end where a rewritten term is marked: a day's new papers, and
-# edits near the end, decode a term from its last mark before them, a few postings.
-CUTS = (1000, 250, 60)
-MARKS = 6  # marks kept per term and field, the latest
+MARK_EVERY = 256  # documents between a term's marks
+MARK_LEAST = 64  # postings of a term in a field from which it is marked
 
 
 def _patch(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str]) -> bool:
@@ -229,11 +232,12 @@ def _rewrite(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str],
              changed: list[int]) -> None:
     """The codes of the terms whose frequency changed in documents ``changed`` (all
     numbered below the memo's count; those from ``len(rows)`` on are removed), edited
-    and encoded again from the term's last mark before every change (decoded whole when
-    there is none), marked anew where the documents near the end start (``CUTS``)."""
+    where they changed: decoded from the term's last mark before every change up to the
+    first posting after the last change, encoded again, and the rest of the code kept
+    (its documents keep their numbers, so its gaps stay; only the first one's moves)."""
     old = memo.rows
     gone = set(changed)
-    first = min(changed)
+    first, stop = min(changed), max(changed)
     kept = [n for n in changed if n < len(rows)]
     dirty: set[str] = set()
     for n in changed:  # the terms whose frequency in a changed document changed
@@ -241,36 +245,77 @@ def _rewrite(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str],
             was, now = old[n][name], rows[n][name] if n < len(rows) else _EMPTY
             if was != now:
                 dirty.update(t for t in was.keys() | now.keys() if was.get(t) != now.get(t))
-    cuts = sorted(len(rows) - back for back in CUTS if len(rows) > back)
     none: tuple[tuple[Mark, ...], ...] = tuple(() for _ in fields)
+    added: dict[str, list[list[tuple[int, int]]]] = {}  # the changed documents' postings
+    for n in kept:
+        for f, name in enumerate(fields):
+            for term, tf in rows[n][name].items():
+                if term in dirty:
+                    found = added.get(term)
+                    if found is None:
+                        found = added[term] = [[] for _ in fields]
+                    found[f].append((n, tf))
+    nothing: list[list[tuple[int, int]]] = [[] for _ in fields]
     for term in dirty:
-        codes, df, last, marks = [], 0, [], []
+        codes: list[str] = []
+        last: list[int] = []
+        marks: list[tuple[Mark, ...]] = []
+        df = 0
         before = memo.codes.get(term)
         term_marks = memo.marks.get(term, none)
-        for f, name in enumerate(fields):
-            body = before[f][_first(before[f])[1]:] if before is not None else ""
-            usable = [m for m in term_marks[f] if m[0] < first]  # before every change
+        old_last = memo.last.get(term)
+        new_postings = added.get(term, nothing)
+        for f in range(len(fields)):
+            if (before is None or before[f] == "A") and not new_postings[f]:
+                codes.append("A")  # A: no document, before or now
+                last.append(-1)
+                marks.append(())
+                continue
+            total, head = _first(before[f]) if before is not None else (0, 0)
+            body = before[f][head:] if before is not None else ""
+            field_marks = term_marks[f]
+            usable = list(field_marks[:bisect.bisect_left(field_marks, (first,))])
             doc, at, count = usable[-1] if usable else (-1, 0, 0)
-            entries = [e for e in _decode_from(body, at, doc) if e[0] not in gone]
-            entries += [(n, rows[n][name][term]) for n in kept if term in rows[n][name]]
-            entries.sort()
-            parts, taken = [body[:at]], 0
-            for cut in cuts:  # mark where the documents near the end start
-                split = bisect.bisect_left(entries, (cut,))
-                if split > taken:
-                    part = _encode_gaps(entries[taken:split], doc)
-                    parts.append(part)
-                    doc, at, count = entries[split - 1][0], at + len(part), count + split - taken
-                    usable.append((doc, at, count))
-                    taken = split
+            region, after = _decode_until(body, at, doc, stop)
+            entries = [e for e in region if e[0] not in gone]
+            if new_postings[f]:
+                entries += new_postings[f]
+                entries.sort()
+            moved = len(entries) - len(region)
+            total += moved
+            parts = [body[:at]]
+            kept_marks = usable if total >= MARK_LEAST else []
+            taken = 0
+            if total >= MARK_LEAST:  # marked every MARK_EVERY documents
+                for grid in range((doc // MARK_EVERY + 1) * MARK_EVERY, stop + 1, MARK_EVERY):
+                    split = bisect.bisect_left(entries, (grid,))
+                    if split > taken:
+                        part = _encode_gaps(entries[taken:split], doc)
+                        parts.append(part)
+                        doc, at, count = entries[split - 1][0], at + len(part), count + split - taken
+                        kept_marks.append((doc, at, count))
+                        taken = split
             rest = entries[taken:]
-            df += count + len(rest)
-            codes.append(_encode([count + len(rest)]) + "".join(parts) + _encode_gaps(rest, doc))
-            last.append(rest[-1][0] if rest else doc)
-            marks.append(tuple(usable[-MARKS:]))
+            parts.append(_encode_gaps(rest, doc))
+            ended = rest[-1][0] if rest else doc
+            if after is not None:  # the first posting past the changes: only its gap moves
+                parts.append(_encode_gaps([after[:2]], ended))
+                parts.append(body[after[2]:])
+                ended = old_last[f] if old_last is not None else after[0]
+                if total >= MARK_LEAST:
+                    shift = sum(map(len, parts)) - len(body)
+                    kept_marks += [(d, a + shift, c + moved) for d, a, c in
+                                   field_marks[bisect.bisect_right(field_marks, (stop, 1 << 62)):]]
+            df += total
+            codes.append(_encode([total]) + "".join(parts))
+            last.append(ended if total else -1)
+            marks.append(tuple(kept_marks))
         if df:
             memo.codes[term], memo.df[term], memo.last[term] = tuple(codes), df, tuple(last)
-            memo.marks[term] = tuple(marks)
+            if any(marks):
+                memo.marks[term] = tuple(marks)
+            else:
+                memo.marks.pop(term, None)
         else:
             for table in (memo.codes, memo.df, memo.last, memo.marks):
                 table.pop(term, None)
@@ -278,6 +323,99 @@ def _rewrite(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str],
         del memo.lengths[f][len(rows):]
         for n in kept:
             memo.lengths[f][n] = rows[n][name].total()
+
+
+def _decode_until(body: str, at: int, last: int, stop: int
+                  ) -> tuple[list[tuple[int, int]], tuple[int, int, int] | None]:
+    """The postings a code's body holds from character ``at`` on (the one before being
+    document ``last``) up to document ``stop``; and the next one as (document, tf, the
+    character after it), or None when there is none."""
+    entries: list[tuple[int, int]] = []
+    digits = _DIGITS
+    value, shift, doc, tf_next = 0, 0, last, False
+    for index in range(at, len(body)):
+        digit = digits[body[index]]
+        value += (digit & 31) << shift
+        if digit & 32:
+            shift += 5
+            continue
+        if tf_next:
+            entries[-1] = (doc, value + 2)
+            tf_next = False
+        else:
+            doc += (value >> 1) + 1
+            if doc > stop:
+                if not value & 1:
+                    return entries, (doc, 1, index + 1)
+                tf, after = _number(body, index + 1)
+                return entries, (doc, tf + 2, after)
+            entries.append((doc, 1))
+            tf_next = bool(value & 1)
+        value, shift = 0, 0
+    return entries, None
+
+
+def _number(code: str, at: int) -> tuple[int, int]:
+    """The number starting at character ``at``, and the character after it."""
+    value, shift = 0, 0
+    for index in range(at, len(code)):
+        digit = _DIGITS[code[index]]
+        value += (digit & 31) << shift
+        if not digit & 32:
+            return value, index + 1
+        shift += 5
+    raise ValueError(f"no complete number in {code[at:]!r}")
+
+
+def prepare(memo: PackMemo) -> None:
+    """Mark every term with ``MARK_LEAST`` postings or more in a field that is not marked
+    yet, decoding it once: what the preview does while it waits for the next edit, so
+    that an edit in the middle decodes a few postings of each term, not all of them.
+    Once per memo made afresh: a rewrite marks the terms it decodes."""
+    if memo.prepared:
+        return
+    memo.prepared = True
+    for term, codes in memo.codes.items():
+        term_marks = memo.marks.get(term)
+        made = []
+        for f, code in enumerate(codes):
+            total, head = _first(code)
+            if total < MARK_LEAST or (term_marks is not None and term_marks[f]):
+                made.append(term_marks[f] if term_marks is not None else ())
+                continue
+            made.append(_grid(code, head))
+        if any(made):
+            memo.marks[term] = tuple(made)
+
+
+def _grid(code: str, head: int) -> tuple[Mark, ...]:
+    """The marks of a code's postings every ``MARK_EVERY`` documents."""
+    marks: list[Mark] = []
+    digits = _DIGITS
+    value, shift, doc, tf_next, count, mark_at = 0, 0, -1, False, 0, 0
+    grid = MARK_EVERY
+    for index in range(head, len(code)):
+        digit = digits[code[index]]
+        value += (digit & 31) << shift
+        if digit & 32:
+            shift += 5
+            continue
+        if tf_next:
+            tf_next = False
+        else:
+            step = doc + (value >> 1) + 1
+            if step >= grid and count:  # a mark after the last posting before ``grid``
+                marks.append((doc, mark_at, count))
+                grid = (step // MARK_EVERY + 1) * MARK_EVERY
+            elif step >= grid:
+                grid = (step // MARK_EVERY + 1) * MARK_EVERY
+            doc = step
+            count += 1
+            tf_next = bool(value & 1)
+        if not tf_next:
+            mark_at = index + 1 - head
+        value, shift = 0, 0
+    return tuple(marks)
 
 
 def _encode_gaps(entries: Sequence[tuple[int, int]], last: int) -> str:
@@ -372,7 +510,7 @@ def _fill(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str]) -> None:
         df[term] = sum(e[1] for e in entries if e is not None)
         last[term] = tuple(-1 if e is None else e[0] for e in entries)
     memo.rows, memo.codes, memo.df, memo.last = list(rows), codes, df, last
-    memo.marks = {}
+    memo.marks, memo.prepared = {}, False
     memo.lengths = [[row[name].total() for row in rows] for name in fields]
 
 
@@ -402,13 +540,15 @@ def rows(builder: WordBuilder) -> list[Row]:
 
 
 def pack(builder: WordBuilder, shard_size: int = SHARD_SIZE, documents: Sequence[Row] | None = None,
-         memo: PackMemo | None = None) -> Packed:
+         memo: PackMemo | None = None, papers: int | None = None) -> Packed:
     """The index as a manifest and shards of about ``shard_size`` characters each.
 
     Shards cut the sorted terms into consecutive runs, so a word's completions share a
     shard or two, and a term is never split: one frequent term may make a larger shard.
     ``documents`` stands for the builder's own (``rows``), which it then needs not hold;
     with a memo, only the terms of the documents that changed since are packed again.
+    ``papers``: how many of the documents are papers (the others are empty numbers),
+    which lunr's weights count; default all.
     """
     fields = list(builder._fields)
     documents = rows(builder) if documents is None else documents
@@ -443,6 +583,7 @@ def pack(builder: WordBuilder, shard_size: int = SHARD_SIZE, documents: Sequence
         "k1": builder._k1,
         "b": builder._b,
         "count": len(documents),
+        "papers": len(documents) if papers is None else papers,
         "terms": " ".join(terms),
         "df": _encode(df),
         "shards": _encode(counts),

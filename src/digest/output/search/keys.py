@@ -31,7 +31,7 @@ KEYS = "search/keys/"
 NAME_WORDS = 4  # words of a name that make keys (particles and suffixes beyond are cut)
 AUTHORS = 50  # authors of a paper whose names make keys (large collaborations list hundreds)
 FILE_SIZE = 16_000  # characters a keys file holds, about 6 KB gzipped
-PATCH_LIMIT = 50  # changed documents up to which a memo is patched
+PATCH_LIMIT = 2000  # changed documents (a month's, renumbered) up to which a memo is patched
 APPEND_LIMIT = 5000  # documents added at the end up to which a memo is patched
 
 _NEW_ID = r"\d{4}\.\d{4,5}"  # 2410.06940 (since 2007)
