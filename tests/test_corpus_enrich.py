@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from digest.corpus.enrich import apply
-from digest.incremental import Memo
+from dataclasses import replace
+
+from digest.corpus.enrich import EnrichMemo, apply
 from digest.inputs.metadata import (
     ArxivBlock,
     Author,
@@ -128,8 +129,35 @@ def test_unresolved_papers_are_returned_unchanged_and_order_does_not_matter() ->
 def test_memo_keeps_unchanged_papers_the_same_objects() -> None:
     store = Store({"2401.00001": _meta("2401.00001", "Deep things")})
     papers = [_paper("deep-things", "Deep Things", "hf")]
-    memo: Memo[Paper] = Memo()
+    memo = EnrichMemo()
     first = apply(papers, store, FORMATS, memo=memo)
     assert apply(papers, store, FORMATS, memo=memo)[0] is first[0]
     changed = Store({"2401.00001": _meta("2401.00001", "Deep things", upvotes=99)})
     assert apply(papers, changed, FORMATS, memo=memo)[0].upvotes == 99
+
+
+def test_a_memo_applies_as_a_fresh_call_through_a_chain_of_edits() -> None:
+    """The very papers at both ends of the list keep what the last call made of their
+    groups, unless a paper between joins or leaves their group: each step gives what a
+    call without a memo gives, through a paper retitled into and out of a stored
+    paper's group, papers added and removed, a listing's added date and the store."""
+    store = Store({"2401.00001": _meta("2401.00001", "Deep things"),
+                   "2401.00002": _meta("2401.00002", "Wide things")})
+    papers = [_paper(f"p{n:02d}", f"Paper {n}", "ta") for n in range(20)]
+    papers[0] = _paper("a-first", "Deep Things", "hf")  # stored, at the start
+    papers.sort(key=lambda p: p.id)
+    memo = EnrichMemo()
+    steps = [(papers, store, {})]
+    retitled = [replace(p, title="Deep things") if p.id == "p10" else p for p in papers]
+    steps.append((retitled, store, {}))  # joins the first paper's group
+    steps.append((papers, store, {}))  # and leaves it
+    more = sorted([*papers, _paper("p10b", "Wide Things", "hf")], key=lambda p: p.id)
+    steps.append((more, store, {}))
+    steps.append((more, store, {"ta": "2026-01-10"}))  # undated papers dated by their listing
+    grown = Store({**store.papers, "2401.00003": _meta("2401.00003", "Paper 19")})
+    steps.append((more, grown, {"ta": "2026-01-10"}))  # the store changed
+    steps.append(([p for p in more if p.id != "p05"], grown, {"ta": "2026-01-10"}))
+    for listed, stored, added in steps:
+        got = apply(listed, stored, FORMATS, added, memo)
+        assert got == apply(listed, stored, FORMATS, added), [p.id for p in listed]
+    assert memo.given

@@ -144,6 +144,9 @@ def test_a_memo_takes_documents_added_at_the_end() -> None:
     grown[5] = rows_of([["Xi Chen"]])[0]  # and an earlier document edited
     assert keys.render_keys(grown, memo) == keys.render_keys(grown)
     assert memo.table["he kaiming"][-1] == 300 and memo.table["top zz"] == [300]
+    shrunk = grown[:299]  # the last documents removed again: their keys go
+    assert keys.render_keys(shrunk, memo) == keys.render_keys(shrunk)
+    assert "top zz" not in memo.table and memo.rows == shrunk
 
 
 def test_keys_survive_a_paper_edit_in_the_memo() -> None:

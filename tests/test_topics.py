@@ -320,3 +320,42 @@ def test_many_papers_matched_on_forked_workers_get_the_topics_one_process_gives(
     assert forked == [2]
     assert [p.topics for p in assigned] == expected
     assert [p.id for p in assigned] == [p.id for p in papers]
+
+
+def test_a_memo_assigns_as_a_fresh_call_through_a_chain_of_edits() -> None:
+    """With a memo, the papers kept at both ends keep what the last call made of them:
+    each step gives what a call without a memo gives, through edits between them, a
+    listing's topics changed, an override, and a paper that creates a topic (then every
+    paper is resolved again, and the topic goes when the paper does)."""
+    from dataclasses import replace as changed
+
+    from digest.corpus.topics import AssignMemo
+
+    base = [paper(f"Paper {n:02d} on {word}", listing=f"l{n % 3}")
+            for n, word in enumerate(["RL agents", "diffusion models", "a language model",
+                                      "pre-training", "cooking", "denoising"] * 4)]
+    listings = [Listing(id="l1", path="content/listings/l1.txt", title="L1", date=None,
+                        source=None, format="plain", entries=(), topics=("Diffusion",))]
+    memo = AssignMemo()
+    steps: list[tuple[list[Paper], list[Listing], dict[str, list[str]]]] = []
+    papers = list(base)
+    steps.append((papers, [], {}))
+    papers = list(papers)
+    papers[9] = changed(papers[9], title="Paper 09 on RL for robots")
+    steps.append((papers, [], {}))
+    papers = sorted([*papers, paper("Paper 10b on vision-language models")], key=lambda p: p.id)
+    steps.append((papers, [], {}))
+    steps.append((papers, listings, {}))  # a listing's topics
+    steps.append((papers, listings, {papers[3].id: ["Language models"]}))  # an override
+    created = paper("Aa brand new", fixed=("Quantum cooking",))  # sorts first: at an end
+    with_new = sorted([*papers, created], key=lambda p: p.id)
+    steps.append((with_new, listings, {}))
+    with_new = list(with_new)
+    with_new[7] = changed(with_new[7], title="Paper 06 on diffusion models")
+    steps.append((with_new, listings, {}))  # the topic stays, named by a paper at an end
+    steps.append((papers, listings, {}))  # and goes with it
+    steps.append((papers[:-1], [], {}))
+    for papers, listed, overrides in steps:
+        got = assign(papers, RULES, listed, overrides, memo)
+        assert got == assign(papers, RULES, listed, overrides), [p.id for p in papers]
+    assert memo.given and not memo.created

@@ -129,7 +129,7 @@ class BuildCache:
     related_memo: related.RelatedMemo = field(default_factory=related.RelatedMemo)
     feed_memo: feeds.FeedMemo = field(default_factory=feeds.FeedMemo)
     search_memo: search.SearchMemo = field(default_factory=search.SearchMemo)
-    enrich_memo: enrich.EnrichMemo = field(default_factory=Memo)
+    enrich_memo: enrich.EnrichMemo = field(default_factory=enrich.EnrichMemo)
     parsed: list[str] = field(default_factory=list)  # listing files parsed by the last build
     # the listing files as the last build read them (in memory only: ``reread``)
     sources: dict[str, SourceFile] = field(default_factory=dict)

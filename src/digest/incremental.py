@@ -12,7 +12,7 @@ memos in ``build.BuildCache``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Generic, TypeVar
 
 V = TypeVar("V")
@@ -41,6 +41,12 @@ class Memo(Generic[V]):
         """The reused output for ``key`` and ``inputs``, else ``make()``'s, recorded."""
         found = self.get(key, inputs)
         return self.put(key, inputs, make() if found is None else found)
+
+    def carry(self, keys: Iterable[Hashable]) -> None:
+        """Keep the last build's outputs under ``keys`` for this one, unasked: what the
+        caller knows did not change (the very same records at the same place)."""
+        last = self._last
+        self._this.update((key, last[key]) for key in keys if key in last)
 
     def done(self) -> None:
         """End a build: what it did not use is forgotten."""

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from operator import attrgetter
 
-from digest.incremental import Memo
+from digest.incremental import Memo, same_ends
 from digest.inputs.metadata import PaperMetadata, Store
 from digest.model import ArxivRecord, Paper
 from digest.text.arxivid import abs_url, pdf_url
@@ -25,9 +25,19 @@ _ID = attrgetter("id")
 
 IDS_FORMAT = "ids"  # a listing of bare ids: its titles are placeholders
 
-# The applied paper by its group's key (arXiv id, or the paper's own id), reused while
-# the group's records, stored metadata and added date are equal.
-EnrichMemo = Memo[Paper]
+@dataclass
+class EnrichMemo:
+    """What ``apply`` may reuse: the applied paper by its group's key (arXiv id, or the
+    paper's own id) while the group's records, stored metadata and added date are equal;
+    and the last call's papers, their keys, what it made of each group and what else it
+    depended on, so that the very papers at both ends of a rebuild's list are not even
+    looked at."""
+
+    groups: Memo[Paper] = field(default_factory=Memo)
+    given: list[Paper] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    made: dict[str, Paper] = field(default_factory=dict)
+    context: tuple[object, ...] = ()
 
 
 def _pasted(paper: Paper, formats: Mapping[str, str]) -> bool:
@@ -107,13 +117,24 @@ def apply(papers: Sequence[Paper], store: Store, formats: Mapping[str, str],
     resort for a paper nothing else dates. A paper with no arXiv id, neither listed nor
     stored, keeps its fields.
     """
+    memo = EnrichMemo() if memo is None else memo
+    context = (store, dict(formats), dict(added or {}))
+    head = tail = 0
+    if memo.given and memo.context == context:
+        head, tail = same_ends(memo.given, papers)
+    between = papers[head:len(papers) - tail]
+    keys = [_group_key(store, paper) for paper in between]
+    if head or tail:
+        touched = {*keys, *memo.keys[head:len(memo.keys) - tail]}
+        keys = [*memo.keys[:head], *keys, *memo.keys[len(memo.keys) - tail:]]
+    else:
+        touched = None
     groups: dict[str, list[Paper]] = defaultdict(list)
-    for paper in papers:
-        arxiv_id = store.arxiv_id_for(paper.title, paper.arxiv_id)
-        groups[arxiv_id if arxiv_id is not None else "\0" + paper.id].append(paper)
-    memo = Memo() if memo is None else memo
+    for key, paper in zip(keys, papers, strict=True):
+        if touched is None or key in touched:
+            groups[key].append(paper)
     day = added.get if added else None
-    out: list[Paper] = []
+    made: dict[str, Paper] = {}
     for arxiv_id, group in groups.items():  # in paper order; ``_unique_ids`` sorts them
         meta = store.papers.get(arxiv_id)
         when = None
@@ -121,16 +142,27 @@ def apply(papers: Sequence[Paper], store: Store, formats: Mapping[str, str],
             days = [d for p in group for s in p.sources if (d := day(s.listing))]
             when = min(days) if days else None
         inputs = (tuple(group), meta, when)
-        found = memo.get(arxiv_id, inputs)
+        found = memo.groups.get(arxiv_id, inputs)
         if found is None:
             found = group[0] if len(group) == 1 else _combine(group, formats)
             if not arxiv_id.startswith("\0"):
                 found = fill(found, meta, arxiv_id, any(_pasted(p, formats) for p in group))
             if found.effective_date is None and when is not None:
                 found = replace(found, added=when)
-        out.append(memo.put(arxiv_id, inputs, found))
-    memo.done()
-    return _unique_ids(out)
+        made[arxiv_id] = memo.groups.put(arxiv_id, inputs, found)
+    if touched is not None:  # the other groups as the last call made them
+        kept = [key for key in memo.made if key not in touched]
+        memo.groups.carry(kept)
+        made = {**{key: memo.made[key] for key in kept}, **made}
+    memo.groups.done()
+    memo.given, memo.keys, memo.made, memo.context = list(papers), keys, made, context
+    return _unique_ids(list(made.values()))
+
+
+def _group_key(store: Store, paper: Paper) -> str:
+    """The key of the group a paper is merged in: its arXiv id, else its own id."""
+    arxiv_id = store.arxiv_id_for(paper.title, paper.arxiv_id)
+    return arxiv_id if arxiv_id is not None else "\0" + paper.id
 
 
 def _unique_ids(papers: list[Paper]) -> list[Paper]:

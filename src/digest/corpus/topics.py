@@ -26,7 +26,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from digest.config import Config, TopicRule
-from digest.incremental import Memo
+from digest.incremental import Memo, same_ends
 from digest.model import Listing, Paper
 from digest.text import yamlsafe
 from digest.text.slugs import name_slug
@@ -262,6 +262,12 @@ class AssignMemo:
 
     rules: tuple[TopicRule, ...] = ()
     papers: Memo[tuple[list[int] | None, Paper]] = field(default_factory=Memo)
+    # the last call's papers, what it made of them, what else it depended on, and whether
+    # it created topics (then every paper's names are resolved again)
+    given: list[Paper] = field(default_factory=list)
+    result: list[Paper] = field(default_factory=list)
+    context: tuple[object, ...] = ()
+    created: bool = True
 
 
 def assign(papers: Sequence[Paper], rules: Sequence[TopicRule],
@@ -321,6 +327,16 @@ def assign(papers: Sequence[Paper], rules: Sequence[TopicRule],
     if memo is not None and memo.rules != rules:
         memo.rules = rules
         memo.papers.clear()
+        memo.given, memo.result = [], []
+    # The very papers of the last call at both ends keep what it made of them, while
+    # nothing else they depend on changed and no paper created a topic (which any paper
+    # naming it would then have to see).
+    context = (listing_topics, dict(overrides))
+    head = tail = 0
+    if memo is not None and memo.given and not memo.created and memo.context == context:
+        head, tail = same_ends(memo.given, papers)
+    given = papers
+    papers = papers[head:len(papers) - tail]
     olds = [memo.papers.get(paper.id, paper) if memo is not None else None
             for paper in papers]
     unmatched = [paper for paper, old in zip(papers, olds, strict=True)
@@ -347,8 +363,14 @@ def assign(papers: Sequence[Paper], rules: Sequence[TopicRule],
         if memo is not None:
             memo.papers.put(paper.id, paper, (best, assigned))
         result.append(assigned)
+    if memo is not None and (head or tail):  # (a topic created is named between only)
+        ends = [*memo.result[:head], *memo.result[len(memo.result) - tail:]]
+        memo.papers.carry(paper.id for paper in ends)
+        result = [*memo.result[:head], *result, *memo.result[len(memo.result) - tail:]]
     if memo is not None:
         memo.papers.done()
+        memo.given, memo.result = list(given), result
+        memo.context, memo.created = context, bool(created)
     extra = sorted(created.values(), key=lambda r: (r.name.casefold(), r.slug))
     return result, [*taxonomy, *extra, other]
 

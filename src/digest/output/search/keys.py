@@ -144,16 +144,18 @@ def _dump_all(memo: KeyMemo) -> None:
 def _patch(memo: KeyMemo, rows: Sequence[Collection[str]]) -> bool:
     """Update the memo for the documents whose keys changed; False when it cannot."""
     old = memo.rows
-    if len(old) > len(rows) or not old:
+    if not old:
         return False
     changed = [n for n, (was, now) in enumerate(zip(old, rows, strict=False))
                if was is not now and was != now]
     added = range(len(old), len(rows))  # appended documents: each key's list grows at its end
-    if len(changed) > PATCH_LIMIT or len(added) > APPEND_LIMIT:
+    removed = range(len(rows), len(old))  # documents removed from the end
+    if len(changed) + len(removed) > PATCH_LIMIT or len(added) > APPEND_LIMIT:
         return False
     files, dirty = len(memo.files), set()
-    for n in [*changed, *added]:
-        was, now = set(old[n]) if n < len(old) else set(), set(rows[n])
+    for n in [*changed, *added, *removed]:
+        was = set(old[n]) if n < len(old) else set()
+        now = set(rows[n]) if n < len(rows) else set()
         for key in (was - now) | (now - was):
             documents = memo.table.setdefault(key, [])
             memo.size -= _cost(key, len(documents))
