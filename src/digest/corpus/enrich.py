@@ -37,7 +37,9 @@ class EnrichMemo:
     given: list[Paper] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
     made: dict[str, Paper] = field(default_factory=dict)
-    context: tuple[object, ...] = ()
+    store: Store | None = None
+    formats: dict[str, str] = field(default_factory=dict)  # by listing id
+    added: dict[str, str] = field(default_factory=dict)  # by listing id
 
 
 def _pasted(paper: Paper, formats: Mapping[str, str]) -> bool:
@@ -118,29 +120,32 @@ def apply(papers: Sequence[Paper], store: Store, formats: Mapping[str, str],
     stored, keeps its fields.
     """
     memo = EnrichMemo() if memo is None else memo
-    context = (store, dict(formats), dict(added or {}))
+    formats, added = dict(formats), dict(added or {})
     head = tail = 0
-    if memo.given and memo.context == context:
+    if memo.given and memo.store == store:
         head, tail = same_ends(memo.given, papers)
     between = papers[head:len(papers) - tail]
     keys = [_group_key(store, paper) for paper in between]
+    touched: set[str] | None = None
     if head or tail:
         touched = {*keys, *memo.keys[head:len(memo.keys) - tail]}
         keys = [*memo.keys[:head], *keys, *memo.keys[len(memo.keys) - tail:]]
-    else:
-        touched = None
+        # a listing added, removed or of another format or added date: its papers' groups
+        listings = {key for table, last in ((formats, memo.formats), (added, memo.added))
+                    for key in table.keys() | last.keys() if table.get(key) != last.get(key)}
+        if listings:
+            touched.update(key for key, paper in zip(keys, papers, strict=True)
+                           if any(s.listing in listings for s in paper.sources))
     groups: dict[str, list[Paper]] = defaultdict(list)
     for key, paper in zip(keys, papers, strict=True):
         if touched is None or key in touched:
             groups[key].append(paper)
-    day = added.get if added else None
+    day = added.get
     made: dict[str, Paper] = {}
     for arxiv_id, group in groups.items():  # in paper order; ``_unique_ids`` sorts them
         meta = store.papers.get(arxiv_id)
-        when = None
-        if day is not None:
-            days = [d for p in group for s in p.sources if (d := day(s.listing))]
-            when = min(days) if days else None
+        days = [d for p in group for s in p.sources if (d := day(s.listing))]
+        when = min(days) if days else None
         inputs = (tuple(group), meta, when)
         found = memo.groups.get(arxiv_id, inputs)
         if found is None:
@@ -155,7 +160,8 @@ def apply(papers: Sequence[Paper], store: Store, formats: Mapping[str, str],
         memo.groups.carry(kept)
         made = {**{key: memo.made[key] for key in kept}, **made}
     memo.groups.done()
-    memo.given, memo.keys, memo.made, memo.context = list(papers), keys, made, context
+    memo.given, memo.keys, memo.made = list(papers), keys, made
+    memo.store, memo.formats, memo.added = store, formats, added
     return _unique_ids(list(made.values()))
 
 
