@@ -13,6 +13,7 @@ import sys
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import markupsafe
 import pytest
@@ -187,3 +188,19 @@ def test_one_large_records_file_spread_over_workers_matches_serial(
     assert spread == serial
     assert "×" in spread.listings[0].entries[3].abstract
     assert spread_problems.items == serial_problems.items and serial_problems.errors
+
+
+def test_a_plan_is_cut_into_runs_of_one_kind_of_step() -> None:
+    """The preview's plan keeps each kind's steps at both ends of its run; ``Planner.specs``
+    lists each kind together, and a kind listed apart still gets runs of its own."""
+    from digest.build import _runs
+    from digest.site.routes import Kind
+
+    specs: list[Any] = [(Kind.HOME, None), (Kind.PAPER, 1), (Kind.PAPER, 2),
+                        (Kind.AUTHOR, "a"), (Kind.AUTHOR, "b"), (Kind.STATIC, 4)]
+    assert _runs(specs) == [(Kind.HOME, 0, 1), (Kind.PAPER, 1, 3), (Kind.AUTHOR, 3, 5),
+                            (Kind.STATIC, 5, 6)]
+    apart = [*specs[:4], (Kind.PAPER, 3), specs[5]]
+    assert _runs(apart) == [(Kind.HOME, 0, 1), (Kind.PAPER, 1, 3), (Kind.AUTHOR, 3, 4),
+                            (Kind.PAPER, 4, 5), (Kind.STATIC, 5, 6)]
+    assert _runs([]) == []

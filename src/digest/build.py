@@ -106,6 +106,10 @@ class PlanMemo:
     changed: set[str] | None = None
     # the last plan's planner, for ``reach`` (kept in memory only, not on disk)
     last: routes.Planner | None = None
+    # the preview's last plan in order: each step's id, and what it is when unchanged
+    order: list[tuple[str, str]] = field(default_factory=list)
+    kept: list[Kept] = field(default_factory=list)
+    runs: list[tuple[str, int, int]] = field(default_factory=list)  # each kind's steps
 
 
 @dataclass
@@ -180,6 +184,7 @@ class BuildCache:
                       for step, (inputs, _pages, paths) in self.plan.steps.items()}
         plan.changed = None
         plan.last = None
+        plan.order, plan.kept, plan.runs = [], [], []
         return dataclasses.replace(self, memo=None, plan=plan, parsed=[], rendered=[], sources={},
                                    related_memo=self.related_memo.for_disk(),
                                    search_memo=search.SearchMemo(),
@@ -290,12 +295,12 @@ def plan_cached(site: SiteData, memo: PlanMemo, planner: routes.Planner,
     versions = {key: number for key, (_, number) in memo.papers.items()}
     listing_versions = {key: number for key, (_, number) in memo.listings.items()}
     face_versions = {key: number for key, (_, number) in memo.faces.items()}
+    previous = memo.steps
     steps: dict[tuple[str, str], tuple[tuple[object, ...], list[routes.Page] | None,
                                        tuple[str, ...]]] = {}
-    planned: list[Planned] = []
-    previous = memo.steps
-    for spec in specs:
-        step = _step_id(spec)
+
+    def plan_one(spec: routes.Spec, step: tuple[str, str]) -> Planned:
+        """One step's pages (or Kept, or None: made by its chunk), recorded in ``steps``."""
         old = previous.get(step)
         if old is not None and scope is not None and not scope.covers(spec):
             inputs: tuple[object, ...] | None = old[0]  # out of the edit's reach: as it was
@@ -307,8 +312,7 @@ def plan_cached(site: SiteData, memo: PlanMemo, planner: routes.Planner,
         made: Planned
         if same and old is not None and old[1] is not None:  # its pages, as they were
             steps[step] = old
-            planned.append(Kept(old[2]) if in_memory else old[1])
-            continue
+            return Kept(old[2]) if in_memory else old[1]
         if same and old is not None and on_disk is not None and on_disk(old[2]):
             made = Kept(old[2])
         elif on_disk is not None:
@@ -320,9 +324,91 @@ def plan_cached(site: SiteData, memo: PlanMemo, planner: routes.Planner,
                 tuple(page.path for page in made) if made is not None else ()
             steps[step] = (inputs, made if isinstance(made, list) and on_disk is None else None,
                            paths)
-        planned.append(made)
+        return made
+
+    runs = _runs(specs)
+    ids = [step for kind, start, end in runs for step in _step_ids(kind, specs[start:end])]
+    if scope is not None and in_memory and memo.order and len(memo.kept) == len(memo.order):
+        planned = _plan_around(memo, specs, ids, runs, scope, previous, steps, plan_one)
+    else:
+        planned = [plan_one(spec, step) for spec, step in zip(specs, ids, strict=True)]
     memo.steps = steps
+    if in_memory or on_disk is None:  # what an unchanged step is next time, in memory
+        memo.order, memo.runs = ids, runs
+        memo.kept = [made if isinstance(made, Kept) else
+                     Kept(tuple(page.path for page in made or ())) for made in planned]
+    else:
+        memo.order, memo.kept, memo.runs = [], [], []
     return planned
+
+
+def _plan_around(memo: PlanMemo, specs: list[routes.Spec], ids: list[tuple[str, str]],
+                 runs: list[tuple[str, int, int]], scope: reach.Reach,
+                 previous: dict[tuple[str, str], Any], steps: dict[tuple[str, str], Any],
+                 plan_one: Callable[[routes.Spec, tuple[str, str]], Planned]) -> list[Planned]:
+    """``plan_cached``'s steps when the last plan is in memory: in each kind's run of
+    steps, those at both ends that are the last plan's, in its order, and out of the
+    edit's reach are kept without a look at each; those between, and those the edit
+    reaches, are planned."""
+    order, kept = memo.order, memo.kept
+    old_runs = memo.runs
+    if [kind for kind, _, _ in old_runs] != [kind for kind, _, _ in runs]:
+        return [plan_one(spec, step) for spec, step in zip(specs, ids, strict=True)]
+    steps.update(previous)
+    planned: list[Planned] = [None] * len(ids)
+    todo: set[int] = set()
+    for (kind, start, end), (_, begin, stop) in zip(old_runs, runs, strict=True):
+        head, tail = _equal_ends(order[start:end], ids[begin:stop])
+        planned[begin:begin + head] = kept[start:start + head]
+        planned[stop - tail:stop] = kept[end - tail:end]
+        for step in order[start + head:end - tail]:  # between: planned again, or gone
+            steps.pop(step, None)
+        todo.update(range(begin + head, stop - tail))
+        if kind is routes.Kind.PAPER:  # the papers the edit reaches, by id
+            where = dict(zip((step[1] for step in ids[begin:stop]), range(begin, stop)))
+            todo.update(i for pid in scope.papers if (i := where.get(pid, -1)) >= 0)
+        else:
+            todo.update(i for i in (*range(begin, begin + head), *range(stop - tail, stop))
+                        if scope.covers(specs[i]))
+    for i in sorted(todo):
+        planned[i] = plan_one(specs[i], ids[i])
+    return planned
+
+
+def _runs(specs: list[routes.Spec]) -> list[tuple[str, int, int]]:
+    """The runs of steps of one kind, (kind, start, end): ``Planner.specs`` lists each
+    kind's steps together."""
+    kinds = [kind for kind, _ in specs]
+    out: list[tuple[str, int, int]] = []
+    start = 0
+    while start < len(kinds):
+        kind = kinds[start]
+        end = min(len(kinds), start + kinds.count(kind))
+        if kinds[end - 1] is not kind or (end < len(kinds) and kinds[end] is kind):
+            end = start + 1  # not together after all: its run, one by one
+            while end < len(kinds) and kinds[end] is kind:
+                end += 1
+        out.append((kind, start, end))
+        start = end
+    return out
+
+
+def _step_ids(kind: str, specs: list[routes.Spec]) -> list[tuple[str, str]]:
+    """``_step_id`` of a run of one kind's steps."""
+    if kind is routes.Kind.PAPER or kind is routes.Kind.EDITION:
+        return [(kind, str(arg.id)) for _, arg in specs]
+    return [_step_id(spec) for spec in specs]
+
+
+def _equal_ends(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> tuple[int, int]:
+    """How many items at the start and at the end of ``new`` equal ``old``'s there."""
+    head, ends = 0, min(len(old), len(new))
+    while head < ends and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < ends - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    return head, tail
 
 
 def _keyed_sightings(listing: Listing) -> list[tuple[str, Sighting]]:
