@@ -182,13 +182,15 @@ def _families(count: int, seed: int) -> list[Paper]:
     return papers
 
 
-def test_patched_lists_are_the_lists_computed_in_full() -> None:
-    """The preview patches the lists after each edit (memo.patched); every time they
-    equal the lists computed from nothing, in the same order."""
+@pytest.mark.parametrize("splice", [False, True])
+def test_patched_lists_are_the_lists_computed_in_full(splice: bool) -> None:
+    """The preview patches the lists after each edit (memo.patched), and splices the
+    terms of the papers between the unchanged ends into the last call's (``splice``);
+    every time they equal the lists computed from nothing, in the same order."""
     rng = random.Random(3)
     papers = _families(400, 1)
     notes = {"p0003": "A note on common1 and fam0w2."}
-    memo = related.RelatedMemo()
+    memo = related.RelatedMemo(splice=splice)
     related.related(papers, notes, memo)
     patched = []
     for step in range(30):

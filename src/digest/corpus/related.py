@@ -228,11 +228,14 @@ class RelatedMemo:
     # how many lists the last call computed again when it patched them; None when it
     # computed every list (or reused them all)
     patched: int | None = None
-    # the last call's papers (by id) and notes, and their terms and counts end to end
-    # (with each paper's number of terms), for a rebuild to splice in the few that moved
+    # the last call's papers (by id) and notes, and (with ``splice``: the preview, which
+    # rebuilds again and again; a build would only hold them in memory the longer) their
+    # terms and counts end to end with each paper's number of terms, for a rebuild to
+    # splice in the few that moved
     ordered: list[Paper] = field(default_factory=list)
     notes: Mapping[str, str] = field(default_factory=dict)
     flat: tuple[Any, Any, Any] | None = None
+    splice: bool = False
 
     def for_disk(self) -> RelatedMemo:
         """A copy to keep on disk, without what only the next rebuild in memory uses."""
@@ -384,7 +387,7 @@ def related(papers: Sequence[Paper], notes: Mapping[str, str] | None = None,
             lengths = np.fromiter((len(words[i][1]) for i in ids), np.int64, len(ids))
             terms = np.concatenate([words[i][1] for i in ids]) if ids else terms
             counts = np.concatenate([words[i][2] for i in ids]) if ids else counts
-    memo.flat = (lengths, terms, counts)
+    memo.flat = (lengths, terms, counts) if memo.splice else None
     memo.result, memo.scored, memo.patched = _lists(ids, terms, counts, lengths,
                                                     memo.vocabulary.terms, memo, fresh_rows)
     return memo.result

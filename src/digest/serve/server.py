@@ -294,6 +294,7 @@ class Preview:
         self.origin = origin  # http://host:port, replacing base_url's so feeds link here
         self.debug = debug
         self.cache = BuildCache()
+        self.cache.related_memo.splice = True  # rebuilt again and again: worth the memory
         self.config = self.load_config(Problems())
         self._token = secrets.token_hex(3)  # a restarted server's pages reload too
         self._count = itertools.count(1)

@@ -431,29 +431,6 @@ def _encode_gaps(entries: Sequence[tuple[int, int]], last: int) -> str:
     return _encode(numbers)
 
 
-def _decode_from(body: str, at: int, last: int) -> list[tuple[int, int]]:
-    """The postings a code's body holds from character ``at`` on, the one before being
-    document ``last``: ``_encode_gaps`` undone."""
-    entries: list[tuple[int, int]] = []
-    digits = _DIGITS
-    value, shift, doc, tf_next = 0, 0, last, False
-    for char in body[at:]:
-        digit = digits[char]
-        value += (digit & 31) << shift
-        if digit & 32:
-            shift += 5
-            continue
-        if tf_next:
-            entries[-1] = (doc, value + 2)
-            tf_next = False
-        else:
-            doc += (value >> 1) + 1
-            entries.append((doc, 1))
-            tf_next = bool(value & 1)
-        value, shift = 0, 0
-    return entries
-
-
 def _append(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str], start: int) -> None:
     """Documents ``start`` onwards added: each term's postings continue from its last
     document, its count (the first number of a field's code) raised."""
