@@ -284,3 +284,22 @@ def test_a_memo_patches_edits_anywhere_as_a_fresh_pack(monkeypatch: pytest.Monke
                     assert postings[count - 1][0] == doc, (term, f)
                     assert searchindex._decode_until(code[head:head + at], 0, -1, 1 << 62)[0] \
                         == postings[:count]
+
+
+def test_prepare_leaves_the_rest_when_an_edit_is_waiting(monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    """The preview marks terms while it waits for an edit; asked to stop, it leaves the
+    other terms for the next call, and the marks it made are the ones a whole run makes."""
+    monkeypatch.setattr(searchindex, "MARK_EVERY", 2)
+    monkeypatch.setattr(searchindex, "MARK_LEAST", 2)
+    builder = searchindex.WordBuilder(FIELDS)
+    rows = [builder.count_words({"title": words(f"{d['title']} term{n % 97}"),
+                                 "body": words(d["body"])}) for n, d in enumerate(DOCS * 60)]
+    whole, parts = searchindex.PackMemo(), searchindex.PackMemo()
+    for memo in (whole, parts):
+        searchindex.pack(builder, 60, rows, memo)
+    searchindex.prepare(whole)
+    searchindex.prepare(parts, lambda: True)  # an edit waits: stopped at the first look
+    assert not parts.prepared and parts.unmarked and len(parts.marks) < len(whole.marks)
+    searchindex.prepare(parts)
+    assert parts.prepared and parts.marks == whole.marks and whole.marks

@@ -190,10 +190,11 @@ class BuildCache:
                                    search_memo=search.SearchMemo(),
                                    feed_memo=feeds.FeedMemo())  # feeds: quicker made than read
 
-    def prepare(self) -> None:
+    def prepare(self, stop: Callable[[], bool] | None = None) -> None:
         """Work the next rebuild would otherwise begin with, done while the preview waits
-        for an edit: the search index's terms marked where an edit may rewrite them."""
-        search.prepare(self.search_memo)
+        for an edit: the search index's terms marked where an edit may rewrite them
+        (``stop``: asked now and then whether an edit is waiting, to leave the rest)."""
+        search.prepare(self.search_memo, stop)
 
     def forget_pages(self) -> None:
         """Render every page on the next build (the templates changed)."""

@@ -365,14 +365,15 @@ class Preview:
             gc.disable()
             self._collect = True
 
-    def tidy(self) -> None:
+    def tidy(self, waiting: Callable[[], bool] | None = None) -> None:
         """The collection ``rebuild`` put off, the collector back on, and the cache made
-        ready for the next edit; the rebuild loop calls it when no change is waiting."""
+        ready for the next edit (until ``waiting`` says one is); the rebuild loop calls it
+        when no change is waiting."""
         if self._collect:
             self._collect = False
             gc.collect(0)
             gc.enable()
-        self.cache.prepare()
+        self.cache.prepare(waiting)
 
     def _report_problems(self, problems: Problems) -> None:
         """Warnings of the listings parsed just now (the others were shown before)."""
@@ -433,8 +434,8 @@ def serving(server: PreviewServer, load_config: LoadConfig, *,
             batch = collect(changes, wait=0.25)
             if batch and not stop.is_set():
                 preview.rebuild(batch)
-            elif not batch:
-                preview.tidy()  # idle: the collection the rebuild put off
+            elif not batch:  # idle: the collection the rebuild put off, and the next
+                preview.tidy(lambda: not changes.empty())  # rebuild's work, until an edit
 
     config_name = preview.config.path.name if preview.config.path else CONFIG_NAME
     watcher = Watcher(preview.config.root, config_name, noticed)
@@ -444,7 +445,7 @@ def serving(server: PreviewServer, load_config: LoadConfig, *,
     try:
         watcher.start()  # before the first build, so no edit made during it is missed
         preview.rebuild([])
-        preview.tidy()
+        preview.tidy(lambda: True)  # the collection only: answering waits for it
         answering.start()
         builder.start()
         yield preview
@@ -456,7 +457,7 @@ def serving(server: PreviewServer, load_config: LoadConfig, *,
             server.shutdown()
         server.server_close()
         builder.join(timeout=5)
-        preview.tidy()
+        preview.tidy(lambda: True)  # the collection only
 
 
 def run(load_config: LoadConfig, *, host: str = "127.0.0.1", port: int = 8000,

@@ -26,7 +26,7 @@ import json
 import operator
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -103,7 +103,8 @@ class SearchMemo:
         its ``seen`` (a second copy of every record in the file and in memory); without
         the pack's marks, which only the preview's edits in the middle need."""
         return dataclasses.replace(self, order=Order([], [], []), facts={}, facts_topics=(),
-                                   pack=dataclasses.replace(self.pack, marks={}, prepared=False))
+                                   pack=dataclasses.replace(self.pack, marks={}, prepared=False,
+                                                            unmarked=None))
 
 
 @dataclass
@@ -414,6 +415,6 @@ def render_search(site: SiteData, memo: SearchMemo | None = None,
 _NO_ROW: searchindex.Row = {name: Counter() for name, _ in FIELDS}  # an empty number
 
 
-def prepare(memo: SearchMemo) -> None:
+def prepare(memo: SearchMemo, stop: Callable[[], bool] | None = None) -> None:
     """What the next rebuild would otherwise do first (``searchindex.prepare``)."""
-    searchindex.prepare(memo.pack)
+    searchindex.prepare(memo.pack, stop)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -196,6 +196,7 @@ class PackMemo:
     last: dict[str, tuple[int, ...]] = field(default_factory=dict)  # per field; -1: none
     marks: dict[str, tuple[tuple[Mark, ...], ...]] = field(default_factory=dict)
     prepared: bool = False  # every term with MARK_LEAST postings in a field marked
+    unmarked: list[str] | None = None  # the terms ``prepare`` has still to look at
 
 
 # Changed documents up to which a memo is patched rather than rebuilt: a paper added to
@@ -367,15 +368,23 @@ def _number(code: str, at: int) -> tuple[int, int]:
     raise ValueError(f"no complete number in {code[at:]!r}")
 
 
-def prepare(memo: PackMemo) -> None:
+def prepare(memo: PackMemo, stop: Callable[[], bool] | None = None) -> None:
     """Mark every term with ``MARK_LEAST`` postings or more in a field that is not marked
     yet, decoding it once: what the preview does while it waits for the next edit, so
     that an edit in the middle decodes a few postings of each term, not all of them.
-    Once per memo made afresh: a rewrite marks the terms it decodes."""
+    Once per memo made afresh (a rewrite marks the terms it decodes); ``stop`` is asked
+    every few terms whether to leave the rest for the next call (an edit is waiting)."""
     if memo.prepared:
         return
-    memo.prepared = True
-    for term, codes in memo.codes.items():
+    if memo.unmarked is None:
+        memo.unmarked = list(memo.codes)
+    while memo.unmarked:
+        if stop is not None and len(memo.unmarked) % 64 == 0 and stop():
+            return
+        term = memo.unmarked.pop()
+        codes = memo.codes.get(term)
+        if codes is None:
+            continue
         term_marks = memo.marks.get(term)
         made = []
         for f, code in enumerate(codes):
@@ -386,6 +395,7 @@ def prepare(memo: PackMemo) -> None:
             made.append(_grid(code, head))
         if any(made):
             memo.marks[term] = tuple(made)
+    memo.prepared, memo.unmarked = True, None
 
 
 def _grid(code: str, head: int) -> tuple[Mark, ...]:
@@ -487,7 +497,7 @@ def _fill(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str]) -> None:
         df[term] = sum(e[1] for e in entries if e is not None)
         last[term] = tuple(-1 if e is None else e[0] for e in entries)
     memo.rows, memo.codes, memo.df, memo.last = list(rows), codes, df, last
-    memo.marks, memo.prepared = {}, False
+    memo.marks, memo.prepared, memo.unmarked = {}, False, None
     memo.lengths = [[row[name].total() for row in rows] for name in fields]
 
 
