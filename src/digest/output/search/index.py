@@ -203,6 +203,10 @@ class PackMemo:
 # a month renumbers the papers after it in that month (``build.slots``), hundreds at most.
 PATCH_LIMIT = 2000
 APPEND_LIMIT = 5000  # documents added at the end up to which a memo is extended
+# Changes spread over more than this share of the documents (papers added to many
+# months) are packed afresh: rewriting each term between the first and the last change
+# took longer than packing all of it (0.8 s against 0.5 s at 10,000 papers).
+SPREAD, SPREAD_LEAST = 0.6, 200
 MARK_EVERY = 256  # documents between a term's marks
 MARK_LEAST = 64  # postings of a term in a field from which it is marked
 
@@ -216,8 +220,9 @@ def _patch(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str]) -> bool:
         return False
     changed = [n for n, (was, now) in enumerate(zip(old, rows, strict=False)) if was is not now]
     changed += range(len(rows), len(old))  # removed from the end
-    if len(changed) > PATCH_LIMIT:
-        return False
+    if len(changed) > PATCH_LIMIT or (
+            len(changed) > SPREAD_LEAST and max(changed) - min(changed) > SPREAD * len(old)):
+        return False  # (a rewrite decodes every term from the first change to the last)
     if changed:
         _rewrite(memo, rows, fields, changed)
     if len(rows) > len(old):
