@@ -240,10 +240,10 @@ def test_a_memo_patches_edits_anywhere_as_a_fresh_pack(monkeypatch: pytest.Monke
     monkeypatch.setattr(searchindex, "MARK_LEAST", 3)
     rng = random.Random(seed)
     builder = searchindex.WordBuilder(FIELDS)
-    vocabulary = "diffusion models transformers scale pretraining frechet distance " \
-                 "inception language graph sampler step data".split()
+    vocabulary = ["diffusion", "models", "transformers", "scale", "pretraining", "frechet",
+                  "distance", "inception", "language", "graph", "sampler", "step", "data"]
 
-    rare = "zyzzyva quokka axolotl".split()  # far apart: gaps of several characters
+    rare = ["zyzzyva", "quokka", "axolotl"]  # far apart: gaps of several characters
 
     def counted() -> searchindex.Row:
         title = " ".join(rng.choices(vocabulary, k=rng.randint(1, 4)))
@@ -278,7 +278,7 @@ def test_a_memo_patches_edits_anywhere_as_a_fresh_pack(monkeypatch: pytest.Monke
         for term, marks in memo.marks.items():
             for f, field_marks in enumerate(marks):
                 code = memo.codes[term][f]
-                head = searchindex._first(code)[1]
+                head = searchindex._number(code)[1]
                 for doc, at, count in field_marks:
                     postings = searchindex._decode_until(code[head:], 0, -1, 1 << 62)[0]
                     assert postings[count - 1][0] == doc, (term, f)

@@ -20,6 +20,7 @@ import functools
 import gc
 import hashlib
 import itertools
+import operator
 import os
 import time
 from collections import defaultdict
@@ -38,7 +39,7 @@ from digest.corpus import authoring, enrich, related, topics
 from digest.corpus.ingest import Corpus, unique_listings
 from digest.corpus.merge import Sighting, merge, merge_one, sightings
 from digest.errors import Problem, Problems
-from digest.incremental import Memo
+from digest.incremental import Memo, same_ends
 from digest.inputs import added, metadata
 from digest.inputs.files import SourceFile, listing_files, markdown_files, theme_digest
 from digest.inputs.listings import EntryMaker, parse_listing_dated, record_entries
@@ -359,7 +360,7 @@ def _plan_around(memo: PlanMemo, specs: list[routes.Spec], ids: list[tuple[str, 
     planned: list[Planned] = [None] * len(ids)
     todo: set[int] = set()
     for (kind, start, end), (_, begin, stop) in zip(old_runs, runs, strict=True):
-        head, tail = _equal_ends(order[start:end], ids[begin:stop])
+        head, tail = same_ends(order[start:end], ids[begin:stop], operator.eq)
         planned[begin:begin + head] = kept[start:start + head]
         planned[stop - tail:stop] = kept[end - tail:end]
         for step in order[start + head:end - tail]:  # between: planned again, or gone
@@ -399,17 +400,6 @@ def _step_ids(kind: str, specs: list[routes.Spec]) -> list[tuple[str, str]]:
     if kind is routes.Kind.PAPER or kind is routes.Kind.EDITION:
         return [(kind, str(arg.id)) for _, arg in specs]
     return [_step_id(spec) for spec in specs]
-
-
-def _equal_ends(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> tuple[int, int]:
-    """How many items at the start and at the end of ``new`` equal ``old``'s there."""
-    head, ends = 0, min(len(old), len(new))
-    while head < ends and old[head] == new[head]:
-        head += 1
-    tail = 0
-    while tail < ends - head and old[-1 - tail] == new[-1 - tail]:
-        tail += 1
-    return head, tail
 
 
 def _keyed_sightings(listing: Listing) -> list[tuple[str, Sighting]]:

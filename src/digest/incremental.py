@@ -12,10 +12,12 @@ memos in ``build.BuildCache``.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Generic, TypeVar
 
 V = TypeVar("V")
+T = TypeVar("T")
 
 
 class Memo(Generic[V]):
@@ -60,15 +62,17 @@ class Memo(Generic[V]):
         return len(self._last)
 
 
-def same_ends(old: Sequence[object], new: Sequence[object]) -> tuple[int, int]:
+def same_ends(old: Sequence[T], new: Sequence[T],
+              same: Callable[[T, T], bool] = operator.is_) -> tuple[int, int]:
     """How many items at the start and at the end of ``new`` are the very objects of
-    ``old`` at the same place (counted from its start and from its end): a rebuild after
-    one edit finds every record but the edited ones there, numbered the same or moved by
-    the papers added or removed before them, and compares only those between."""
+    ``old`` at the same place (counted from its start and from its end; ``same``: or
+    equal, for values such as step ids): a rebuild after one edit finds every record but
+    the edited ones there, numbered the same or moved by the papers added or removed
+    before them, and compares only those between."""
     head, ends = 0, min(len(old), len(new))
-    while head < ends and old[head] is new[head]:
+    while head < ends and same(old[head], new[head]):
         head += 1
     tail = 0
-    while tail < ends - head and old[-1 - tail] is new[-1 - tail]:
+    while tail < ends - head and same(old[-1 - tail], new[-1 - tail]):
         tail += 1
     return head, tail

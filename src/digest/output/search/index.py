@@ -277,7 +277,7 @@ def _rewrite(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str],
                 last.append(-1)
                 marks.append(())
                 continue
-            total, head = _first(before[f]) if before is not None else (0, 0)
+            total, head = _number(before[f]) if before is not None else (0, 0)
             body = before[f][head:] if before is not None else ""
             field_marks = term_marks[f]
             usable = list(field_marks[:bisect.bisect_left(field_marks, (first,))])
@@ -293,14 +293,7 @@ def _rewrite(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str],
             kept_marks = usable if total >= MARK_LEAST else []
             taken = 0
             if total >= MARK_LEAST:  # marked every MARK_EVERY documents
-                for grid in range((doc // MARK_EVERY + 1) * MARK_EVERY, stop + 1, MARK_EVERY):
-                    split = bisect.bisect_left(entries, (grid,))
-                    if split > taken:
-                        part = _encode_gaps(entries[taken:split], doc)
-                        parts.append(part)
-                        doc, at, count = entries[split - 1][0], at + len(part), count + split - taken
-                        kept_marks.append((doc, at, count))
-                        taken = split
+                doc, at, count, taken = _marked(entries, parts, kept_marks, doc, at, count, stop)
             rest = entries[taken:]
             parts.append(_encode_gaps(rest, doc))
             ended = rest[-1][0] if rest else doc
@@ -361,8 +354,9 @@ def _decode_until(body: str, at: int, last: int, stop: int
     return entries, None
 
 
-def _number(code: str, at: int) -> tuple[int, int]:
-    """The number starting at character ``at``, and the character after it."""
+def _number(code: str, at: int = 0) -> tuple[int, int]:
+    """The number starting at character ``at`` (by default the first: a field's count of
+    documents), and the character after it."""
     value, shift = 0, 0
     for index in range(at, len(code)):
         digit = _DIGITS[code[index]]
@@ -393,7 +387,7 @@ def prepare(memo: PackMemo, stop: Callable[[], bool] | None = None) -> None:
         term_marks = memo.marks.get(term)
         made = []
         for f, code in enumerate(codes):
-            total, head = _first(code)
+            total, head = _number(code)
             if total < MARK_LEAST or (term_marks is not None and term_marks[f]):
                 made.append(term_marks[f] if term_marks is not None else ())
                 continue
@@ -405,32 +399,29 @@ def prepare(memo: PackMemo, stop: Callable[[], bool] | None = None) -> None:
 
 def _grid(code: str, head: int) -> tuple[Mark, ...]:
     """The marks of a code's postings every ``MARK_EVERY`` documents."""
+    entries, _ = _decode_until(code[head:], 0, -1, 1 << 62)
     marks: list[Mark] = []
-    digits = _DIGITS
-    value, shift, doc, tf_next, count, mark_at = 0, 0, -1, False, 0, 0
-    grid = MARK_EVERY
-    for index in range(head, len(code)):
-        digit = digits[code[index]]
-        value += (digit & 31) << shift
-        if digit & 32:
-            shift += 5
-            continue
-        if tf_next:
-            tf_next = False
-        else:
-            step = doc + (value >> 1) + 1
-            if step >= grid and count:  # a mark after the last posting before ``grid``
-                marks.append((doc, mark_at, count))
-                grid = (step // MARK_EVERY + 1) * MARK_EVERY
-            elif step >= grid:
-                grid = (step // MARK_EVERY + 1) * MARK_EVERY
-            doc = step
-            count += 1
-            tf_next = bool(value & 1)
-        if not tf_next:
-            mark_at = index + 1 - head
-        value, shift = 0, 0
+    if entries:
+        _marked(entries, [], marks, -1, 0, 0, entries[-1][0])
     return tuple(marks)
+
+
+def _marked(entries: list[tuple[int, int]], parts: list[str], marks: list[Mark],
+            doc: int, at: int, count: int, stop: int) -> tuple[int, int, int, int]:
+    """``entries``, the postings after document ``doc`` (the code's first ``at``
+    characters holding ``count`` postings), encoded into ``parts`` up to each multiple of
+    ``MARK_EVERY`` up to ``stop``, with a mark in ``marks`` where each part ends; the last
+    mark's (doc, at, count) and how many entries were encoded."""
+    taken = 0
+    for grid in range((doc // MARK_EVERY + 1) * MARK_EVERY, stop + 1, MARK_EVERY):
+        split = bisect.bisect_left(entries, (grid,))
+        if split > taken:
+            part = _encode_gaps(entries[taken:split], doc)
+            parts.append(part)
+            doc, at, count = entries[split - 1][0], at + len(part), count + split - taken
+            marks.append((doc, at, count))
+            taken = split
+    return doc, at, count, taken
 
 
 def _encode_gaps(entries: Sequence[tuple[int, int]], last: int) -> str:
@@ -467,7 +458,7 @@ def _append(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str], start: i
                 new_codes.append(codes[f])
                 new_last.append(last[f])
                 continue
-            count, head = _first(codes[f])
+            count, head = _number(codes[f])
             new_codes.append(_encode([count + len(entries)]) + codes[f][head:]
                              + _encode_gaps(entries, last[f]))
             new_last.append(entries[-1][0])
@@ -476,18 +467,6 @@ def _append(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str], start: i
         memo.df[term] = memo.df.get(term, 0) + sum(map(len, per_field))
     for f, name in enumerate(fields):
         memo.lengths[f] += [rows[n][name].total() for n in range(start, len(rows))]
-
-
-def _first(code: str) -> tuple[int, int]:
-    """The first number of a code (a field's count of documents) and where it ends."""
-    value, shift = 0, 0
-    for at, char in enumerate(code):
-        digit = _DIGITS[char]
-        value += (digit & 31) << shift
-        if not digit & 32:
-            return value, at + 1
-        shift += 5
-    raise ValueError(f"no complete number in {code!r}")
 
 
 def _fill(memo: PackMemo, rows: Sequence[Row], fields: Sequence[str]) -> None:
