@@ -190,6 +190,59 @@ def test_one_large_records_file_spread_over_workers_matches_serial(
     assert spread_problems.items == serial_problems.items and serial_problems.errors
 
 
+def test_several_large_records_files_parse_side_by_side(
+        synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Years of daily fetches make several records files of similar size: each goes to a
+    worker whole, the largest first, rather than one at a time with its records spread."""
+    records: list[object] = []
+    for path in sorted((synthetic / "content" / "listings").glob("*.json")):
+        records += json.loads(path.read_text(encoding="utf-8"))
+    records[2] = {"title": 5}  # a bad record: reported at its line, in its file
+    folder = tmp_path / "content" / "listings"
+    folder.mkdir(parents=True)
+    step = len(records) // 4
+    for n in range(4):
+        part = records[n * step:(n + 1) * step + (n % 2)]
+        (folder / f"2024-06-0{n + 1}-part.json").write_text(json.dumps(part, indent=1),
+                                                           encoding="utf-8")
+    (folder / "2024-06-09-small.txt").write_text("A small listing\n\nSome abstract.\n",
+                                                   encoding="utf-8")
+    files = listing_files(tmp_path, tmp_path / "content")
+    serial_problems, spread_problems = Problems(), Problems()
+    serial = parse_all(files, DAY, serial_problems)
+    monkeypatch.setattr(build_mod, "MIN_LISTING_BYTES", 1000)
+    monkeypatch.setattr(build_mod, "MIN_RECORDS", 0)
+    monkeypatch.setattr(build_mod, "LATEX_SHARE", len(records))
+    monkeypatch.setattr(executor, "workers", lambda: 2)
+    started: list[tuple[str, list[list[int]]]] = []
+    run_all = executor.run_all
+
+    def spy(function, shared, chunks, processes):  # type: ignore[no-untyped-def]
+        started.append((function.__name__, [list(c) for c in chunks]))
+        return run_all(function, shared, chunks, processes)
+
+    monkeypatch.setattr(executor, "run_all", spy)
+    spread = parse_all(files, DAY, spread_problems)
+    assert spread == serial
+    assert spread_problems.items == serial_problems.items and serial_problems.errors
+    assert [name for name, _ in started] == ["_parse_chunk"]  # no file's records split
+    chunks = started[0][1]
+    sizes = [len(f.data) for f in files]
+    firsts = [sizes[c[0]] for c in chunks]
+    assert firsts == sorted(firsts, reverse=True) and len(chunks) >= 4
+    assert sorted(i for c in chunks for i in c) == list(range(len(files)))
+
+
+def test_chunks_by_size_put_the_largest_files_first() -> None:
+    from digest.build import _by_size
+
+    sizes = [5, 100, 7, 90, 3, 1, 95]
+    chunks = _by_size(list(range(len(sizes))), sizes, 4)
+    assert chunks[:3] == [[1], [6], [3]]  # each larger than a quarter of the bytes: alone
+    assert sorted(i for c in chunks for i in c) == list(range(len(sizes)))
+    assert _by_size([], sizes, 4) == []
+
+
 def test_a_plan_is_cut_into_runs_of_one_kind_of_step() -> None:
     """The preview's plan keeps each kind's steps at both ends of its run; ``Planner.specs``
     lists each kind together, and a kind listed apart still gets runs of its own."""

@@ -463,15 +463,22 @@ def _entries_on(processes: int) -> EntryMaker:
 
 
 def _parse_files(files: list[SourceFile], build: date) -> list[Parsed]:
-    """``parse_listing_dated`` of every file, in order, on every core when it pays: many
-    files across processes; a large records file here, its records across processes."""
+    """``parse_listing_dated`` of every file, in order, on every core when it pays.
+
+    Files go to the workers whole, largest first, so that several large records files
+    (a digest of years of daily fetches) parse side by side. A file larger than its
+    share of the whole would keep one worker busy while the others wait: its records are
+    spread across the workers instead, here, before the rest."""
     if not files:
         return []
     processes = executor.workers()
     parsed: dict[int, Parsed] = {}
     rest = list(range(len(files)))
+    total = sum(len(f.data) for f in files)
     if processes > 1:
-        for i in [i for i in rest if len(files[i].data) >= MIN_LISTING_BYTES]:
+        alone = [i for i in rest if len(files[i].data) >= MIN_LISTING_BYTES
+                 and len(files[i].data) * processes > total]
+        for i in alone:
             seen = Problems()
             listing, dated = parse_listing_dated(files[i].path, files[i].data, build, seen,
                                                  _entries_on(processes))
@@ -480,12 +487,27 @@ def _parse_files(files: list[SourceFile], build: date) -> list[Parsed]:
     size = sum(len(files[i].data) for i in rest)
     if processes < 2 or size < MIN_LISTING_BYTES or len(rest) < 2:
         processes = 1
-    count = min(len(rest), processes * 4)
-    chunks = [rest[i::count] for i in range(count)]
+    chunks = _by_size(rest, [len(f.data) for f in files], processes * 4)
     for chunk, outcome in zip(chunks, executor.run_all(_parse_chunk, (files, build), chunks,
                                                        processes), strict=True):
         parsed.update(zip(chunk, outcome, strict=True))
     return [parsed[i] for i in range(len(files))]
+
+
+def _by_size(indexes: list[int], sizes: list[int], count: int) -> list[list[int]]:
+    """``indexes`` in about ``count`` chunks of similar bytes, the largest files first
+    (the workers take chunks in order: the long ones start early, small ones even out)."""
+    order = sorted(indexes, key=lambda i: (-sizes[i], i))
+    share = max(sum(sizes[i] for i in order) // max(count, 1), 1)
+    chunks: list[list[int]] = []
+    held = share
+    for i in order:
+        if held >= share:
+            chunks.append([])
+            held = 0
+        chunks[-1].append(i)
+        held += sizes[i]
+    return chunks
 
 
 def parse_listings(files: list[SourceFile], build: date, problems: Problems
