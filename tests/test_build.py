@@ -103,3 +103,38 @@ def test_cname_written_when_configured(project: Path) -> None:
     config.write_text(config.read_text() + "cname: papers.example.org\n")
     assert digest(project, "build").returncode == 0
     assert (project / "site" / "CNAME").read_text() == "papers.example.org\n"
+
+
+def test_site_header_partial_overrides_every_page_and_marks_the_current_entry(
+        project: Path) -> None:
+    """The header and footer are rendered once per depth and current entry: an override
+    shows on every page, with the links of that page's depth."""
+    (project / "templates" / "partials").mkdir(parents=True)
+    (project / "templates" / "partials" / "header.html").write_text(
+        '<header class="mine">{% for item in nav %}<a href="{{ item.url }}"'
+        '{% if item.path == current %} aria-current="page"{% endif %}>{{ item.label }}</a>'
+        '{% endfor %}</header>\n')
+    assert digest(project, "build").returncode == 0
+    site = project / "site"
+    home = (site / "index.html").read_text()
+    topics = (site / "topics" / "index.html").read_text()
+    paper = (site / "papers/a-study-of-nothing-in-particular/index.html").read_text()
+    assert '<a href="./" aria-current="page">Home</a><a href="topics/">' in home
+    assert '<a href="../">Home</a><a href="../topics/" aria-current="page">' in topics
+    editions = (site / "editions" / "index.html").read_text()  # same depth, made after
+    assert '<a href="../topics/">Topics</a><a href="../editions/" aria-current="page">' \
+        in editions
+    assert '<header class="mine"><a href="../../">Home</a>' in paper
+    assert 'aria-current' not in paper
+    assert "Built with digest" in paper  # the default footer still renders
+
+
+def test_a_header_partial_using_the_page_fails_with_its_line(project: Path) -> None:
+    """The chrome is shared by the pages of a depth: a partial that used one page's title
+    would show it on the others, so it has no page to use."""
+    (project / "templates" / "partials").mkdir(parents=True)
+    (project / "templates" / "partials" / "footer.html").write_text(
+        "<footer>\n{{ page.title }}</footer>\n")
+    result = digest(project, "build")
+    assert result.returncode == 1
+    assert "footer.html:2: 'page' is undefined" in result.stderr

@@ -211,6 +211,37 @@ def page_context(config: Config, page: Page, extra_nav: list[tuple[str, str]]) -
     }
 
 
+# What the header and footer partials see: the site, its navigation and URLs by depth.
+CHROME_NAMES = ("site", "root", "home_url", "css_url", "js_url", "search_url", "topics_url",
+                "archive_url", "feed_url", "atom_url", "json_feed_url", "nav")
+
+
+def chrome_renderer(env: jinja2.Environment) -> Callable[..., markupsafe.Markup]:
+    """The ``render_chrome`` the base template calls for the header and the footer.
+
+    They are the same on every page of a depth but for the navigation entry marked
+    current, yet were a fifth of a page's rendering: each is rendered once per partial,
+    depth and current entry, from ``CHROME_NAMES`` only (a partial that used the page
+    would be wrong on the next one, so it has no page to use: StrictUndefined says so).
+    """
+    made: dict[tuple[str, str, str | None], markupsafe.Markup] = {}
+
+    @jinja2.pass_context
+    def render_chrome(context: jinja2.runtime.Context, name: str) -> markupsafe.Markup:
+        path = context["page"]["path"]
+        nav_items = context["nav"]
+        current = path if any(item["path"] == path for item in nav_items) else None
+        key = (name, context["root"], current)
+        html = made.get(key)
+        if html is None:
+            values = {k: context[k] for k in CHROME_NAMES}
+            text = env.get_template(name).render(values, current=current)
+            html = made[key] = markupsafe.Markup(text.removesuffix("\n"))
+        return html
+
+    return render_chrome
+
+
 def render_pages(env: jinja2.Environment, config: Config, pages: list[Page],
                  cards: CardCache | None = None,
                  extra_nav: list[tuple[str, str]] | None = None) -> dict[str, bytes]:
@@ -220,12 +251,14 @@ def render_pages(env: jinja2.Environment, config: Config, pages: list[Page],
         return out
     cards = cards or CardCache()
     render_card = cards.renderer(env)
+    render_chrome = chrome_renderer(env)
     cache: dict[str, jinja2.Template] = {}
     for page in pages:
         template = cache.get(page.template) or cache.setdefault(
             page.template, env.get_template(page.template))
         html = template.render(page_context(config, page, extra_nav or []),
-                               render_card=render_card, render_related=cards.render_related)
+                               render_card=render_card, render_related=cards.render_related,
+                               render_chrome=render_chrome)
         out[urls.output_file(page.path)] = html.encode("utf-8")
     return out
 
