@@ -14,7 +14,7 @@ from urllib.parse import quote_plus, urlsplit
 
 from digest.model import Paper
 from digest.site import urls
-from digest.text.slugs import name_slug
+from digest.text.slugs import NAMES_CACHED, name_slug
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 # The same spaces (group 1) found from their punctuation: a pattern that opens with a
@@ -110,13 +110,13 @@ def search_links(paper: Paper, on_arxiv: bool = False) -> list[dict[str, str]]:
             {"label": "Google Scholar", "url": f"https://scholar.google.com/scholar?q=%22{q}%22"}]
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=NAMES_CACHED)
 def author_slug(name: str) -> str:
     """An author's slug (slugging is the costly part)."""
     return name_slug(name)
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=NAMES_CACHED)
 def author_path(name: str) -> str:
     """An author's page, relative to the site root."""
     return urls.author(author_slug(name))

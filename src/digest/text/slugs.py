@@ -16,6 +16,9 @@ from functools import lru_cache
 from slugify import slugify as _slugify
 
 MAX_SLUG = 80
+# Distinct author names a build slugs: 270,000 at 100,000 papers; a smaller cache misses
+# on every lookup of the planner's second pass and of the search keys.
+NAMES_CACHED = 1 << 19
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 _DIGIT_COMMA_DIGIT = re.compile(r"\d,\d")
 
@@ -48,7 +51,7 @@ def paper_slug(title: str) -> str:
     return f"{short.strip('-')}-{digest}"
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=NAMES_CACHED)
 def name_slug(name: str) -> str:
     """Slug of an author, topic or listing name."""
     return slugify(name) or hashlib.sha1(name.encode()).hexdigest()[:8]

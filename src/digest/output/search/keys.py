@@ -26,6 +26,7 @@ from typing import Any
 
 from digest.output.search import index as searchindex
 from digest.output.search import text as searchtext
+from digest.text.slugs import NAMES_CACHED
 
 KEYS = "search/keys/"
 NAME_WORDS = 4  # words of a name that make keys (particles and suffixes beyond are cut)
@@ -52,7 +53,7 @@ def _pair(a: str, b: str) -> str:
     return f"{a} {b}" if a <= b else f"{b} {a}"
 
 
-@lru_cache(maxsize=1 << 17)  # authors recur across papers and rebuilds
+@lru_cache(maxsize=NAMES_CACHED)  # authors recur across papers and rebuilds
 def name_keys(name: str) -> tuple[str, ...]:
     """The keys of one author's name, sorted: ``"Kaiming He"`` → ``("he k", "he kaiming")``."""
     words = _NAME_WORD.findall(searchtext.fold(name))[:NAME_WORDS]
