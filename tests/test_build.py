@@ -138,3 +138,51 @@ def test_a_header_partial_using_the_page_fails_with_its_line(project: Path) -> N
     result = digest(project, "build")
     assert result.returncode == 1
     assert "footer.html:2: 'page' is undefined" in result.stderr
+
+
+def _bytes_by_part(folder: Path) -> dict[str, int]:
+    sizes: dict[str, int] = {}
+    for path in folder.rglob("*"):
+        if path.is_file():
+            rel = path.relative_to(folder).parts
+            top = rel[0] if len(rel) > 1 else ""
+            sizes[top] = sizes.get(top, 0) + path.stat().st_size
+    return sizes
+
+
+def test_a_site_over_the_pages_limit_is_warned_of_with_its_largest_parts(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build counts the bytes it leaves in the folder, the files it kept from the last
+    build included, and warns past GitHub Pages' limit (here made small)."""
+    from sitebuild import FIXED_DAY
+
+    from digest import build as build_mod
+
+    monkeypatch.setattr(build_mod, "PAGES_LIMIT", 10_000)
+    problems = Problems()
+    cfg = load(project, problems)
+    first = build_mod.build_site(cfg, FIXED_DAY, problems)
+    assert first is not None
+    assert first.sizes == _bytes_by_part(project / "site")
+    [warning] = problems.warnings
+    assert str(warning).startswith(f"{cfg.output}: warning: the site is 0.00 GB, more than ")
+    largest = max(first.sizes, key=lambda top: first.sizes[top])
+    assert f"Pages publishes ({largest} 0.00 GB, " in warning.message
+    assert "authors get a page from 2 papers on" in warning.message
+    again = build_mod.build_site(cfg, FIXED_DAY, Problems())  # every page kept
+    assert again is not None and again.remade < again.page_count
+    assert again.sizes == _bytes_by_part(project / "site")
+    monkeypatch.setattr(build_mod, "PAGES_LIMIT", sum(again.sizes.values()))
+    quiet = Problems()
+    assert build_mod.build_site(cfg, FIXED_DAY, quiet) is not None and not quiet.warnings
+
+
+def test_too_large_names_the_four_largest_parts() -> None:
+    from digest.build import too_large
+
+    text = too_large({"papers": 900_000_000, "authors": 400_000_000, "": 5_000_000,
+                      "search": 200_000_000, "topics": 190_000_000, "archive": 80_000_000},
+                     3)
+    assert text.startswith("the site is 1.77 GB, more than the 1.00 GB GitHub Pages publishes "
+                           "(papers 0.90 GB, authors 0.40 GB, search 0.20 GB, topics 0.19 GB)")
+    assert "from 3 papers on" in text

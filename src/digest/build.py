@@ -60,6 +60,9 @@ MIN_RECORDS = 2000  # the same for the records of one file…
 LATEX_SHARE = 20  # …when one in this many holds LaTeX (~0.8 ms each; other records ~20 µs)
 ENTRY_CHUNKS_PER_WORKER = 2
 CHUNKS_PER_WORKER = 12  # enough pieces for the workers to even out their load
+# GitHub Pages publishes sites up to 1 GB; ``actions/deploy-pages`` warns above it and the
+# deployment may fail (its documented usage limits).
+PAGES_LIMIT = 1_000_000_000
 MAX_CHUNK = 20_000  # cards (about 35 MB of HTML) a worker renders before staging them
 
 
@@ -71,6 +74,13 @@ class BuildResult:
     seconds: float
     report: WriteReport | None = None
     remade: int = 0  # pages made by this build (the rest were kept from the last one)
+    # bytes of the site in its folder by top-level part ("papers", "authors"…; a file at
+    # the top counts as ""); empty for a build in memory
+    sizes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return sum(self.sizes.values())
 
 
 @dataclass
@@ -647,6 +657,7 @@ class _Made:
     unchanged: int
     rendered: list[str]
     search_memo: str | None = None  # the search memo written to this temporary file
+    sizes: dict[str, int] = field(default_factory=dict)  # ``BuildResult.sizes`` of its files
 
 
 def _render(job: _Job, page_list: list[routes.Page]) -> tuple[dict[str, bytes], list[str]]:
@@ -707,7 +718,8 @@ def _make_chunk(job: _Job, chunk: list[int] | None) -> _Made:
     if job.output is None:
         return _Made(paths, steps, files, list(files), [], 0, rendered, memo_file)
     staged, unchanged = writer.stage(job.output, files)
-    made = _Made(paths, steps, {}, list(files), staged, unchanged, rendered, memo_file)
+    made = _Made(paths, steps, {}, list(files), staged, unchanged, rendered, memo_file,
+                 _sizes((name, len(data)) for name, data in files.items()))
     del files
     # Rendering leaves cycles, young ones: the old generation is the worker's own cards
     # and views (300,000 objects at 100,000 papers, a third of a second to walk per chunk),
@@ -762,6 +774,17 @@ class Produced:
     page_count: int
     report: WriteReport | None
     remade: int = 0
+    sizes: dict[str, int] = field(default_factory=dict)
+
+
+def _sizes(files: Iterable[tuple[str, int]], into: dict[str, int] | None = None
+           ) -> dict[str, int]:
+    """Bytes by top-level part of the site, from (output file, bytes) pairs."""
+    out = {} if into is None else into
+    for name, size in files:
+        top = name.split("/", 1)[0] if "/" in name else ""
+        out[top] = out.get(top, 0) + size
+    return out
 
 
 def produce(site: SiteData, processes: int | None, output: Path | None, *,
@@ -836,6 +859,7 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
         unchanged += len(search_names)
     rendered: list[str] = []
     made_steps: list[tuple[int, tuple[str, ...]]] = []
+    sizes: dict[str, int] = {}
     memo_file: str | None = None
     failed: BaseException | None = None
     try:
@@ -857,6 +881,8 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
                 outputs.update(made.files)
                 rendered += made.rendered
                 made_steps += made.steps
+                for top, size in made.sizes.items():
+                    sizes[top] = sizes.get(top, 0) + size
                 if progress and made.paths:
                     progress(f"rendered {len(paths)} pages")
         if failed is not None:
@@ -886,6 +912,12 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
     if output is None:
         return Produced(outputs, len(paths), None, len(paths) - len(kept))
     names |= set(extra)
+    _sizes(((name, len(data)) for name, data in extra.items()), sizes)
+    if cache is not None and cache.folder == str(output):  # files kept from the last build
+        known_files = cache.files
+        _sizes(((name, known_files[name][0]) for name in (*map(urls.output_file, kept),
+                                                           *(search_names if keep_search else ()))
+                if name in known_files), sizes)
     # The cache knows what the last build left in this folder: no walk of every page's.
     known = cache.files.keys() if cache is not None and cache.folder == str(output) else None
     try:
@@ -906,7 +938,7 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
         cache.remember_files(output, names)
         cache.search_inputs = search_inputs
         cache.search_files = tuple(sorted(search_names))
-    return Produced({}, len(paths), report, len(paths) - len(kept))
+    return Produced({}, len(paths), report, len(paths) - len(kept), sizes)
 
 
 def _steps_on_disk(cache: BuildCache, output: Path, paths: tuple[str, ...]) -> bool:
@@ -972,7 +1004,7 @@ def _build(config: Config, build_date: date, problems: Problems, *, write: bool,
     made = produce(site, jobs, config.output_dir if write else None, cache=cache,
                    progress=progress, theme=theme_digest(config.root) if cache else "")
     return BuildResult(site, made.outputs, made.page_count, time.perf_counter() - started,
-                       made.report, made.remade)
+                       made.report, made.remade, made.sizes)
 
 
 def _inputs_digest(config: Config, build_date: date, corpus: Corpus, cache: BuildCache,
@@ -986,6 +1018,20 @@ def _inputs_digest(config: Config, build_date: date, corpus: Corpus, cache: Buil
     for f in files:
         digest.update(f.data)
     return digest.hexdigest()
+
+
+def too_large(sizes: dict[str, int], author_pages: int) -> str:
+    """What to say of a site over ``PAGES_LIMIT``: its size, its largest parts, and the
+    setting that makes it smaller without leaving a paper out."""
+    def gb(size: int) -> str:
+        return f"{size / 1e9:.2f} GB"
+
+    parts = sorted(((size, top or "files at the top") for top, size in sizes.items()),
+                   key=lambda item: (-item[0], item[1]))[:4]
+    return (f"the site is {gb(sum(sizes.values()))}, more than the {gb(PAGES_LIMIT)} GitHub "
+            f"Pages publishes ({', '.join(f'{top} {gb(size)}' for size, top in parts)}); "
+            f"authors get a page from {author_pages} papers on: a larger 'author_pages' in "
+            "digest.yaml makes fewer author pages (every name stays searchable)")
 
 
 def build_site(config: Config, build_date: date, problems: Problems, *,
@@ -1004,6 +1050,8 @@ def build_site(config: Config, build_date: date, problems: Problems, *,
         cache = loaded if isinstance(loaded, BuildCache) else BuildCache()
     before = cache.inputs if cache is not None else ""
     result = build(config, build_date, problems, progress=progress, cache=cache)
+    if result is not None and result.size > PAGES_LIMIT:
+        problems.warning(config.output, 0, too_large(result.sizes, config.author_pages))
     if result is not None and cache is not None and (
             before != cache.inputs or (result.report is not None and result.report.written)):
         try:
