@@ -26,6 +26,8 @@ def _pick_title(titles: list[str]) -> str:
     counts: dict[str, int] = defaultdict(int)
     for t in titles:
         counts[t] += 1
+    if len(counts) == 1:  # nearly every paper: no capitals to count
+        return titles[0]
     return min(counts, key=lambda t: (-counts[t], -sum(c.isupper() for c in t), t))
 
 
