@@ -167,7 +167,7 @@ def test_a_site_over_the_pages_limit_is_warned_of_with_its_largest_parts(
     [warning] = problems.warnings
     assert str(warning).startswith(f"{cfg.output}: warning: the site is 0.00 GB, more than ")
     largest = max(first.sizes, key=lambda top: first.sizes[top])
-    assert f"Pages publishes ({largest} 0.00 GB, " in warning.message
+    assert f"limit of a published site ({largest} 0.00 GB, " in warning.message
     assert "authors get a page from 2 papers on" in warning.message
     again = build_mod.build_site(cfg, FIXED_DAY, Problems())  # every page kept
     assert again is not None and again.remade < again.page_count
@@ -183,6 +183,7 @@ def test_too_large_names_the_four_largest_parts() -> None:
     text = too_large({"papers": 900_000_000, "authors": 400_000_000, "": 5_000_000,
                       "search": 200_000_000, "topics": 190_000_000, "archive": 80_000_000},
                      3)
-    assert text.startswith("the site is 1.77 GB, more than the 1.00 GB GitHub Pages publishes "
-                           "(papers 0.90 GB, authors 0.40 GB, search 0.20 GB, topics 0.19 GB)")
+    assert text.startswith("the site is 1.77 GB, more than the 1.00 GB GitHub Pages documents "
+                           "as the limit of a published site (papers 0.90 GB, authors 0.40 GB, "
+                           "search 0.20 GB, topics 0.19 GB)")
     assert "from 3 papers on" in text

@@ -60,8 +60,8 @@ MIN_RECORDS = 2000  # the same for the records of one file…
 LATEX_SHARE = 20  # …when one in this many holds LaTeX (~0.8 ms each; other records ~20 µs)
 ENTRY_CHUNKS_PER_WORKER = 2
 CHUNKS_PER_WORKER = 12  # enough pieces for the workers to even out their load
-# GitHub Pages publishes sites up to 1 GB; ``actions/deploy-pages`` warns above it and the
-# deployment may fail (its documented usage limits).
+# GitHub Pages documents 1 GB as the limit of a published site ("usage limits"); its
+# ``actions/deploy-pages`` warns only when the uploaded artifact, compressed, is larger.
 PAGES_LIMIT = 1_000_000_000
 MAX_CHUNK = 20_000  # cards (about 35 MB of HTML) a worker renders before staging them
 
@@ -1029,7 +1029,8 @@ def too_large(sizes: dict[str, int], author_pages: int) -> str:
     parts = sorted(((size, top or "files at the top") for top, size in sizes.items()),
                    key=lambda item: (-item[0], item[1]))[:4]
     return (f"the site is {gb(sum(sizes.values()))}, more than the {gb(PAGES_LIMIT)} GitHub "
-            f"Pages publishes ({', '.join(f'{top} {gb(size)}' for size, top in parts)}); "
+            "Pages documents as the limit of a published site "
+            f"({', '.join(f'{top} {gb(size)}' for size, top in parts)}); "
             f"authors get a page from {author_pages} papers on: a larger 'author_pages' in "
             "digest.yaml makes fewer author pages (every name stays searchable)")
 
