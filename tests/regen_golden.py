@@ -6,7 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sitebuild import GOLDEN_EXPECTED, GOLDEN_SITE, VENDORED, build_project  # noqa: E402
+from sitebuild import GOLDEN_EXPECTED, GOLDEN_SITE, VENDORED, build_project
 
 if __name__ == "__main__":
     if GOLDEN_EXPECTED.exists():

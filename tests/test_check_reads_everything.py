@@ -31,8 +31,8 @@ def note(root: Path, name: str, text: str) -> None:
 
 @pytest.mark.parametrize(("front", "message"), [
     ("paper: scaling-things-up\ndate: 2025-02-30\n",
-     "content/notes/n.md:3: error: front matter 'date' must be a date (YYYY-MM-DD), "
-     "got '2025-02-30'"),
+     ("content/notes/n.md:3: error: front matter 'date' must be a date (YYYY-MM-DD), "
+      "got '2025-02-30'")),
     ("paper: no-such-paper\n", "content/notes/n.md:2: error: no paper 'no-such-paper'"),
     ("paper: [unclosed\n", "content/notes/n.md:2: error: invalid YAML:"),  # where it opens
 ])

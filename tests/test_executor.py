@@ -52,9 +52,9 @@ def test_workers_are_other_processes_that_inherit_the_shared_data() -> None:
 
 
 def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
-    with pytest.raises(executor.WorkerDied, match="exit code -9"):
-        with executor.start(_die, None, [0, 1, 2, 3], 2) as results:
-            list(results)
+    with pytest.raises(executor.WorkerDied, match="exit code -9"), \
+            executor.start(_die, None, [0, 1, 2, 3], 2) as results:
+        list(results)
 
 
 def _square_or_fail(offset: int, n: int) -> int:

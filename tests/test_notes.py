@@ -57,8 +57,8 @@ def test_wiki_and_relative_paper_links_resolve_under_the_page() -> None:
 def test_unknown_paper_link_is_an_error_with_suggestions() -> None:
     _, problems = note_html("unknown-link.md")
     assert [str(p) for p in problems.errors] == [
-        "content/notes/unknown-link.md:6: error: link to unknown paper 'deep-dvie'; "
-        "did you mean deep-dive?"]
+        ("content/notes/unknown-link.md:6: error: link to unknown paper 'deep-dvie'; "
+         "did you mean deep-dive?")]
 
 
 def test_task_lists_rating_featured_and_title_reference() -> None:
