@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+import pytest
 from ingest_support import BUILD, FIXTURES, LISTINGS, shipped_corpus
 
 from digest.build import parse_all
@@ -87,3 +88,23 @@ def test_the_quick_slug_of_ascii_text_is_python_slugifys() -> None:
     for text in ("Kaiming He", "J. R. R. Tolkien", "1,000 GPUs", "R&D at scale",
                  "Müller & Søndergaard", "O'Brien", "--x--"):
         assert slugs.slugify(text) == library.slugify(text), text
+
+
+def test_a_name_slug_does_not_depend_on_which_transliterator_is_installed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """python-slugify 9 uses unidecode when it is installed, else text-unidecode: an author's
+    page must not move because another package came along. A stand-in ``unidecode`` that
+    spells everything "x" changes nothing."""
+    import sys
+    import types
+
+    from text_unidecode import unidecode
+
+    from digest.text.slugs import slugify
+
+    stand_in = types.ModuleType("unidecode")
+    stand_in.unidecode = lambda text: "x"  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "unidecode", stand_in)
+    for name in ("Zoë Kim", "Łukasz Kaiser", "José Álvarez", "Nguyễn Văn A", "王小明"):
+        expected = re.sub(r"[^a-z0-9]+", "-", unidecode(name).lower()).strip("-")
+        assert slugify(name) == expected
