@@ -23,7 +23,7 @@ import itertools
 import operator
 import os
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -719,7 +719,7 @@ def _make_chunk(job: _Job, chunk: list[int] | None) -> _Made:
         return _Made(paths, steps, files, list(files), [], 0, rendered, memo_file)
     staged, unchanged = writer.stage(job.output, files)
     made = _Made(paths, steps, {}, list(files), staged, unchanged, rendered, memo_file,
-                 _sizes((name, len(data)) for name, data in files.items()))
+                 dict(_sizes((name, len(data)) for name, data in files.items())))
     del files
     # Rendering leaves cycles, young ones: the old generation is the worker's own cards
     # and views (300,000 objects at 100,000 papers, a third of a second to walk per chunk),
@@ -777,13 +777,12 @@ class Produced:
     sizes: dict[str, int] = field(default_factory=dict)
 
 
-def _sizes(files: Iterable[tuple[str, int]], into: dict[str, int] | None = None
-           ) -> dict[str, int]:
+def _sizes(files: Iterable[tuple[str, int]], into: Counter[str] | None = None
+           ) -> Counter[str]:
     """Bytes by top-level part of the site, from (output file, bytes) pairs."""
-    out = {} if into is None else into
+    out = Counter() if into is None else into
     for name, size in files:
-        top = name.split("/", 1)[0] if "/" in name else ""
-        out[top] = out.get(top, 0) + size
+        out[name.split("/", 1)[0] if "/" in name else ""] += size
     return out
 
 
@@ -859,7 +858,7 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
         unchanged += len(search_names)
     rendered: list[str] = []
     made_steps: list[tuple[int, tuple[str, ...]]] = []
-    sizes: dict[str, int] = {}
+    sizes: Counter[str] = Counter()
     memo_file: str | None = None
     failed: BaseException | None = None
     try:
@@ -881,8 +880,7 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
                 outputs.update(made.files)
                 rendered += made.rendered
                 made_steps += made.steps
-                for top, size in made.sizes.items():
-                    sizes[top] = sizes.get(top, 0) + size
+                sizes.update(made.sizes)
                 if progress and made.paths:
                     progress(f"rendered {len(paths)} pages")
         if failed is not None:
@@ -912,17 +910,15 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
     if output is None:
         return Produced(outputs, len(paths), None, len(paths) - len(kept))
     names |= set(extra)
-    _sizes(((name, len(data)) for name, data in extra.items()), sizes)
-    if cache is not None and cache.folder == str(output):  # files kept from the last build
-        known_files = cache.files
-        _sizes(((name, known_files[name][0]) for name in (*map(urls.output_file, kept),
-                                                           *(search_names if keep_search else ()))
-                if name in known_files), sizes)
     # The cache knows what the last build left in this folder: no walk of every page's.
-    known = cache.files.keys() if cache is not None and cache.folder == str(output) else None
+    left = cache.files if cache is not None and cache.folder == str(output) else None
+    _sizes(((name, len(data)) for name, data in extra.items()), sizes)
+    if left is not None:  # the files kept from the last build
+        kept_names = (*map(urls.output_file, kept), *(search_names if keep_search else ()))
+        _sizes(((name, left[name][0]) for name in kept_names if name in left), sizes)
     try:
         report = writer.commit(output, staged, names, unchanged, fresh=fresh_folder,
-                               known=known)
+                               known=None if left is None else left.keys())
     except BaseException:
         if memo_file is not None:
             Path(memo_file).unlink(missing_ok=True)
@@ -938,7 +934,7 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
         cache.remember_files(output, names)
         cache.search_inputs = search_inputs
         cache.search_files = tuple(sorted(search_names))
-    return Produced({}, len(paths), report, len(paths) - len(kept), sizes)
+    return Produced({}, len(paths), report, len(paths) - len(kept), dict(sizes))
 
 
 def _steps_on_disk(cache: BuildCache, output: Path, paths: tuple[str, ...]) -> bool:
