@@ -76,3 +76,9 @@ def same_ends(old: Sequence[T], new: Sequence[T],
     while tail < ends - head and same(old[-1 - tail], new[-1 - tail]):
         tail += 1
     return head, tail
+
+
+def around(last: Sequence[T], head: int, tail: int, middle: Iterable[T] = ()) -> list[T]:
+    """``last``'s first ``head`` and last ``tail`` items (``same_ends``) with ``middle``
+    between: a rebuild's list, the unchanged ends kept from the last one."""
+    return [*last[:head], *middle, *last[len(last) - tail:]]

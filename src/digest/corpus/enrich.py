@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
 
-from digest.incremental import Memo, same_ends
+from digest.incremental import Memo, around, same_ends
 from digest.inputs.metadata import PaperMetadata, Store
 from digest.model import ArxivRecord, Paper
 from digest.text.arxivid import abs_url, pdf_url
@@ -129,7 +129,7 @@ def apply(papers: Sequence[Paper], store: Store, formats: Mapping[str, str],
     touched: set[str] | None = None
     if head or tail:
         touched = {*keys, *memo.keys[head:len(memo.keys) - tail]}
-        keys = [*memo.keys[:head], *keys, *memo.keys[len(memo.keys) - tail:]]
+        keys = around(memo.keys, head, tail, keys)
         # a listing added, removed or of another format or added date: its papers' groups
         listings = {key for table, last in ((formats, memo.formats), (added, memo.added))
                     for key in table.keys() | last.keys() if table.get(key) != last.get(key)}

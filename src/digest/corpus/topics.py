@@ -26,7 +26,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from digest.config import Config, TopicRule
-from digest.incremental import Memo, same_ends
+from digest.incremental import Memo, around, same_ends
 from digest.model import Listing, Paper
 from digest.text import yamlsafe
 from digest.text.slugs import name_slug
@@ -364,9 +364,8 @@ def assign(papers: Sequence[Paper], rules: Sequence[TopicRule],
             memo.papers.put(paper.id, paper, (best, assigned))
         result.append(assigned)
     if memo is not None and (head or tail):  # (a topic created is named between only)
-        ends = [*memo.result[:head], *memo.result[len(memo.result) - tail:]]
-        memo.papers.carry(paper.id for paper in ends)
-        result = [*memo.result[:head], *result, *memo.result[len(memo.result) - tail:]]
+        memo.papers.carry(paper.id for paper in around(memo.result, head, tail))
+        result = around(memo.result, head, tail, result)
     if memo is not None:
         memo.papers.done()
         memo.given, memo.result = list(given), result

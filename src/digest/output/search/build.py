@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-from digest.incremental import same_ends
+from digest.incremental import around, same_ends
 from digest.inputs import vendored as vendor
 from digest.model import Paper
 from digest.output.search import index as searchindex
@@ -125,8 +125,7 @@ def _recall(memo: SearchMemo, papers: Sequence[Paper]) -> list[Seen | None]:
     only those between them by id."""
     seen = memo.seen
     head, tail = same_ends([s.paper for s in seen], papers)
-    found: list[Seen | None] = [*seen[:head], *[None] * (len(papers) - head - tail),
-                                *seen[len(seen) - tail:]]
+    found: list[Seen | None] = around(seen, head, tail, [None] * (len(papers) - head - tail))
     between = len(papers) - tail
     if head == between:
         return found
