@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import pickle
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -142,6 +143,27 @@ def test_a_memo_rebuild_gives_the_outputs_of_a_fresh_build(site: SiteData,
     assert memo.pack.codes["zyzzyva"]
     assert search.render_search(site, memo) == outputs  # and back
     assert "zyzzyva" not in memo.pack.codes
+
+
+def test_a_memo_from_disk_knows_papers_by_what_is_made_of_them(site: SiteData) -> None:
+    memo = search.SearchMemo()
+    search.render_search(site, memo)
+    disk = pickle.loads(pickle.dumps(memo.for_disk()))
+    assert disk.seen and all(s.paper is None for s in disk.seen)  # no records on disk
+    counts = {s.id: s.counts for s in disk.seen}
+    rows = {s.id: s.row for s in disk.seen}
+    papers = list(site.papers)
+    seen_again = next(n for n, p in enumerate(papers) if p.date and p.sources)
+    papers[seen_again] = replace(papers[seen_again], sources=papers[seen_again].sources[:0])
+    edited = next(n for n, p in enumerate(papers) if p.abstract and n != seen_again)
+    papers[edited] = replace(papers[edited], abstract=papers[edited].abstract + " zyzzyva")
+    changed = replace(site, papers=tuple(papers))
+    assert search.render_search(changed, disk) == search.render_search(changed)
+    assert [s.id for s in disk.seen if s.counts is not counts[s.id]] \
+        == [papers[edited].id]  # not the paper another listing stopped showing
+    assert [s.id for s in disk.seen if s.row is not rows[s.id]] == [papers[edited].id]
+    by_id = {p.id: p for p in papers}
+    assert all(s.paper is by_id[s.id] for s in disk.seen)  # this build's records
 
 
 def test_a_memo_reuses_what_did_not_change(site: SiteData) -> None:

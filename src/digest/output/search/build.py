@@ -25,7 +25,6 @@ import dataclasses
 import json
 import operator
 import re
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -72,7 +71,8 @@ def field_texts(paper: Paper, topic_names: Mapping[str, str], note: str = "") ->
 class Seen:
     """A paper as the last build indexed it, with what was made of it."""
 
-    paper: Paper
+    paper: Paper | None  # None in the build cache on disk
+    id: str
     note: str
     names: tuple[str, ...]
     texts: tuple[str, ...]  # the indexed fields' texts
@@ -101,8 +101,11 @@ class SearchMemo:
         """A copy to keep on disk, without the order and facts: quick to make again, and
         they hold this build's records, which a memo read from disk does not share with
         its ``seen`` (a second copy of every record in the file and in memory); without
-        the pack's marks, which only the preview's edits in the middle need."""
+        the records in ``seen`` either (what was made of them is compared instead: at
+        100k papers the records' own objects made the pickler's table 0.2 GB larger);
+        without the pack's marks, which only the preview's edits in the middle need."""
         return dataclasses.replace(self, order=Order([], [], []), facts={}, facts_topics=(),
+                                   seen=[dataclasses.replace(s, paper=None) for s in self.seen],
                                    pack=dataclasses.replace(self.pack, marks={}, prepared=False,
                                                             unmarked=None))
 
@@ -118,7 +121,8 @@ class Order:
 
 
 def _recall(memo: SearchMemo, papers: Sequence[Paper]) -> list[Seen | None]:
-    """The last build's record of each paper, by its id, where the record is equal.
+    """The last build's record of each paper: the very same records at the same place,
+    else the record with its id (``index_papers`` compares what was made of it).
 
     Most documents keep their number, or move by the papers added or removed before
     them: the very same records at the start and at the end are matched in place, and
@@ -129,10 +133,9 @@ def _recall(memo: SearchMemo, papers: Sequence[Paper]) -> list[Seen | None]:
     between = len(papers) - tail
     if head == between:
         return found
-    by_id = {s.paper.id: s for s in seen[head:len(seen) - tail]}  # moved or changed
+    by_id = {s.id: s for s in seen[head:len(seen) - tail]}  # moved or changed
     for n in range(head, between):
-        before = by_id.get(papers[n].id)
-        found[n] = before if before is not None and before.paper == papers[n] else None
+        found[n] = by_id.get(papers[n].id)
     return found
 
 
@@ -167,7 +170,9 @@ def index_papers(builder: searchindex.WordBuilder, papers: Sequence[Paper],
     """Each paper's term counts per field, result row and keys, in ref order.
 
     ``notes`` are searched (Markdown), ``note_texts`` shown; with a memo, a paper whose
-    indexed texts did not change reuses its counts object.
+    indexed texts did not change reuses its counts object, and an equal result row or
+    keys the last build's (a record read again, or from the build cache, is not the
+    same object: what is made of it is compared instead).
     """
     memo = SearchMemo() if memo is None else memo
     # Counts by texts, of this build's papers and the last one's (made on the first miss):
@@ -179,22 +184,26 @@ def index_papers(builder: searchindex.WordBuilder, papers: Sequence[Paper],
         note = (notes or {}).get(paper.id, "")
         names = tuple(map(topic_names.get, paper.topics, paper.topics))
         shown = (note_texts or {}).get(paper.id, "")
-        if before is not None and before.note == note and before.names == names \
-                and before.row[5] == shown:
+        if before is not None and before.paper is paper and before.note == note \
+                and before.names == names and before.row[5] == shown:
             out.append(before)
             continue
         texts = field_texts(paper, topic_names, note)
         key = tuple(texts[name] for name, _ in FIELDS)
-        if by_texts is None:  # the records not recalled (a paper renamed keeps its texts)
-            kept = {s.paper.id for s in recalled if s is not None}
-            by_texts = {s.texts: s.counts for s in memo.seen if s.paper.id not in kept}
-        counts = by_texts.get(key)
+        row, found = _row(paper, shown), keys.paper_keys(paper)
+        if before is not None:  # equal ones stay the same objects, which later steps reuse
+            row = before.row if before.row == row else row
+            found = before.keys if before.keys == found else found
+        counts = before.counts if before is not None and before.texts == key else None
         if counts is None:
-            counts = by_texts[key] = builder.count_words(
-                {name: searchtext.words(texts[name]) for name, _ in FIELDS})
-        row = before.row if before and before.row[5] == shown else _row(paper, shown)
-        out.append(Seen(paper, note, names, key, counts, row,
-                        before.keys if before else keys.paper_keys(paper)))
+            if by_texts is None:  # the records not recalled (a paper renamed keeps its texts)
+                kept = {s.id for s in recalled if s is not None}
+                by_texts = {s.texts: s.counts for s in memo.seen if s.id not in kept}
+            counts = by_texts.get(key)
+            if counts is None:
+                counts = by_texts[key] = builder.count_words(
+                    {name: searchtext.words(texts[name]) for name, _ in FIELDS})
+        out.append(Seen(paper, paper.id, note, names, key, counts, row, found))
     memo.seen = out
     return out
 
@@ -411,7 +420,7 @@ def render_search(site: SiteData, memo: SearchMemo | None = None,
     }
 
 
-_NO_ROW: searchindex.Row = {name: Counter() for name, _ in FIELDS}  # an empty number
+_NO_ROW: searchindex.Row = {name: {} for name, _ in FIELDS}  # an empty number
 
 
 def prepare(memo: SearchMemo, stop: Callable[[], bool] | None = None) -> None:
