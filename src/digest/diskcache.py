@@ -22,6 +22,8 @@ import os
 import pickle
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -50,6 +52,20 @@ def cache_path(root: Path, name: str = CACHE_FILE) -> Path:
     return root / CACHE_DIR / name
 
 
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """The garbage collector paused: (un)pickling makes many objects and no garbage, and
+    collections that walk them all made loading 100k papers' cache twice as slow and
+    saving it half again as slow."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load(root: Path, name: str = CACHE_FILE) -> tuple[object | None, str | None]:
     """The cached object, or None and why not (None, None: there is no cache yet)."""
     path = cache_path(root, name)
@@ -60,18 +76,14 @@ def load(root: Path, name: str = CACHE_FILE) -> tuple[object | None, str | None]
         with path.open("rb", buffering=1 << 22) as data:  # large reads: as quick as loads
             if data.read(len(mark)) != mark:
                 return None, None  # another digest or Python made it: silently rebuilt
-            enabled = gc.isenabled()
-            gc.disable()  # unpickling builds many objects and no garbage: twice as fast
             try:
-                return pickle.load(data), None
+                with _no_collection():
+                    return pickle.load(data), None
             except OSError:
                 raise
             except Exception as exc:  # noqa: BLE001 (a damaged cache is rebuilt, never trusted)
                 return None, (f"the build cache is damaged ({type(exc).__name__}); "
                               "building in full")
-            finally:
-                if enabled:
-                    gc.enable()
     except FileNotFoundError:
         return None, None
     except OSError as exc:
@@ -98,7 +110,7 @@ def stage(root: Path, value: object) -> str:
         ignore.write_text("*\n", encoding="utf-8")
     fd, temp = tempfile.mkstemp(dir=folder, prefix=".build-", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as out:
+        with os.fdopen(fd, "wb") as out, _no_collection():
             out.write(fingerprint().encode() + b"\n")
             pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException:
