@@ -699,7 +699,8 @@ def _make_chunk(job: _Job, chunk: list[int] | None) -> _Made:
             memo = loaded if isinstance(loaded, search.SearchMemo) else search.SearchMemo()
             files = search.render_search(job.site, memo)
             try:
-                memo_file = diskcache.stage(job.search_root, memo.for_disk())
+                with diskcache.collector_paused():
+                    memo_file = diskcache.stage(job.search_root, memo.for_disk())
             except OSError:
                 memo_file = None  # the cache cannot be written: the build reports it
     else:
@@ -1052,7 +1053,8 @@ def build_site(config: Config, build_date: date, problems: Problems, *,
     if result is not None and cache is not None and (
             before != cache.inputs or (result.report is not None and result.report.written)):
         try:
-            diskcache.save(config.root, cache.for_disk())
+            with diskcache.collector_paused():
+                diskcache.save(config.root, cache.for_disk())
         except OSError as exc:  # the site is built; only the next build's head start is lost
             problems.warning(f"{diskcache.CACHE_DIR}/{diskcache.CACHE_FILE}", 1,
                              f"the build cache cannot be written ({exc.strerror or exc}); "

@@ -53,10 +53,11 @@ def cache_path(root: Path, name: str = CACHE_FILE) -> Path:
 
 
 @contextmanager
-def _no_collection() -> Iterator[None]:
-    """The garbage collector paused: (un)pickling makes many objects and no garbage, and
-    collections that walk them all made loading 100k papers' cache twice as slow and
-    saving it half again as slow."""
+def collector_paused() -> Iterator[None]:
+    """The garbage collector paused: (un)pickling a cache, or making the copy of it to
+    keep, makes many objects and no garbage, and collections that walk them all made
+    loading 100k papers' cache twice as slow, saving it half again as slow, and its
+    copy (``BuildCache.for_disk``) take 2.2 s instead of 0.1 s."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -77,7 +78,7 @@ def load(root: Path, name: str = CACHE_FILE) -> tuple[object | None, str | None]
             if data.read(len(mark)) != mark:
                 return None, None  # another digest or Python made it: silently rebuilt
             try:
-                with _no_collection():
+                with collector_paused():
                     return pickle.load(data), None
             except OSError:
                 raise
@@ -110,7 +111,7 @@ def stage(root: Path, value: object) -> str:
         ignore.write_text("*\n", encoding="utf-8")
     fd, temp = tempfile.mkstemp(dir=folder, prefix=".build-", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as out, _no_collection():
+        with os.fdopen(fd, "wb") as out, collector_paused():
             out.write(fingerprint().encode() + b"\n")
             pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException:
