@@ -157,8 +157,14 @@ def test_a_memo_from_disk_knows_papers_by_what_is_made_of_them(site: SiteData) -
     papers[seen_again] = replace(papers[seen_again], sources=papers[seen_again].sources[:0])
     edited = next(n for n, p in enumerate(papers) if p.abstract and n != seen_again)
     papers[edited] = replace(papers[edited], abstract=papers[edited].abstract + " zyzzyva")
+    linked = next(n for n in range(len(papers)) if n not in (seen_again, edited))
+    papers[linked] = replace(papers[linked],
+                             links=(*papers[linked].links, "https://arxiv.org/abs/2501.99999"))
+    keyed = {s.id: s.keys for s in disk.seen}
     changed = replace(site, papers=tuple(papers))
     assert search.render_search(changed, disk) == search.render_search(changed)
+    assert [s.id for s in disk.seen if s.keys is not keyed[s.id]] == [papers[linked].id]
+    assert "2501.99999" in disk.seen[[s.id for s in disk.seen].index(papers[linked].id)].keys
     assert [s.id for s in disk.seen if s.counts is not counts[s.id]] \
         == [papers[edited].id]  # not the paper another listing stopped showing
     assert [s.id for s in disk.seen if s.row is not rows[s.id]] == [papers[edited].id]

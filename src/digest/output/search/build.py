@@ -79,6 +79,7 @@ class Seen:
     counts: searchindex.Row
     row: list[str]
     keys: frozenset[str]  # its names' and arXiv ids' keys
+    keyed: bytes  # ``keys.keys_source``: what they were made from
 
 
 @dataclass
@@ -190,10 +191,11 @@ def index_papers(builder: searchindex.WordBuilder, papers: Sequence[Paper],
             continue
         texts = field_texts(paper, topic_names, note)
         key = tuple(texts[name] for name, _ in FIELDS)
-        row, found = _row(paper, shown), keys.paper_keys(paper)
+        row, keyed = _row(paper, shown), keys.keys_source(paper)
         if before is not None:  # equal ones stay the same objects, which later steps reuse
             row = before.row if before.row == row else row
-            found = before.keys if before.keys == found else found
+        found = before.keys if before is not None and before.keyed == keyed \
+            else keys.paper_keys(paper)
         counts = before.counts if before is not None and before.texts == key else None
         if counts is None:
             if by_texts is None:  # the records not recalled (a paper renamed keeps its texts)
@@ -203,7 +205,7 @@ def index_papers(builder: searchindex.WordBuilder, papers: Sequence[Paper],
             if counts is None:
                 counts = by_texts[key] = builder.count_words(
                     {name: searchtext.words(texts[name]) for name, _ in FIELDS})
-        out.append(Seen(paper, paper.id, note, names, key, counts, row, found))
+        out.append(Seen(paper, paper.id, note, names, key, counts, row, found, keyed))
     memo.seen = out
     return out
 
