@@ -191,11 +191,12 @@ def index_papers(builder: searchindex.WordBuilder, papers: Sequence[Paper],
             continue
         texts = field_texts(paper, topic_names, note)
         key = tuple(texts[name] for name, _ in FIELDS)
-        row, keyed = _row(paper, shown), keys.keys_source(paper)
+        row, read = _row(paper, shown), keys.key_inputs(paper)
+        keyed = keys.keys_source(*read)
         if before is not None:  # equal ones stay the same objects, which later steps reuse
             row = before.row if before.row == row else row
         found = before.keys if before is not None and before.keyed == keyed \
-            else keys.paper_keys(paper)
+            else keys.keys_of(*read)
         counts = before.counts if before is not None and before.texts == key else None
         if counts is None:
             if by_texts is None:  # the records not recalled (a paper renamed keeps its texts)
