@@ -4,8 +4,11 @@ Each build runs ``digest build`` in a child process (as a user would) on a gener
 project from benchmarks/corpus.py (``--corpus uniform``, the default, or ``realistic``:
 LaTeX, rule-assigned topics, arXiv-like authors, one big records file and small pasted
 listings) and reports medians of: wall time, the peak RSS of the build (the largest of
-its processes, from ``RUSAGE_CHILDREN``), files written, and the output's total size and
-file count (GitHub Pages refuses sites over 1 GB). One run is:
+its processes, from ``RUSAGE_CHILDREN``), the peak of its processes' memory together
+(their proportional set sizes summed, sampled every 0.1 s on Linux: a forked worker's
+pages shared with the build count once; what the machine must hold), files written,
+and the output's total size and file count (GitHub Pages refuses sites over 1 GB). One
+run is:
 
 - **cold**: a fresh output folder and no ``<project>/.digest-cache/`` (deleted first);
 - **no-change**: the same build again into that folder;
@@ -55,18 +58,47 @@ LABELS = {"cold": "cold", "cached": "cold, warm cache", "nochange": "no change",
           "edit": "one listing"}
 
 # Runs the build as its own child, so RUSAGE_CHILDREN is that one build's (the largest of
-# its processes: the build and its workers).
+# its processes: the build and its workers); meanwhile sums the PSS of the build's process
+# tree (/proc/PID/smaps_rollup, children from /proc/PID/task/*/children) every 0.1 s.
 _MEASURE = """
-import resource, subprocess, sys
-done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
-sys.stdout.write(done.stdout + done.stderr)
+import os, resource, subprocess, sys, threading
+def tree(pid):
+    out = [pid]
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                for child in f.read().split():
+                    out += tree(int(child))
+    except OSError:
+        pass
+    return out
+def pss(pid):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            return next(int(l.split()[1]) for l in f if l.startswith("Pss:"))
+    except (OSError, StopIteration):
+        return 0
+peak = 0
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+def sample():
+    global peak
+    while proc.poll() is None:
+        peak = max(peak, sum(pss(p) for p in tree(proc.pid)))
+        threading.Event().wait(0.1)
+sampler = threading.Thread(target=sample, daemon=True)
+if os.path.exists("/proc/self/smaps_rollup"):
+    sampler.start()
+out = proc.communicate()[0]
+sys.stdout.write(out)
 print(f"@maxrss {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}")
-sys.exit(done.returncode)
+print(f"@pss {peak}")
+sys.exit(proc.returncode)
 """
 
 
-def measured(command: list[str], cwd: Path) -> tuple[float, float, str]:
-    """Run ``command`` in a child of a child: (wall seconds, peak RSS in MiB, output)."""
+def measured(command: list[str], cwd: Path) -> tuple[float, float, float, str]:
+    """Run ``command`` in a child of a child: (wall seconds, peak RSS in MiB, peak of the
+    processes' summed PSS in MiB (NaN where /proc has no smaps_rollup), output)."""
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", _MEASURE, *command],
                           check=False, cwd=cwd, capture_output=True, text=True)
@@ -74,24 +106,27 @@ def measured(command: list[str], cwd: Path) -> tuple[float, float, str]:
     if done.returncode:
         raise SystemExit(f"{command[0]} failed in {cwd}:\n{done.stdout}{done.stderr}")
     rss = re.search(r"@maxrss (\d+)", done.stdout)
-    return wall, int(rss.group(1)) / 1024 if rss else float("nan"), done.stdout
+    pss = re.search(r"@pss (\d+)", done.stdout)
+    return (wall, int(rss.group(1)) / 1024 if rss else float("nan"),
+            int(pss.group(1)) / 1024 if pss and int(pss.group(1)) else float("nan"), done.stdout)
 
 
 def run_build(project: Path, output: Path) -> dict[str, float]:
-    """One ``digest build``: wall seconds, peak RSS (MiB), files written, output size."""
-    wall, rss, out = measured([sys.executable, "-m", "digest", "build", "--output",
+    """One ``digest build``: wall seconds, peak RSS and summed PSS (MiB), files written,
+    output size."""
+    wall, rss, pss, out = measured([sys.executable, "-m", "digest", "build", "--output",
                                str(output)], project)
     written = re.search(r"(\d+) files written\)", out)
     pages = re.search(r"(\d+) pages,", out)
-    return {"wall": wall, "rss": rss,
+    return {"wall": wall, "rss": rss, "pss": pss,
             "written": float(written.group(1)) if written else float("nan"),
             "pages": float(pages.group(1)) if pages else float("nan"),
             **tree_size(output)}
 
 
 def run_hugo(site: Path, destination: Path) -> dict[str, float]:
-    wall, rss, _ = measured(hugo_site.hugo_command(destination), site)
-    return {"wall": wall, "rss": rss, **tree_size(destination)}
+    wall, rss, pss, _ = measured(hugo_site.hugo_command(destination), site)
+    return {"wall": wall, "rss": rss, "pss": pss, **tree_size(destination)}
 
 
 def tree_size(folder: Path) -> dict[str, float]:
@@ -189,12 +224,12 @@ def bench(n: int, project: Path, runs: int, corpus: str, hugo: bool) -> dict[str
     found: dict[str, object] = {
         "papers": n, "corpus": corpus, "runs": runs, "pages": median(rows["cold"], "pages"),
         **{f"{kind}_{key}": median(rows[kind], key) for kind in KINDS
-           for key in ("wall", "rss", "written", "mb", "files")},
+           for key in ("wall", "rss", "pss", "written", "mb", "files")},
         **sizes, "walls": {kind: [r["wall"] for r in rows[kind]] for kind in KINDS},
     }
     if hugo:
         found.update({f"hugo_{kind}_{key}": median(hugo_rows[kind], key)
-                      for kind in hugo_rows for key in ("wall", "rss", "mb", "files")})
+                      for kind in hugo_rows for key in ("wall", "rss", "pss", "mb", "files")})
         found["hugo_walls"] = {kind: [r["wall"] for r in hugo_rows[kind]] for kind in hugo_rows}
     return found
 
@@ -203,16 +238,18 @@ def report(r: dict[str, object]) -> str:
     """The figures of one size as a small table."""
     lines = [(f"{r['papers']} papers, {r['corpus']} corpus, {r['pages']:.0f} pages, "
               f"median of {r['runs']} run(s)"),
-             (f"  {'build':<17} {'wall':>8} {'peak RSS':>10} {'written':>8} "
+             (f"  {'build':<17} {'wall':>8} {'peak RSS':>10} {'all procs':>10} {'written':>8} "
               f"{'output':>10} {'files':>7}")]
     for kind in KINDS:
         lines.append(f"  {LABELS[kind]:<17} {r[f'{kind}_wall']:>7.2f}s "
-                     f"{r[f'{kind}_rss']:>7.0f}MiB {r[f'{kind}_written']:>8.0f} "
+                     f"{r[f'{kind}_rss']:>7.0f}MiB {r[f'{kind}_pss']:>7.0f}MiB "
+                     f"{r[f'{kind}_written']:>8.0f} "
                      f"{r[f'{kind}_mb']:>8.0f}MB {r[f'{kind}_files']:>7.0f}")
     if "hugo_cold_wall" in r:
         for kind, label in (("cold", "hugo cold"), ("again", "hugo again")):
             lines.append(f"  {label:<17} {r[f'hugo_{kind}_wall']:>7.2f}s "
-                         f"{r[f'hugo_{kind}_rss']:>7.0f}MiB {'':>8} "
+                         f"{r[f'hugo_{kind}_rss']:>7.0f}MiB {r[f'hugo_{kind}_pss']:>7.0f}MiB "
+                         f"{'':>8} "
                          f"{r[f'hugo_{kind}_mb']:>8.0f}MB {r[f'hugo_{kind}_files']:>7.0f}")
         hugo = float(r["hugo_cold_wall"])  # type: ignore[arg-type]
         ratios = ", ".join(f"{LABELS[kind]} {float(r[f'{kind}_wall']) / hugo:.2f}"  # type: ignore[arg-type]
