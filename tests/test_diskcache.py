@@ -94,6 +94,32 @@ def test_a_chain_of_rebuilds_from_the_disk_cache_equals_builds_from_nothing(
     assert b"data-own-theme" in (site / "index.html").read_bytes()
 
 
+def _statuses(site: Path) -> dict[str, tuple[int, int]]:
+    return {path.relative_to(site).as_posix(): (path.stat().st_size, path.stat().st_mtime_ns)
+            for path in site.rglob("*") if path.is_file()}
+
+
+def test_the_cache_knows_each_file_as_it_is_on_disk(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The (size, mtime) the cache keeps of each file, known from the writing (in the
+    workers, and here) and from the last build for the files kept, are the files' own,
+    after a first build, an edit, and a file edited by hand."""
+    monkeypatch.setattr(corpus, "PER_LISTING", 40)
+    project = corpus.write_project(300, tmp_path / "project")
+    site = tmp_path / "site"
+    edit = edits(project)
+    for step in ("first", "retitle", "by hand"):
+        if step == "retitle":
+            edit["retitle"]()
+        elif step == "by hand":
+            (site / "topics" / "index.html").write_bytes(b"edited by hand")
+        run(project, site)
+        loaded, why = diskcache.load(project)
+        assert why is None and loaded is not None
+        assert loaded.files == _statuses(site), step  # type: ignore[attr-defined]
+        assert loaded.folder == str(site)  # type: ignore[attr-defined]
+
+
 def test_an_output_file_deleted_or_edited_is_made_again(tiny: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     run(tiny, site)

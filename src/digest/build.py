@@ -24,7 +24,7 @@ import operator
 import os
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -174,16 +174,23 @@ class BuildCache:
                 return False
         return True
 
-    def remember_files(self, output: Path, names: Iterable[str]) -> None:
-        """Record the files of the site just committed to ``output``."""
+    def remember_files(self, output: Path, names: Iterable[str],
+                       known: Mapping[str, tuple[int, int]] | None = None) -> None:
+        """Record the files of the site just committed to ``output``; ``known``: the
+        (size, mtime) of those the build wrote or found unchanged, so that only the
+        others are looked at (at 100k papers a stat of every file took a second)."""
         base = str(output)
         files = {}
+        known = known or {}
         for name in names:
-            try:
-                found = os.stat(os.path.join(base, name))
-            except OSError:
-                continue
-            files[name] = (found.st_size, found.st_mtime_ns)
+            status = known.get(name)
+            if status is None:
+                try:
+                    found = os.stat(os.path.join(base, name))
+                except OSError:
+                    continue
+                status = (found.st_size, found.st_mtime_ns)
+            files[name] = status
         self.folder, self.files = base, files
 
     def for_disk(self) -> BuildCache:
@@ -658,6 +665,7 @@ class _Made:
     rendered: list[str]
     search_memo: str | None = None  # the search memo written to this temporary file
     sizes: dict[str, int] = field(default_factory=dict)  # ``BuildResult.sizes`` of its files
+    stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # ``writer.stage``'s
 
 
 def _render(job: _Job, page_list: list[routes.Page]) -> tuple[dict[str, bytes], list[str]]:
@@ -718,9 +726,10 @@ def _make_chunk(job: _Job, chunk: list[int] | None) -> _Made:
                 job.memo.fresh[name] = (page, files[name])
     if job.output is None:
         return _Made(paths, steps, files, list(files), [], 0, rendered, memo_file)
-    staged, unchanged = writer.stage(job.output, files)
+    stats: dict[str, tuple[int, int]] = {}
+    staged, unchanged = writer.stage(job.output, files, stats)
     made = _Made(paths, steps, {}, list(files), staged, unchanged, rendered, memo_file,
-                 dict(_sizes((name, len(data)) for name, data in files.items())))
+                 dict(_sizes((name, len(data)) for name, data in files.items())), stats)
     del files
     # Rendering leaves cycles, young ones: the old generation is the worker's own cards
     # and views (300,000 objects at 100,000 papers, a third of a second to walk per chunk),
@@ -860,6 +869,7 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
     rendered: list[str] = []
     made_steps: list[tuple[int, tuple[str, ...]]] = []
     sizes: Counter[str] = Counter()
+    stats: dict[str, tuple[int, int]] = {}  # each file's status as staged
     memo_file: str | None = None
     failed: BaseException | None = None
     try:
@@ -882,6 +892,7 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
                 rendered += made.rendered
                 made_steps += made.steps
                 sizes.update(made.sizes)
+                stats.update(made.stats)
                 if progress and made.paths:
                     progress(f"rendered {len(paths)} pages")
         if failed is not None:
@@ -890,7 +901,7 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
         extra.update(sitefiles.extras(site.config, paths, lastmod))
         if output is not None:
             extra[writer.MARKER] = writer.MARKER_TEXT
-            more, same = writer.stage(output, extra)
+            more, same = writer.stage(output, extra, stats)
             staged += more
             unchanged += same
         else:
@@ -914,8 +925,11 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
     # The cache knows what the last build left in this folder: no walk of every page's.
     left = cache.files if cache is not None and cache.folder == str(output) else None
     _sizes(((name, len(data)) for name, data in extra.items()), sizes)
-    if left is not None:  # the files kept from the last build
+    if left is not None:  # the files kept from the last build, found as it left them
         kept_names = (*map(urls.output_file, kept), *(search_names if keep_search else ()))
+        for name in kept_names:
+            if name in left:
+                stats.setdefault(name, left[name])
         _sizes(((name, left[name][0]) for name in kept_names if name in left), sizes)
     try:
         report = writer.commit(output, staged, names, unchanged, fresh=fresh_folder,
@@ -932,7 +946,7 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
             step = _step_id(specs[i])
             if step in steps:
                 steps[step] = (steps[step][0], steps[step][1], step_paths)
-        cache.remember_files(output, names)
+        cache.remember_files(output, names, stats)
         cache.search_inputs = search_inputs
         cache.search_files = tuple(sorted(search_names))
     return Produced({}, len(paths), report, len(paths) - len(kept), dict(sizes))

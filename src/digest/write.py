@@ -91,25 +91,32 @@ def _make_folder(folder: str, made: set[str], known: set[str]) -> None:
     made.add(folder)
 
 
-def _write(path: str, data: bytes) -> None:
-    """Create or truncate ``path`` and write ``data``: what ``open(path, "wb")`` does, in
-    four system calls (the buffered file object adds an fstat and an ioctl per file)."""
+def _write(path: str, data: bytes) -> os.stat_result:
+    """Create or truncate ``path``, write ``data`` and return the file's status: what
+    ``open(path, "wb")`` does, in four system calls (the buffered file object adds an
+    fstat and an ioctl per file), and one fstat for the status (the size and mtime the
+    file keeps when renamed into place)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
+        return os.fstat(fd)
     finally:
         os.close(fd)
 
 
-def stage(output: Path, files: dict[str, bytes]) -> tuple[list[tuple[str, str]], int]:
+def stage(output: Path, files: dict[str, bytes],
+          stats: dict[str, tuple[int, int]] | None = None) -> tuple[list[tuple[str, str]], int]:
     """Phase one for some files: write each changed one beside its target, each new one
     in place.
 
     Returns the (written, target) paths (the same for a new file) and how many files
-    were unchanged. On failure the files written so far are removed. Safe to run in
-    several processes at once on disjoint files (the writer's worker processes do).
+    were unchanged. ``stats``: filled with each file's (size, mtime in ns) as it will be
+    once committed, which a build cache compares the next build's files with (known here
+    without a second stat of every file). On failure the files written so far are
+    removed. Safe to run in several processes at once on disjoint files (the writer's
+    worker processes do).
     A file in a folder this call created is known to be new without a look (a cold
     build creates every folder, so it saves a stat per file).
     """
@@ -134,6 +141,8 @@ def stage(output: Path, files: dict[str, bytes]) -> tuple[list[tuple[str, str]],
                 raise OutputError(f"{target}: a folder stands where a file must be written")
             if found is not None and _same(target, data, found.st_size):
                 unchanged += 1
+                if stats is not None:
+                    stats[rel] = (found.st_size, found.st_mtime_ns)
                 continue
             if found is None:
                 if parent not in made and parent not in known:
@@ -142,7 +151,9 @@ def stage(output: Path, files: dict[str, bytes]) -> tuple[list[tuple[str, str]],
             else:
                 temp = target + _TMP
             staged.append((temp, target))  # before writing: a failure removes it
-            _write(temp, data)
+            done = _write(temp, data)
+            if stats is not None:
+                stats[rel] = (done.st_size, done.st_mtime_ns)
     except BaseException:
         discard(staged)
         raise
