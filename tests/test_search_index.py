@@ -112,6 +112,36 @@ def test_pack_lists_every_posting_with_its_frequency() -> None:
             builder.field_lengths[f"{name}/{n}"] for n in range(len(DOCS))]
 
 
+def test_a_term_counted_256_times_or_more_keeps_its_count() -> None:
+    """Counts are kept as bytes while each is below 256; a larger one is kept whole."""
+    builder = searchindex.WordBuilder(FIELDS)
+    many = builder.count_words({"title": words("Many"),
+                                "body": words("diffusion " * 300 + "models")})
+    assert dict(zip(*many["body"], strict=True)) == {"diffus": 300, "model": 1}
+    few = builder.count_words({"title": words("Few"), "body": words("diffusion models")})
+    assert isinstance(few["body"][1], bytes) and not isinstance(many["body"][1], bytes)
+    for doc in DOCS:
+        builder.add_words({name: words(doc[name]) for name, _ in FIELDS})
+    builder.add_counts(many)
+    assert builder.field_term_frequencies[f"body/{len(DOCS)}"]["diffus"] == 300
+    assert builder.field_lengths[f"body/{len(DOCS)}"] == 301
+    rows = searchindex.rows(builder)
+    memo = searchindex.PackMemo()
+    packed = searchindex.pack(builder, 60, rows, memo)
+    terms = packed.manifest["terms"].split(" ")
+    numbers = iter(postings(packed, 1))
+    found = {}
+    for term in terms:
+        doc = -1
+        for _ in range(next(numbers)):
+            code = next(numbers)
+            doc += (code >> 1) + 1
+            found[term, doc] = next(numbers) + 2 if code & 1 else 1
+    assert found["diffus", len(DOCS)] == 300
+    rows[-1] = few  # down to one: the memo's patch is a fresh pack
+    assert searchindex.pack(builder, 60, rows, memo) == searchindex.pack(builder, 60, rows)
+
+
 def test_shards_cut_the_sorted_terms_into_runs_of_about_the_size() -> None:
     builder = searchindex.WordBuilder(FIELDS)
     for doc in DOCS * 30:

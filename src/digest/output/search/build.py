@@ -436,7 +436,7 @@ def render_search(site: SiteData, memo: SearchMemo | None = None,
     }
 
 
-_NO_ROW: searchindex.Row = {name: {} for name, _ in FIELDS}  # an empty number
+_NO_ROW: searchindex.Row = {name: searchindex.NO_TERMS for name, _ in FIELDS}  # an empty number
 
 
 def prepare(memo: SearchMemo, stop: Callable[[], bool] | None = None) -> None:
