@@ -91,7 +91,7 @@ class Seen:
     texts: bytes  # a digest of the indexed fields' texts (``texts_digest``)
     counts: searchindex.Row
     row: list[str]
-    keys: frozenset[str]  # its names' and arXiv ids' keys
+    keys: tuple[str, ...]  # its names' and arXiv ids' keys (``keys.keys_of``)
     keyed: bytes  # ``keys.keys_source``: what they were made from
 
 
@@ -425,7 +425,7 @@ def render_search(site: SiteData, memo: SearchMemo | None = None,
                               [_NO_ROW if s is None else s.counts for s in documents],
                               memo.pack, papers=len(papers))
     key_files, key_outputs = keys.render_keys(
-        [frozenset() if s is None else s.keys for s in documents], memo.keys)
+        [() if s is None else s.keys for s in documents], memo.keys)
     return {
         INDEX: dumps(manifest(site, packed, key_files, numbered, memo)),
         **{f"{SHARDS}{n}.json": dumps(shard) for n, shard in enumerate(packed.shards)},

@@ -85,12 +85,14 @@ def key_inputs(paper: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(paper.authors[:AUTHORS]), arxiv_ids(paper)
 
 
-def keys_of(names: Sequence[str], ids: Sequence[str]) -> frozenset[str]:
-    """The keys of these names and arXiv ids (``key_inputs``)."""
-    return frozenset().union(*map(name_keys, names), ids)
+def keys_of(names: Sequence[str], ids: Sequence[str]) -> tuple[str, ...]:
+    """The keys of these names and arXiv ids (``key_inputs``), sorted: a tuple takes a
+    fifth of a frozenset's memory (the search worker holds every paper's, the build
+    cache keeps them) and compares equal to the same keys from another process."""
+    return tuple(sorted(frozenset().union(*map(name_keys, names), ids)))
 
 
-def paper_keys(paper: Any) -> frozenset[str]:
+def paper_keys(paper: Any) -> tuple[str, ...]:
     """Every key that finds ``paper``."""
     return keys_of(*key_inputs(paper))
 
