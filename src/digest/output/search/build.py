@@ -70,8 +70,8 @@ def field_texts(paper: Paper, topic_names: Mapping[str, str], note: str = "") ->
 
 def texts_digest(texts: Sequence[str]) -> bytes:
     """What a paper's counts were made from, in 16 bytes: the memo compares digests, not
-    the texts (at 100k papers they were 170 MB of the search memo on disk and in the
-    search worker's memory)."""
+    the texts (at 100k papers the texts added 58 MB to the search memo on disk, its
+    joined names and topics; the titles and abstracts are shared with the result rows)."""
     digest = hashlib.blake2b(digest_size=16)
     for text in texts:
         data = text.encode("utf-8", "surrogatepass")
