@@ -69,9 +69,9 @@ def field_texts(paper: Paper, topic_names: Mapping[str, str], note: str = "") ->
 
 
 def texts_digest(texts: Sequence[str]) -> bytes:
-    """What a paper's counts were made from, in 16 bytes: the memo compares digests, not
-    the texts (at 100k papers the texts added 58 MB to the search memo on disk, its
-    joined names and topics; the titles and abstracts are shared with the result rows)."""
+    """Some texts in 16 bytes (what a paper's counts or its result row were made from):
+    the memo compares digests, not the texts (at 100k papers the indexed texts added 58
+    MB to the search memo on disk, the result rows 175 MB)."""
     digest = hashlib.blake2b(digest_size=16)
     for text in texts:
         data = text.encode("utf-8", "surrogatepass")
@@ -90,9 +90,10 @@ class Seen:
     names: tuple[str, ...]
     texts: bytes  # a digest of the indexed fields' texts (``texts_digest``)
     counts: searchindex.Row
-    row: list[str]
+    row: list[str] | None  # None in the build cache on disk, where ``row_key`` stands for it
     keys: tuple[str, ...]  # its names' and arXiv ids' keys (``keys.keys_of``)
     keyed: bytes  # ``keys.keys_source``: what they were made from
+    row_key: bytes  # ``texts_digest`` of ``row``
 
 
 @dataclass
@@ -103,7 +104,8 @@ class SearchMemo:
 
     terms: dict[str, str] = field(default_factory=dict)
     seen: list[Seen] = field(default_factory=list)
-    chunks: dict[int, tuple[list[list[str] | None], bytes]] = field(default_factory=dict)
+    # each chunk's rows by their keys (None: an empty number), and its file
+    chunks: dict[int, tuple[tuple[bytes | None, ...], bytes]] = field(default_factory=dict)
     pack: searchindex.PackMemo = field(default_factory=searchindex.PackMemo)
     keys: keys.KeyMemo = field(default_factory=keys.KeyMemo)
     note_texts: dict[str, str] = field(default_factory=dict)  # note HTML → plain text
@@ -117,9 +119,12 @@ class SearchMemo:
         its ``seen`` (a second copy of every record in the file and in memory); without
         the records in ``seen`` either (what was made of them is compared instead: at
         100k papers the records' own objects made the pickler's table 0.2 GB larger);
-        without the pack's marks, which only the preview's edits in the middle need."""
+        without the pack's marks, which only the preview's edits in the middle need;
+        without the result rows, known by their keys (at 100k papers they were 266 MB
+        in the search worker that loads the memo, every abstract a second time)."""
         return dataclasses.replace(self, order=Order([], [], []), facts={}, facts_topics=(),
-                                   seen=[dataclasses.replace(s, paper=None) for s in self.seen],
+                                   seen=[dataclasses.replace(s, paper=None, row=None)
+                                         for s in self.seen],
                                    pack=dataclasses.replace(self.pack, marks={}, prepared=False,
                                                             unmarked=None))
 
@@ -199,15 +204,15 @@ def index_papers(builder: searchindex.WordBuilder, papers: Sequence[Paper],
         names = tuple(map(topic_names.get, paper.topics, paper.topics))
         shown = (note_texts or {}).get(paper.id, "")
         if before is not None and before.paper is paper and before.note == note \
-                and before.names == names and before.row[5] == shown:
+                and before.names == names and before.row is not None and before.row[5] == shown:
             out.append(before)
             continue
         texts = field_texts(paper, topic_names, note)
         key = texts_digest([texts[name] for name, _ in FIELDS])
         row, read = _row(paper, shown), keys.key_inputs(paper)
-        keyed = keys.keys_source(*read)
-        if before is not None:  # equal ones stay the same objects, which later steps reuse
-            row = before.row if before.row == row else row
+        row_key, keyed = texts_digest(row), keys.keys_source(*read)
+        if before is not None and before.row_key == row_key:  # the same row: as it was
+            row, row_key = before.row or row, before.row_key
         found = before.keys if before is not None and before.keyed == keyed \
             else keys.keys_of(*read)
         counts = before.counts if before is not None and before.texts == key else None
@@ -219,7 +224,7 @@ def index_papers(builder: searchindex.WordBuilder, papers: Sequence[Paper],
             if counts is None:
                 counts = by_texts[key] = builder.count_words(
                     {name: searchtext.words(texts[name]) for name, _ in FIELDS})
-        out.append(Seen(paper, paper.id, note, names, key, counts, row, found, keyed))
+        out.append(Seen(paper, paper.id, note, names, key, counts, row, found, keyed, row_key))
     memo.seen = out
     return out
 
@@ -234,18 +239,18 @@ def build_index(papers: Sequence[Paper], topic_names: Mapping[str, str],
     return builder
 
 
-def chunks(rows: Sequence[list[str] | None], memo: SearchMemo | None = None
+def chunks(documents: Sequence[Seen | None], memo: SearchMemo | None = None
            ) -> dict[str, bytes]:
-    """The document files (an empty number is null); with a memo, a chunk of the very
-    same rows is not encoded again."""
+    """The document files (an empty number is null); with a memo, a chunk whose rows
+    have the same keys is not encoded again."""
     known = memo.chunks if memo else {}
-    out: dict[int, tuple[list[list[str] | None], bytes]] = {}
-    for start in range(0, len(rows), CHUNK):
-        part = list(rows[start:start + CHUNK])
+    out: dict[int, tuple[tuple[bytes | None, ...], bytes]] = {}
+    for start in range(0, len(documents), CHUNK):
+        part = documents[start:start + CHUNK]
+        row_keys = tuple(None if s is None else s.row_key for s in part)
         before = known.get(start)
-        same = before is not None and len(before[0]) == len(part) and all(
-            a is b for a, b in zip(before[0], part, strict=True))
-        out[start] = (part, before[1] if same and before else dumps(part))
+        out[start] = (row_keys, before[1] if before is not None and before[0] == row_keys
+                      else dumps([None if s is None else s.row for s in part]))
     if memo is not None:
         memo.chunks = out
     return {f"{DOCS}{start // CHUNK}.json": data for start, (_, data) in out.items()}
@@ -431,7 +436,7 @@ def render_search(site: SiteData, memo: SearchMemo | None = None,
         **{f"{SHARDS}{n}.json": dumps(shard) for n, shard in enumerate(packed.shards)},
         **key_outputs,
         **({DATES: dumps(dates_file(numbered))} if papers else {}),
-        **chunks([None if s is None else s.row for s in documents], memo),
+        **chunks(documents, memo),
         **vendor.lunr_assets(),
     }
 
