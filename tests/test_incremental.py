@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import operator
 
-from digest.incremental import around, same_ends
+from digest.incremental import around, same_ends, texts_digest
 
 
 def test_same_ends_counts_the_very_objects_at_both_ends() -> None:
@@ -22,3 +22,10 @@ def test_around_keeps_the_ends_of_the_last_list_with_the_middle_between() -> Non
     assert around(last, 0, 0, ["X"]) == ["X"]  # no tail: nothing of the end (not last[-0:])
     assert around(last, 1, 2) == ["a", "d", "e"]
     assert around(last, 5, 0) == last
+
+
+def test_a_digest_of_texts_tells_apart_texts_split_differently() -> None:
+    assert texts_digest(["ab", "c"]) != texts_digest(["a", "bc"])
+    assert texts_digest(["ab", ""]) != texts_digest(["ab"])
+    assert texts_digest(["Fréchet", "x"]) == texts_digest(["Fréchet", "x"])
+    assert len(texts_digest(["a" * 10_000])) == 16

@@ -174,13 +174,6 @@ def test_a_memo_from_disk_knows_papers_by_what_is_made_of_them(site: SiteData) -
     assert all(s.paper is by_id[s.id] for s in disk.seen)  # this build's records
 
 
-def test_the_memo_keeps_a_digest_of_each_papers_texts_not_the_texts() -> None:
-    assert search.texts_digest(["ab", "c"]) != search.texts_digest(["a", "bc"])
-    assert search.texts_digest(["ab", ""]) != search.texts_digest(["ab"])
-    assert search.texts_digest(["Fréchet", "x"]) == search.texts_digest(["Fréchet", "x"])
-    assert len(search.texts_digest(["a" * 10_000])) == 16
-
-
 def test_a_memo_reuses_what_did_not_change(site: SiteData) -> None:
     memo = search.SearchMemo()
     first = search.render_search(site, memo)

@@ -664,7 +664,6 @@ class _Made:
     unchanged: int
     rendered: list[str]
     search_memo: str | None = None  # the search memo written to this temporary file
-    sizes: dict[str, int] = field(default_factory=dict)  # ``BuildResult.sizes`` of its files
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # ``writer.stage``'s
 
 
@@ -728,8 +727,7 @@ def _make_chunk(job: _Job, chunk: list[int] | None) -> _Made:
         return _Made(paths, steps, files, list(files), [], 0, rendered, memo_file)
     stats: dict[str, tuple[int, int]] = {}
     staged, unchanged = writer.stage(job.output, files, stats)
-    made = _Made(paths, steps, {}, list(files), staged, unchanged, rendered, memo_file,
-                 dict(_sizes((name, len(data)) for name, data in files.items())), stats)
+    made = _Made(paths, steps, {}, list(files), staged, unchanged, rendered, memo_file, stats)
     del files
     # Rendering leaves cycles, young ones: the old generation is the worker's own cards
     # and views (300,000 objects at 100,000 papers, a third of a second to walk per chunk),
@@ -787,13 +785,12 @@ class Produced:
     sizes: dict[str, int] = field(default_factory=dict)
 
 
-def _sizes(files: Iterable[tuple[str, int]], into: Counter[str] | None = None
-           ) -> Counter[str]:
+def _sizes(files: Iterable[tuple[str, int]]) -> dict[str, int]:
     """Bytes by top-level part of the site, from (output file, bytes) pairs."""
-    out = Counter() if into is None else into
+    out: Counter[str] = Counter()
     for name, size in files:
         out[name.split("/", 1)[0] if "/" in name else ""] += size
-    return out
+    return dict(out)
 
 
 def produce(site: SiteData, processes: int | None, output: Path | None, *,
@@ -868,8 +865,7 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
         unchanged += len(search_names)
     rendered: list[str] = []
     made_steps: list[tuple[int, tuple[str, ...]]] = []
-    sizes: Counter[str] = Counter()
-    stats: dict[str, tuple[int, int]] = {}  # each file's status as staged
+    stats: dict[str, tuple[int, int]] = {}  # each file's (size, mtime) as staged
     memo_file: str | None = None
     failed: BaseException | None = None
     try:
@@ -891,7 +887,6 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
                 outputs.update(made.files)
                 rendered += made.rendered
                 made_steps += made.steps
-                sizes.update(made.sizes)
                 stats.update(made.stats)
                 if progress and made.paths:
                     progress(f"rendered {len(paths)} pages")
@@ -924,13 +919,10 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
     names |= set(extra)
     # The cache knows what the last build left in this folder: no walk of every page's.
     left = cache.files if cache is not None and cache.folder == str(output) else None
-    _sizes(((name, len(data)) for name, data in extra.items()), sizes)
     if left is not None:  # the files kept from the last build, found as it left them
-        kept_names = (*map(urls.output_file, kept), *(search_names if keep_search else ()))
-        for name in kept_names:
+        for name in (*map(urls.output_file, kept), *(search_names if keep_search else ())):
             if name in left:
                 stats.setdefault(name, left[name])
-        _sizes(((name, left[name][0]) for name in kept_names if name in left), sizes)
     try:
         report = writer.commit(output, staged, names, unchanged, fresh=fresh_folder,
                                known=None if left is None else left.keys())
@@ -949,7 +941,8 @@ def produce(site: SiteData, processes: int | None, output: Path | None, *,
         cache.remember_files(output, names, stats)
         cache.search_inputs = search_inputs
         cache.search_files = tuple(sorted(search_names))
-    return Produced({}, len(paths), report, len(paths) - len(kept), dict(sizes))
+    return Produced({}, len(paths), report, len(paths) - len(kept),
+                    _sizes((name, size) for name, (size, _) in stats.items()))
 
 
 def _steps_on_disk(cache: BuildCache, output: Path, paths: tuple[str, ...]) -> bool:

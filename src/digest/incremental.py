@@ -12,6 +12,7 @@ memos in ``build.BuildCache``.
 
 from __future__ import annotations
 
+import hashlib
 import operator
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Generic, TypeVar
@@ -82,3 +83,14 @@ def around(last: Sequence[T], head: int, tail: int, middle: Iterable[T] = ()) ->
     """``last``'s first ``head`` and last ``tail`` items (``same_ends``) with ``middle``
     between: a rebuild's list, the unchanged ends kept from the last one."""
     return [*last[:head], *middle, *last[len(last) - tail:]]
+
+
+def texts_digest(texts: Iterable[str]) -> bytes:
+    """Some texts in 16 bytes, each length-prefixed (``["ab", "c"]`` is not ``["a",
+    "bc"]``): what a memo kept on disk compares instead of the texts themselves."""
+    digest = hashlib.blake2b(digest_size=16)
+    for text in texts:
+        data = text.encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.digest()

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import hashlib
 import json
 import operator
 import re
@@ -31,7 +30,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-from digest.incremental import around, same_ends
+from digest.incremental import around, same_ends, texts_digest
 from digest.inputs import vendored as vendor
 from digest.model import Paper
 from digest.output.search import index as searchindex
@@ -68,18 +67,6 @@ def field_texts(paper: Paper, topic_names: Mapping[str, str], note: str = "") ->
     }
 
 
-def texts_digest(texts: Sequence[str]) -> bytes:
-    """Some texts in 16 bytes (what a paper's counts or its result row were made from):
-    the memo compares digests, not the texts (at 100k papers the indexed texts added 58
-    MB to the search memo on disk, the result rows 175 MB)."""
-    digest = hashlib.blake2b(digest_size=16)
-    for text in texts:
-        data = text.encode("utf-8", "surrogatepass")
-        digest.update(len(data).to_bytes(8, "little"))
-        digest.update(data)
-    return digest.digest()
-
-
 @dataclass
 class Seen:
     """A paper as the last build indexed it, with what was made of it."""
@@ -88,7 +75,9 @@ class Seen:
     id: str
     note: str
     names: tuple[str, ...]
-    texts: bytes  # a digest of the indexed fields' texts (``texts_digest``)
+    # the indexed fields' texts and the result row as digests (``texts_digest``): at 100k
+    # papers the texts took 58 MB of the search memo on disk and the rows 175 MB
+    texts: bytes
     counts: searchindex.Row
     row: list[str] | None  # None in the build cache on disk, where ``row_key`` stands for it
     keys: tuple[str, ...]  # its names' and arXiv ids' keys (``keys.keys_of``)
