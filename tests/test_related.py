@@ -4,6 +4,7 @@ consistent both ways, the same in every build, and shown on paper pages and in f
 from __future__ import annotations
 
 import os
+import pickle
 import random
 import shutil
 import subprocess
@@ -217,6 +218,26 @@ def test_patched_lists_are_the_lists_computed_in_full(splice: bool) -> None:
     # The lists were patched, not computed again, after most edits (in a corpus this
     # small, one paper moves a common word's IDF step often, and with it many vectors).
     assert sum(1 for count in patched if count is not None) >= 15, patched
+
+
+def test_a_memo_read_back_from_disk_keeps_every_papers_words() -> None:
+    """On disk each paper's terms and counts are end to end in two arrays; read back,
+    every paper has its own again, and an edit patches the lists from them."""
+    papers = _families(200, 4)
+    memo = related.RelatedMemo()
+    related.related(papers, None, memo)
+    back = pickle.loads(pickle.dumps(memo.for_disk()))
+    assert list(back.words) == list(memo.words)
+    for pid, (text, terms, counts) in memo.words.items():
+        again = back.words[pid]
+        assert again[0] == text
+        assert again[1].tolist() == terms.tolist() and again[2].tolist() == counts.tolist()
+    edited = [replace(p, abstract=f"{p.abstract} fam3w1") if p.id == "p0042" else p
+              for p in papers]
+    assert related.related(edited, None, back) == related.related(edited)
+    assert back.patched is not None
+    empty = pickle.loads(pickle.dumps(related.RelatedMemo()))
+    assert empty.words == {}
 
 
 def test_a_title_edit_patches_few_lists() -> None:

@@ -241,6 +241,30 @@ class RelatedMemo:
         """A copy to keep on disk, without what only the next rebuild in memory uses."""
         return dataclasses.replace(self, ordered=[], notes={}, flat=None)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Each paper's terms and counts pickled end to end, in two arrays: pickled one
+        by one (two small arrays a paper) they took half the time of saving a build's
+        whole cache."""
+        import numpy as np
+
+        state = dict(self.__dict__)
+        words = state.pop("words")
+        ids = list(words)
+        texts = [words[pid][0] for pid in ids]
+        lengths = np.fromiter((len(words[pid][1]) for pid in ids), np.int64, len(ids))
+        flat = [np.concatenate([words[pid][k] for pid in ids]) if ids else np.zeros(0, np.int32)
+                for k in (1, 2)]
+        state["words_packed"] = (ids, texts, lengths, *flat)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Each paper's terms and counts again, as views of the two arrays."""
+        ids, texts, lengths, terms, counts = state.pop("words_packed")
+        ends = lengths.cumsum().tolist()
+        state["words"] = {pid: (text, terms[lo:hi], counts[lo:hi]) for pid, text, lo, hi
+                          in zip(ids, texts, [0, *ends], ends, strict=False)}
+        self.__dict__.update(state)
+
 
 def _read(texts: Sequence[Text], vocabulary: Vocabulary) -> tuple[Ints, Ints, Ints]:
     """The distinct terms of each text, how often each occurs (a title word counts
