@@ -39,6 +39,14 @@ CASES = [
     (r"\url{https://example.org/a_b} today", "https://example.org/a_b today"),
     (r"first\\second \section{Intro} third", "first second § INTRO third"),
     ("plain text without markup_ stays as is", "plain text without markup_ stays as is"),
+    # math: a norm's double bar, and relations spaced as TeX sets them, once each
+    (r"bounded in $\|x\|_\infty$ norm", "bounded in ‖x‖_∞ norm"),
+    (r"we get $\hat{d} \approx 0.66$ on average", "we get d̂ ≈ 0.66 on average"),
+    (r"with $\mathbf{x} \in \mathbb{R}^{n}$ and ($\gamma\leq 512$)",
+     "with 𝐱 ∈ ℝ^n and (γ ≤ 512)"),
+    (r"a map $f\colon X\to Y$ with $a \neq b$", "a map f: X → Y with a ≠ b"),
+    (r"under $\leq 5\%$ of the budget", "under ≤ 5% of the budget"),
+    (r"a $10\times$ speedup, $\sim$10\% better", "a 10× speedup, ∼10% better"),
 ]
 
 

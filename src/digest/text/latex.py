@@ -47,6 +47,17 @@ _EXTRA_TEXT = [
     MacroTextSpec("texttt", discard=False),
     MacroTextSpec("textsc", discard=False),
     MacroTextSpec("url", discard=False),
+    MacroTextSpec("|", simplify_repl="‖"),  # a norm's double bar: ``\|x\|`` → ‖x‖
+    MacroTextSpec("colon", simplify_repl=":"),  # ``f\colon X\to Y``
+    # Relations with a space each side, as TeX sets them (``\hat{d}\approx 0.66`` reads
+    # "d̂ ≈ 0.66", not "d̂≈ 0.66"); a space the source has too is one (``to_text``
+    # collapses runs). Binary operators stay as written: "a 10× speedup".
+    *(MacroTextSpec(name, simplify_repl=f" {char} ") for name, char in (
+        ("leq", "≤"), ("le", "≤"), ("geq", "≥"), ("ge", "≥"), ("approx", "≈"),
+        ("in", "∈"), ("notin", "∉"), ("sim", "∼"), ("simeq", "≃"), ("neq", "≠"),
+        ("ne", "≠"), ("equiv", "≡"), ("to", "→"), ("rightarrow", "→"), ("leftarrow", "←"),
+        ("mapsto", "↦"), ("ll", "≪"), ("gg", "≫"), ("subset", "⊂"), ("subseteq", "⊆"),
+        ("propto", "∝"))),
 ]
 
 
