@@ -10,6 +10,7 @@ from sitebuild import REPO
 
 from digest.text import latex
 from digest.text.latex import to_text
+from digest.text.slugs import title_key
 
 CASES = [
     # (input, expected) — the issue's list first, then prose that must survive
@@ -53,6 +54,17 @@ CASES = [
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[1][:40] for c in CASES])
 def test_to_text(text: str, expected: str) -> None:
     assert to_text(text) == expected
+
+
+@pytest.mark.parametrize(("title", "before"), [
+    (r"$\gamma\leq 512$ Tokens Suffice", "γ≤ 512 Tokens Suffice"),
+    (r"Bounds on $\|W\|_2$ for $x\in\mathbb{R}^d$", "Bounds on |W|_2 for x∈ℝ^d"),
+])
+def test_spacing_relations_keeps_a_papers_id(title: str, before: str) -> None:
+    """A paper's id comes from its title's key: the spaced relations and the double bar
+    must not move it (the text as it read before those rules, on the right)."""
+    assert to_text(title) != before
+    assert title_key(to_text(title)) == title_key(before)
 
 
 @pytest.mark.parametrize("text", [
