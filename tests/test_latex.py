@@ -56,6 +56,23 @@ def test_to_text(text: str, expected: str) -> None:
     assert to_text(text) == expected
 
 
+@pytest.mark.parametrize(("text", "abstract", "title"), [
+    (r"inputs $\mathbb{R}^{n \times d}$ here", "inputs ℝ^(n × d) here", "inputs ℝ^n × d here"),
+    (r"the sum $\sum_{i=1}^{N} x_{ij}$", "the sum ∑_(i=1)^N x_ij", "the sum ∑_i=1^N x_ij"),
+    (r"$O(d^{2/3})$ regret, $10^{-4}$ rate", "O(d^(2/3)) regret, 10^-4 rate",
+     "O(d^2/3) regret, 10^-4 rate"),
+    (r"as $\arg\min_{p_n} \mathcal{L}$", "as argmin_(p_n)ℒ", "as argmin_p_nℒ"),
+    (r"one token $T_{\ell}$, $\xi^{(t)}$, $w_{\text{max}}$", "one token T_ℓ, ξ^(t), w_max",
+     "one token T_ℓ, ξ^(t), w_max"),
+])
+def test_an_abstracts_long_scripts_keep_their_group(text: str, abstract: str, title: str
+                                                    ) -> None:
+    """Without its braces ``^{n \\times d}`` would read as another formula; an abstract
+    shows it in parentheses. A title keeps the plain form its paper's id was made from."""
+    assert to_text(text, group_scripts=True) == abstract
+    assert to_text(text) == title
+
+
 @pytest.mark.parametrize(("title", "before"), [
     (r"$\gamma\leq 512$ Tokens Suffice", "γ≤ 512 Tokens Suffice"),
     (r"Bounds on $\|W\|_2$ for $x\in\mathbb{R}^d$", "Bounds on |W|_2 for x∈ℝ^d"),

@@ -85,8 +85,27 @@ def _converter() -> _Converter:
                       keep_comments=True)
 
 
-def _protect_dollars(text: str) -> str:
-    """Escape every ``$`` that does not open a short inline formula (``$100K``, ``$5-$10``)."""
+# A sub- or superscript's braced group (no group inside) with the spaces before a
+# command after it, and a group that reads alone as text: a word or number (``max``,
+# ``ij``, ``-4``), one command (``\ell``), or one already in parentheses.
+_SCRIPT_GROUP = re.compile(r"([_^])\{([^{}]*)\}(\s*(?=\\))?")
+_ONE_TOKEN = re.compile(r"\s*(?:-?[A-Za-z0-9.*']+|\\[A-Za-z]+|\([^()]*\))\s*")
+
+
+def _script(m: re.Match[str]) -> str:
+    r"""``^{n \times d}`` → ``^(n \times d)``: without its braces, text would read
+    "ℝ^n × d", another formula; one token keeps its plain form ("10^-4", "x_ij").
+    The spaces before a command go as the braces' did ("argmin_(p_n)ℒ"): a title's
+    key, which a paper's id is made from, stays as it was."""
+    inner = m.group(2)
+    if _ONE_TOKEN.fullmatch(inner):
+        return m.group(0)
+    return f"{m.group(1)}({inner})"
+
+
+def _protect_dollars(text: str, group_scripts: bool = False) -> str:
+    """Escape every ``$`` that does not open a short inline formula (``$100K``, ``$5-$10``);
+    ``group_scripts``: a formula's long sub- and superscripts in parentheses (``_script``)."""
     if "$" not in text:
         return text
     out: list[str] = []
@@ -104,7 +123,9 @@ def _protect_dollars(text: str) -> str:
             out.append(r"\$")
             i = j + 1
         else:
-            out.append(m.group(0))
+            formula = m.group(0)
+            out.append(_SCRIPT_GROUP.sub(_script, formula) if group_scripts and "{" in formula
+                       else formula)
             i = m.end()
     out.append(text[i:])
     return "".join(out)
@@ -246,8 +267,14 @@ def _convert(prepared: str) -> str:
                     for piece in _sentences(prepared))
 
 
-def to_text(text: str) -> str:
-    """Return ``text`` with LaTeX markup turned into Unicode; plain text comes back as is."""
+def to_text(text: str, *, group_scripts: bool = False) -> str:
+    """Return ``text`` with LaTeX markup turned into Unicode; plain text comes back as is.
+
+    ``group_scripts`` (abstracts): a sub- or superscript of several tokens in parentheses,
+    ``ℝ^(n × d)`` rather than ``ℝ^n × d``. Not for titles: a paper's id is made from its
+    title's text, and a parenthesis glued to a letter would change it (``argmin_(p_n)ℒ``
+    keys as ``…-p-n-l``, ``argmin_p_nℒ`` as ``…-p-nl``), moving the paper's address.
+    """
     if not has_latex(text):
         return text
     urls: list[str] = []
@@ -267,7 +294,7 @@ def to_text(text: str) -> str:
     if "~" in prepared:
         prepared = _TIE.sub(" ", prepared)
         prepared = prepared.replace("~", r"\textasciitilde{}")
-    prepared = _protect_dollars(prepared)
+    prepared = _protect_dollars(prepared, group_scripts)
     if "\\" in prepared:
         prepared = _MACRO_THEN_GROUP.sub(_drop_unknown, prepared)
         prepared = _MACRO_THEN_SPACE.sub(r"\1{}", prepared)
