@@ -48,6 +48,13 @@ CASES = [
     (r"a map $f\colon X\to Y$ with $a \neq b$", "a map f: X → Y with a ≠ b"),
     (r"under $\leq 5\%$ of the budget", "under ≤ 5% of the budget"),
     (r"a $10\times$ speedup, $\sim$10\% better", "a 10× speedup, ∼10% better"),
+    # a fraction's part of several terms in parentheses; sized delimiters are delimiters
+    (r"a rate $\frac{a+b}{c}$ or $\frac{\log n}{n}$", "a rate (a+b)/c or (log n)/n"),
+    (r"$\frac{1}{\sqrt{d}}$, $\frac{n(n-1)}{2}$, $\frac{-1}{2}$", "1/√(d), n(n-1)/2, -1/2"),
+    (r"grad $\frac{\partial \mathcal{L}}{\partial \beta_1}$, $\frac{\partial L}{\partial v}$",
+     "grad ∂ℒ/∂β_1, ∂ L/∂ v"),
+    (r"in $\left( x \right)$ and $\bigl[ a \bigr]$", "in ( x ) and [ a ]"),
+    (r"at $\left. f \right|_0$ only", "at f |_0 only"),
 ]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 from pylatexenc import latexwalker
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
@@ -35,8 +36,34 @@ _BARE_AMPERSAND = re.compile(r"(?<!\\)&")  # an alignment tab to LaTeX: "R&D" wo
 _TIE = re.compile(r"(?<=[\w.,;:)\]])~(?=\S)")  # ``e.g.~fine``: a LaTeX tie, not "approximately"
 # Inline math as Pandoc reads it: no space just inside either ``$`` (so "$5 and $10" is money).
 _MATH = re.compile(r"(?<!\\)\$(?=\S)([^$]{1,60}?)(?<=[^\s\\])\$")
+_NO_DELIMITER = re.compile(r"\\(?:left|right|middle)\s*\.")  # ``\right.``: nothing shown
 _MACRO_THEN_SPACE = re.compile(r"(\\[A-Za-z]+)(?=\s)")  # LaTeX would swallow that space
 _MACRO_THEN_GROUP = re.compile(r"(?<!\\)\\([A-Za-z]+)(?=\{[^}])")
+
+
+def _fraction(node: Any, l2tobj: Any) -> str:
+    """``\\frac{a+b}{c}`` → "(a+b)/c", not "a+b/c": a part of several terms goes in
+    parentheses; one term stays bare ("∂ℒ/∂β", "1/√(d)", "n(n-1)/2")."""
+    args = node.nodeargd.argnlist if node.nodeargd and node.nodeargd.argnlist else []
+    parts = [str(l2tobj._groupnodecontents_to_text(n)).strip() for n in args if n is not None]
+    return "/".join(_one_term(part) for part in parts)
+
+
+def _one_term(text: str) -> str:
+    """``text`` as one term: in parentheses when, outside any bracket, a sign (past a
+    leading minus) or a slash stands in it, or a space between two words ("log n", not
+    the "∂ v" of ``\\partial v``)."""
+    depth = 0
+    for i, char in enumerate(text):
+        if char in "([{⟨":
+            depth += 1
+        elif char in ")]}⟩":
+            depth -= 1
+        elif depth == 0 and (char in "+−±∓/" or (char == "-" and i > 0) or (
+                char == " " and text[i - 1].isalnum() and text[i + 1:i + 2].isalnum())):
+            return f"({text})"
+    return text
+
 
 # Macros common in arXiv abstracts that pylatexenc does not know by default.
 _EXTRA_TEXT = [
@@ -49,6 +76,11 @@ _EXTRA_TEXT = [
     MacroTextSpec("url", discard=False),
     MacroTextSpec("|", simplify_repl="‖"),  # a norm's double bar: ``\|x\|`` → ‖x‖
     MacroTextSpec("colon", simplify_repl=":"),  # ``f\colon X\to Y``
+    MacroTextSpec("frac", simplify_repl=_fraction),
+    # sized delimiters: the delimiter that follows is the text (``\left( x \right)``)
+    *(MacroTextSpec(name, discard=True) for name in (
+        "left", "right", "middle", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl",
+        "Bigr", "biggl", "biggr", "Biggl", "Biggr")),
     # Relations with a space each side, as TeX sets them (``\hat{d}\approx 0.66`` reads
     # "d̂ ≈ 0.66", not "d̂≈ 0.66"); a space the source has too is one (``to_text``
     # collapses runs). Binary operators stay as written: "a 10× speedup".
@@ -296,6 +328,7 @@ def to_text(text: str, *, group_scripts: bool = False) -> str:
         prepared = prepared.replace("~", r"\textasciitilde{}")
     prepared = _protect_dollars(prepared, group_scripts)
     if "\\" in prepared:
+        prepared = _NO_DELIMITER.sub("", prepared)
         prepared = _MACRO_THEN_GROUP.sub(_drop_unknown, prepared)
         prepared = _MACRO_THEN_SPACE.sub(r"\1{}", prepared)
     try:
