@@ -55,6 +55,9 @@ CASES = [
      "grad ∂ℒ/∂β_1, ∂ L/∂ v"),
     (r"in $\left( x \right)$ and $\bigl[ a \bigr]$", "in ( x ) and [ a ]"),
     (r"at $\left. f \right|_0$ only", "at f |_0 only"),
+    # wide accents as the narrow ones; a starred operator name
+    (r"$\widetilde{O}(n)$ and $\overline{x}$, $\widehat{ab}$", "Õ(n) and x̅, ab̂"),
+    (r"the $\operatorname*{argmax}_x f$ here", "the argmax_x f here"),
 ]
 
 
@@ -69,14 +72,21 @@ def test_to_text(text: str, expected: str) -> None:
     (r"$O(d^{2/3})$ regret, $10^{-4}$ rate", "O(d^(2/3)) regret, 10^-4 rate",
      "O(d^2/3) regret, 10^-4 rate"),
     (r"as $\arg\min_{p_n} \mathcal{L}$", "as argmin_(p_n)ℒ", "as argmin_p_nℒ"),
+    (r"with $\arg\min_{\tau_{s,a}} \mathcal{L}$", "with argmin_(τ_(s,a))ℒ",
+     "with argmin_τ_s,aℒ"),
     (r"one token $T_{\ell}$, $\xi^{(t)}$, $w_{\text{max}}$", "one token T_ℓ, ξ^(t), w_max",
      "one token T_ℓ, ξ^(t), w_max"),
+    (r"a loss $\mathbb{E}_{x\sim\mathcal{D}}[\ell(x)]$", "a loss 𝔼_(x ∼ 𝒟)[ℓ(x)]",
+     "a loss 𝔼_x ∼ 𝒟[ℓ(x)]"),
+    (r"in $O(n\log n)$, $\hat{x}\log y$, $\arg\min_x f$",
+     "in O(n log n), x̂ log y, argmin_x f", "in O(nlog n), x̂log y, argmin_x f"),
 ])
-def test_an_abstracts_long_scripts_keep_their_group(text: str, abstract: str, title: str
+def test_an_abstract_reads_a_formula_as_tex_sets_it(text: str, abstract: str, title: str
                                                     ) -> None:
     """Without its braces ``^{n \\times d}`` would read as another formula; an abstract
-    shows it in parentheses. A title keeps the plain form its paper's id was made from."""
-    assert to_text(text, group_scripts=True) == abstract
+    shows it in parentheses, and an operator's name after a letter apart from it. A
+    title keeps the plain form its paper's id was made from."""
+    assert to_text(text, abstract=True) == abstract
     assert to_text(text) == title
 
 

@@ -10,6 +10,8 @@ is not LaTeX: a bare ``%`` would start a comment and blank the rest, a lone
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -65,6 +67,18 @@ def _one_term(text: str) -> str:
     return text
 
 
+def _accented(mark: str) -> Callable[[Any, Any], str]:
+    """The text of an accent command: its argument with ``mark`` combined onto its last
+    character, composed where Unicode has the letter (as pylatexenc's ``\\tilde``: Õ)."""
+
+    def accented(node: Any, l2tobj: Any) -> str:
+        args = node.nodeargd.argnlist if node.nodeargd and node.nodeargd.argnlist else []
+        text = "".join(str(l2tobj._groupnodecontents_to_text(n)) for n in args if n is not None)
+        return unicodedata.normalize("NFC", text + mark) if text else ""
+
+    return accented
+
+
 # Macros common in arXiv abstracts that pylatexenc does not know by default.
 _EXTRA_TEXT = [
     MacroTextSpec("eg", simplify_repl="e.g."),
@@ -77,6 +91,10 @@ _EXTRA_TEXT = [
     MacroTextSpec("|", simplify_repl="‖"),  # a norm's double bar: ``\|x\|`` → ‖x‖
     MacroTextSpec("colon", simplify_repl=":"),  # ``f\colon X\to Y``
     MacroTextSpec("frac", simplify_repl=_fraction),
+    # wide accents as their narrow ones (pylatexenc drops them: "O(n)" for Õ(n))
+    *(MacroTextSpec(name, simplify_repl=_accented(mark)) for name, mark in (
+        ("widetilde", "\u0303"), ("widehat", "\u0302"), ("overline", "\u0305"),
+        ("underline", "\u0332"))),
     # sized delimiters: the delimiter that follows is the text (``\left( x \right)``)
     *(MacroTextSpec(name, discard=True) for name in (
         "left", "right", "middle", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl",
@@ -117,11 +135,14 @@ def _converter() -> _Converter:
                       keep_comments=True)
 
 
-# A sub- or superscript's braced group (no group inside) with the spaces before a
+# A sub- or superscript's braced group (groups one deep inside) with the spaces before a
 # command after it, and a group that reads alone as text: a word or number (``max``,
-# ``ij``, ``-4``), one command (``\ell``), or one already in parentheses.
-_SCRIPT_GROUP = re.compile(r"([_^])\{([^{}]*)\}(\s*(?=\\))?")
-_ONE_TOKEN = re.compile(r"\s*(?:-?[A-Za-z0-9.*']+|\\[A-Za-z]+|\([^()]*\))\s*")
+# ``ij``, ``-4``), one command (``\ell``, ``\text{max}``), or one already in parentheses.
+_SCRIPT_GROUP = re.compile(r"([_^])\{((?:[^{}]|\{[^{}]*\})*)\}(\s*(?=\\))?")
+_ONE_TOKEN = re.compile(r"\s*(?:-?[A-Za-z0-9.*']+|\\[A-Za-z]+(?:\{[^{}]*\})?|\([^()]*\))\s*")
+# An operator's name after a letter, digit or group: TeX sets a space before it.
+_OPERATOR = re.compile(r"([A-Za-z0-9}])(\\(?:log|ln|exp|lim|sup|inf|max|min|arg|det|dim|ker|"
+                       r"deg|Pr|sin|cos|tan|tanh)(?![A-Za-z]))")
 
 
 def _script(m: re.Match[str]) -> str:
@@ -132,12 +153,33 @@ def _script(m: re.Match[str]) -> str:
     inner = m.group(2)
     if _ONE_TOKEN.fullmatch(inner):
         return m.group(0)
+    if "{" in inner:  # a script inside: grouped too (``_{\tau_{s,a}}`` → ``_(\tau_(s,a))``)
+        inner = _SCRIPT_GROUP.sub(_script, inner)
     return f"{m.group(1)}({inner})"
 
 
-def _protect_dollars(text: str, group_scripts: bool = False) -> str:
+def _spaced_operator(m: re.Match[str]) -> str:
+    """``n\\log n`` → ``n \\log n``; not in ``\\arg\\min`` (a command's own letters)."""
+    start = m.start(1)
+    if m.group(1) != "}":
+        while start > 0 and m.string[start - 1].isalpha():
+            start -= 1
+        if start > 0 and m.string[start - 1] == "\\":
+            return m.group(0)
+    return f"{m.group(1)}\\ {m.group(2)}"  # a control space: a bare one after a group goes
+
+
+def _abstract_reading(formula: str) -> str:
+    """A formula as an abstract shows it: long scripts grouped (``_script``), a space
+    before an operator's name after a letter."""
+    if "{" in formula:
+        formula = _SCRIPT_GROUP.sub(_script, formula)
+    return _OPERATOR.sub(_spaced_operator, formula) if "\\" in formula else formula
+
+
+def _protect_dollars(text: str, abstract: bool = False) -> str:
     """Escape every ``$`` that does not open a short inline formula (``$100K``, ``$5-$10``);
-    ``group_scripts``: a formula's long sub- and superscripts in parentheses (``_script``)."""
+    ``abstract``: each formula as an abstract reads it (``_abstract_reading``)."""
     if "$" not in text:
         return text
     out: list[str] = []
@@ -156,8 +198,7 @@ def _protect_dollars(text: str, group_scripts: bool = False) -> str:
             i = j + 1
         else:
             formula = m.group(0)
-            out.append(_SCRIPT_GROUP.sub(_script, formula) if group_scripts and "{" in formula
-                       else formula)
+            out.append(_abstract_reading(formula) if abstract else formula)
             i = m.end()
     out.append(text[i:])
     return "".join(out)
@@ -299,13 +340,14 @@ def _convert(prepared: str) -> str:
                     for piece in _sentences(prepared))
 
 
-def to_text(text: str, *, group_scripts: bool = False) -> str:
+def to_text(text: str, *, abstract: bool = False) -> str:
     """Return ``text`` with LaTeX markup turned into Unicode; plain text comes back as is.
 
-    ``group_scripts`` (abstracts): a sub- or superscript of several tokens in parentheses,
-    ``ℝ^(n × d)`` rather than ``ℝ^n × d``. Not for titles: a paper's id is made from its
-    title's text, and a parenthesis glued to a letter would change it (``argmin_(p_n)ℒ``
-    keys as ``…-p-n-l``, ``argmin_p_nℒ`` as ``…-p-nl``), moving the paper's address.
+    ``abstract``: formulas read as ``_abstract_reading`` makes them (``ℝ^(n × d)``, not
+    ``ℝ^n × d``; ``n log n``, not ``nlog n``). Not for titles: a paper's id is made from
+    its title's text, and a parenthesis or a space between two letters would change it
+    (``argmin_(p_n)ℒ`` keys as ``…-p-n-l``, ``argmin_p_nℒ`` as ``…-p-nl``), moving the
+    paper's address.
     """
     if not has_latex(text):
         return text
@@ -326,9 +368,9 @@ def to_text(text: str, *, group_scripts: bool = False) -> str:
     if "~" in prepared:
         prepared = _TIE.sub(" ", prepared)
         prepared = prepared.replace("~", r"\textasciitilde{}")
-    prepared = _protect_dollars(prepared, group_scripts)
+    prepared = _protect_dollars(prepared, abstract)
     if "\\" in prepared:
-        prepared = _NO_DELIMITER.sub("", prepared)
+        prepared = _NO_DELIMITER.sub("", prepared).replace("\\operatorname*", "\\operatorname")
         prepared = _MACRO_THEN_GROUP.sub(_drop_unknown, prepared)
         prepared = _MACRO_THEN_SPACE.sub(r"\1{}", prepared)
     try:

@@ -50,7 +50,7 @@ def _default_title(path: str) -> str:
 
 def _entry(title: str, line: int, abstract: str, **fields: object) -> Entry:
     """Turn LaTeX into text and pick the links out of the abstract."""
-    return Entry(title=to_text(title), line=line, abstract=to_text(abstract, group_scripts=True),
+    return Entry(title=to_text(title), line=line, abstract=to_text(abstract, abstract=True),
                  links=tuple(dict.fromkeys((*extract_links(abstract),
                                             *fields.pop("links", ())))),  # type: ignore[misc]
                  **fields)  # type: ignore[arg-type]
