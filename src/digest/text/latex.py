@@ -148,8 +148,8 @@ _OPERATOR = re.compile(r"([A-Za-z0-9}])(\\(?:log|ln|exp|lim|sup|inf|max|min|arg|
 def _script(m: re.Match[str]) -> str:
     r"""``^{n \times d}`` → ``^(n \times d)``: without its braces, text would read
     "ℝ^n × d", another formula; one token keeps its plain form ("10^-4", "x_ij").
-    The spaces before a command go as the braces' did ("argmin_(p_n)ℒ"): a title's
-    key, which a paper's id is made from, stays as it was."""
+    The spaces before a command after it go, as they did after the braces
+    ("argmin_(p_n)ℒ", not "argmin_(p_n) ℒ")."""
     inner = m.group(2)
     if _ONE_TOKEN.fullmatch(inner):
         return m.group(0)
