@@ -29,6 +29,8 @@ CASES = [
     ("How to Train It with $100K Budget", "How to Train It with $100K Budget"),
     ("costs $5 and $10 respectively", "costs $5 and $10 respectively"),
     ("from $5-$10 per run", "from $5-$10 per run"),
+    ("costs US$5 to US$10, or $5M and then, after a long stretch of prose, US$2M",
+     "costs US$5 to US$10, or $5M and then, after a long stretch of prose, US$2M"),
     ("a 5.5 ~ 221.3X faster speed", "a 5.5 ~ 221.3X faster speed"),
     ("EuroSAT (~7%), DTD (~7%)", "EuroSAT (~7%), DTD (~7%)"),
     ("from 36.2% to 40.7% with $x$ budget", "from 36.2% to 40.7% with x budget"),
@@ -78,6 +80,11 @@ def test_to_text(text: str, expected: str) -> None:
      "one token T_ℓ, ξ^(t), w_max"),
     (r"a loss $\mathbb{E}_{x\sim\mathcal{D}}[\ell(x)]$", "a loss 𝔼_(x ∼ 𝒟)[ℓ(x)]",
      "a loss 𝔼_x ∼ 𝒟[ℓ(x)]"),
+    (r"$1\times 10^{8}$ weights, a $10\times$ gain, $\epsilon \cdot x$",
+     "1 × 10^8 weights, a 10× gain, ϵ · x", "1× 10^8 weights, a 10× gain, ϵ· x"),
+    ((r"a bound $\mathcal{O}(\sqrt{d T \log(1/\delta)}) + \epsilon \cdot \|\theta\|_2^2 + "
+      r"\lambda_{\max}$ holds"), "a bound 𝒪(√(d T log(1/δ))) + ϵ · ‖θ‖_2^2 + λ_max holds",
+     "a bound 𝒪(√(d T log(1/δ))) + ϵ·‖θ‖_2^2 + λ_max holds"),
     (r"in $O(n\log n)$, $\hat{x}\log y$, $\arg\min_x f$",
      "in O(n log n), x̂ log y, argmin_x f", "in O(nlog n), x̂log y, argmin_x f"),
 ])

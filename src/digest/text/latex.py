@@ -36,8 +36,9 @@ def has_latex(text: str) -> bool:
 _BARE_PERCENT = re.compile(r"(?<!\\)%")
 _BARE_AMPERSAND = re.compile(r"(?<!\\)&")  # an alignment tab to LaTeX: "R&D" would lose it
 _TIE = re.compile(r"(?<=[\w.,;:)\]])~(?=\S)")  # ``e.g.~fine``: a LaTeX tie, not "approximately"
-# Inline math as Pandoc reads it: no space just inside either ``$`` (so "$5 and $10" is money).
-_MATH = re.compile(r"(?<!\\)\$(?=\S)([^$]{1,60}?)(?<=[^\s\\])\$")
+# Inline math as Pandoc reads it: no space just inside either ``$`` (so "$5 and $10" is
+# money), up to 200 characters (a regret bound with its log terms runs past 80).
+_MATH = re.compile(r"(?<!\\)\$(?=\S)([^$]{1,200}?)(?<=[^\s\\])\$")
 _NO_DELIMITER = re.compile(r"\\(?:left|right|middle)\s*\.")  # ``\right.``: nothing shown
 _MACRO_THEN_SPACE = re.compile(r"(\\[A-Za-z]+)(?=\s)")  # LaTeX would swallow that space
 _MACRO_THEN_GROUP = re.compile(r"(?<!\\)\\([A-Za-z]+)(?=\{[^}])")
@@ -140,6 +141,10 @@ def _converter() -> _Converter:
 # ``ij``, ``-4``), one command (``\ell``, ``\text{max}``), or one already in parentheses.
 _SCRIPT_GROUP = re.compile(r"([_^])\{((?:[^{}]|\{[^{}]*\})*)\}(\s*(?=\\))?")
 _ONE_TOKEN = re.compile(r"\s*(?:-?[A-Za-z0-9.*']+|\\[A-Za-z]+(?:\{[^{}]*\})?|\([^()]*\))\s*")
+# A binary operator between two operands (not at a formula's end: "a 10× speedup"), with
+# whatever spaces the source has around it: TeX sets a space each side.
+_BINARY = re.compile(r"(?<=[^\s$])\s*(\\(?:times|cdot|pm|mp|circ|oplus|otimes|cup|cap|setminus|"
+                     r"wedge|vee)(?![A-Za-z]))\s*(?=[^\s$])")
 # An operator's name after a letter, digit or group: TeX sets a space before it.
 _OPERATOR = re.compile(r"([A-Za-z0-9}])(\\(?:log|ln|exp|lim|sup|inf|max|min|arg|det|dim|ker|"
                        r"deg|Pr|sin|cos|tan|tanh)(?![A-Za-z]))")
@@ -171,10 +176,14 @@ def _spaced_operator(m: re.Match[str]) -> str:
 
 def _abstract_reading(formula: str) -> str:
     """A formula as an abstract shows it: long scripts grouped (``_script``), a space
-    before an operator's name after a letter."""
+    before an operator's name after a letter, and each side of a binary operator between
+    two operands ("1 × 10^8", "ϵ · ‖θ‖")."""
     if "{" in formula:
         formula = _SCRIPT_GROUP.sub(_script, formula)
-    return _OPERATOR.sub(_spaced_operator, formula) if "\\" in formula else formula
+    if "\\" not in formula:
+        return formula
+    formula = _BINARY.sub(r"\\ \1\\ ", formula)  # control spaces: a bare one may go
+    return _OPERATOR.sub(_spaced_operator, formula)
 
 
 def _protect_dollars(text: str, abstract: bool = False) -> str:
