@@ -44,12 +44,16 @@ _MACRO_THEN_SPACE = re.compile(r"(\\[A-Za-z]+)(?=\s)")  # LaTeX would swallow th
 _MACRO_THEN_GROUP = re.compile(r"(?<!\\)\\([A-Za-z]+)(?=\{[^}])")
 
 
+def _arguments(node: Any, converter: Any) -> list[str]:
+    """The text of each argument a macro node was given (none: an empty list)."""
+    args = node.nodeargd.argnlist if node.nodeargd and node.nodeargd.argnlist else []
+    return [str(converter._groupnodecontents_to_text(n)) for n in args if n is not None]
+
+
 def _fraction(node: Any, l2tobj: Any) -> str:
     """``\\frac{a+b}{c}`` → "(a+b)/c", not "a+b/c": a part of several terms goes in
     parentheses; one term stays bare ("∂ℒ/∂β", "1/√(d)", "n(n-1)/2")."""
-    args = node.nodeargd.argnlist if node.nodeargd and node.nodeargd.argnlist else []
-    parts = [str(l2tobj._groupnodecontents_to_text(n)).strip() for n in args if n is not None]
-    return "/".join(_one_term(part) for part in parts)
+    return "/".join(_one_term(part.strip()) for part in _arguments(node, l2tobj))
 
 
 def _one_term(text: str) -> str:
@@ -73,8 +77,7 @@ def _accented(mark: str) -> Callable[[Any, Any], str]:
     character, composed where Unicode has the letter (as pylatexenc's ``\\tilde``: Õ)."""
 
     def accented(node: Any, l2tobj: Any) -> str:
-        args = node.nodeargd.argnlist if node.nodeargd and node.nodeargd.argnlist else []
-        text = "".join(str(l2tobj._groupnodecontents_to_text(n)) for n in args if n is not None)
+        text = "".join(_arguments(node, l2tobj))
         return unicodedata.normalize("NFC", text + mark) if text else ""
 
     return accented
@@ -118,9 +121,7 @@ class _Converter(LatexNodes2Text):
     def macro_node_to_text(self, node):  # type: ignore[no-untyped-def]
         if self.latex_context.get_macro_spec(node.macroname) is not None:
             return super().macro_node_to_text(node)
-        args = node.nodeargd.argnlist if node.nodeargd and node.nodeargd.argnlist else []
-        inner = "".join(self._groupnodecontents_to_text(n) for n in args if n is not None)
-        return inner or node.macroname
+        return "".join(_arguments(node, self)) or node.macroname
 
 
 @lru_cache(maxsize=1)
@@ -187,7 +188,7 @@ def _abstract_reading(formula: str) -> str:
 
 
 def _protect_dollars(text: str, abstract: bool = False) -> str:
-    """Escape every ``$`` that does not open a short inline formula (``$100K``, ``$5-$10``);
+    """Escape every ``$`` that does not open an inline formula (``$100K``, ``$5-$10``);
     ``abstract``: each formula as an abstract reads it (``_abstract_reading``)."""
     if "$" not in text:
         return text
