@@ -243,8 +243,8 @@ class RelatedMemo:
 
     def __getstate__(self) -> dict[str, Any]:
         """Each paper's terms and counts pickled end to end, in two arrays: pickled one
-        by one (two small arrays a paper) they took half the time of saving a build's
-        whole cache."""
+        by one (two small arrays a paper) they cost a sixth more to save the whole cache
+        (realistic 100k: 7.7–8.9 s against 6.5–6.8 s; 10k: 0.42 against 0.37 s)."""
         import numpy as np
 
         state = dict(self.__dict__)
